@@ -1,0 +1,259 @@
+"""The data model: what flows through Tidings, and nothing else.
+
+One :class:`Article` travels through named stages (read, understand, group, tell),
+as a spaCy ``Doc`` travels through its pipeline. Every value a stage *derives*
+is wrapped in a :class:`Field` that records where it came from and how sure we
+are, because an analyst must be able to ask "why does Tidings think this was
+published on 18 February?" and get an answer ("dateline", 0.9, the line itself).
+
+This module has no logic beyond (de)serialisation, so that every other module can
+import it without pulling in heavy dependencies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+#: Roles a block of an article's text can play. ``body`` blocks make the clean
+#: text; the others are kept so that later stages can look at them on purpose
+#: (a provenance line lives in the footer, a dateline in the header) instead of
+#: re-parsing the raw text.
+BLOCK_ROLES = ("title", "header", "body", "caption", "footer", "boilerplate")
+
+
+@dataclass(frozen=True)
+class Field(Generic[T]):
+    """A derived value with where it came from and how sure we are of it.
+
+    ``source`` names the evidence kind (``"jsonl"``, ``"html-meta"``,
+    ``"dateline"``, ``"inferred-year"`` …); ``evidence`` quotes the snippet it was
+    read from, when there is one, so a user can check it.
+    """
+
+    value: T
+    source: str
+    confidence: float
+    evidence: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        value: Any = self.value
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        out: dict[str, Any] = {"value": value, "source": self.source, "confidence": round(self.confidence, 3)}
+        if self.evidence is not None:
+            out["evidence"] = self.evidence
+        return out
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph-like unit of an article's text and the role it plays."""
+
+    text: str
+    role: str = "body"
+    #: Why a non-body block was set aside (e.g. ``"link-list"``, ``"copyright"``).
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ProvenanceLink:
+    """One step of where an article's content came from.
+
+    ``relation`` is one of ``"source"`` (来源: X — the content is X's),
+    ``"via"`` (Theo X — relayed from X), ``"first-published"`` (first appeared at
+    X), ``"contributor"`` (agency X contributed), ``"translated"`` (a
+    machine or human translation of another report; ``name`` is the service).
+    """
+
+    relation: str
+    name: str
+    evidence: str
+    confidence: float = 0.8
+    url: str | None = None
+    date: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+
+
+@dataclass
+class RawDocument:
+    """What a reader found: bytes or text plus whatever metadata the container declared.
+
+    Readers (``tidings.ingest``) only unpack containers and decode bytes; they never
+    judge content. ``meta`` carries declared values (JSONL fields, feed entry
+    fields, WARC headers) that the read stage turns into :class:`Field` values with
+    high confidence.
+    """
+
+    uri: str
+    text: str
+    format: str  # "text" | "html"
+    url: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    encoding: str | None = None
+
+
+@dataclass
+class Article:
+    """A news article as Tidings understands it.
+
+    Stages fill the fields in order; a field left ``None`` means "unknown", never
+    "not computed yet" once the pipeline has run.
+    """
+
+    id: str
+    uri: str
+    raw_text: str
+    format: str = "text"
+    url: str | None = None
+    content_hash: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    encoding: str | None = None
+
+    # read
+    blocks: list[Block] = field(default_factory=list)
+    title: Field[str] | None = None
+    lang: Field[str] | None = None
+    script: Field[str] | None = None
+    #: A ``datetime`` when the source gives a time, else a ``date``.
+    published: Field[dt.date] | None = None
+    outlet: Field[str] | None = None
+    provenance: list[ProvenanceLink] = field(default_factory=list)
+
+    # understand / group (filled by later stages)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    vector: Any = None
+    event_id: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The clean body: body blocks joined as paragraphs."""
+        return "\n\n".join(b.text for b in self.blocks if b.role == "body")
+
+    @property
+    def translated(self) -> bool:
+        """True when a provenance note says this text is a translation."""
+        return any(link.relation == "translated" for link in self.provenance)
+
+    def blocks_with(self, *roles: str) -> list[Block]:
+        return [b for b in self.blocks if b.role in roles]
+
+    def to_dict(self, *, with_raw: bool = False) -> dict[str, Any]:
+        """A JSON-ready view, used by ``--json`` output and the store."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "uri": self.uri,
+            "url": self.url,
+            "format": self.format,
+            "encoding": self.encoding,
+            "content_hash": self.content_hash,
+            "title": self.title.to_dict() if self.title else None,
+            "lang": self.lang.to_dict() if self.lang else None,
+            "script": self.script.to_dict() if self.script else None,
+            "published": self.published.to_dict() if self.published else None,
+            "outlet": self.outlet.to_dict() if self.outlet else None,
+            "provenance": [p.to_dict() for p in self.provenance],
+            "translated": self.translated,
+            "text": self.text,
+            "blocks": [dataclasses.asdict(b) for b in self.blocks],
+            "meta": self.meta,
+            "event_id": self.event_id,
+        }
+        if self.entities:
+            out["entities"] = self.entities
+        if with_raw:
+            out["raw_text"] = self.raw_text
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Article:
+        """Inverse of :meth:`to_dict` (``raw_text`` optional)."""
+
+        def fld(x: dict[str, Any] | None, kind: str = "str") -> Field[Any] | None:
+            if not x:
+                return None
+            value: Any = x["value"]
+            if kind == "date" and isinstance(value, str):
+                value = parse_iso_date(value)
+            return Field(value, x["source"], float(x["confidence"]), x.get("evidence"))
+
+        return cls(
+            id=d["id"],
+            uri=d["uri"],
+            raw_text=d.get("raw_text", ""),
+            format=d.get("format", "text"),
+            url=d.get("url"),
+            content_hash=d.get("content_hash", ""),
+            meta=d.get("meta") or {},
+            encoding=d.get("encoding"),
+            blocks=[Block(**b) for b in d.get("blocks", [])],
+            title=fld(d.get("title")),
+            lang=fld(d.get("lang")),
+            script=fld(d.get("script")),
+            published=fld(d.get("published"), "date"),
+            outlet=fld(d.get("outlet")),
+            provenance=[ProvenanceLink(**p) for p in d.get("provenance", [])],
+            entities=d.get("entities") or [],
+            event_id=d.get("event_id"),
+        )
+
+
+def parse_iso_date(value: str) -> dt.date:
+    """``2025-02-18`` → ``date``; anything with a time part → ``datetime``."""
+    if len(value) <= 10:
+        return dt.date.fromisoformat(value)
+    return dt.datetime.fromisoformat(value)
+
+
+@dataclass
+class Event:
+    """A real-world happening, as a group of articles that report it.
+
+    Ids are stable: an event keeps its id as articles join it. When two events
+    turn out to be one, the younger id is *merged into* the older one; the record
+    of the old id stays, with ``merged_into`` set, so old links still resolve.
+    ``duplicates`` maps an article id to the id of the article it copies or
+    translates (those are not independent reports).
+    """
+
+    id: str
+    article_ids: list[str] = field(default_factory=list)
+    created_at: str = ""
+    updated_at: str = ""
+    merged_into: str | None = None
+    lineage: list[str] = field(default_factory=list)
+    duplicates: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Event:
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+@dataclass
+class Storyline:
+    """A thread of related events over time (e.g. the US–Russia dialogue on Ukraine)."""
+
+    id: str
+    title: str = ""
+    event_ids: list[str] = field(default_factory=list)
+    entities: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Storyline:
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})

@@ -1,0 +1,1 @@
+"""Ingest: find sources under paths and unpack them into raw documents."""

@@ -1,0 +1,72 @@
+"""Runs named stages over articles, one at a time (streaming) or in batches.
+
+Modelled on spaCy's pipeline: each stage is a small object with a ``name``, the
+Article fields it ``reads`` and the ones it ``sets``; the pipeline checks at
+construction time that every field a stage reads is set by the document itself
+or by an earlier stage, so a mis-ordered pipeline fails loudly before any data is
+touched rather than producing silently empty values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol, runtime_checkable
+
+from tidings.article import Article
+
+#: Fields an Article has as soon as a reader produced it.
+BASE_FIELDS = frozenset({"id", "uri", "raw_text", "format", "url", "meta", "content_hash", "encoding"})
+
+
+@runtime_checkable
+class Stage(Protocol):
+    """A named step that reads some Article fields and sets others."""
+
+    name: str
+    reads: tuple[str, ...]
+    sets: tuple[str, ...]
+
+    def __call__(self, article: Article) -> Article: ...
+
+
+class StageError(RuntimeError):
+    """A stage failed on one article; carries the stage name for the dead letter."""
+
+    def __init__(self, stage: str, uri: str, cause: BaseException) -> None:
+        super().__init__(f"{stage}: {type(cause).__name__}: {cause}")
+        self.stage = stage
+        self.uri = uri
+        self.cause = cause
+
+
+class Pipeline:
+    """An ordered list of stages, validated once, applied to articles."""
+
+    def __init__(self, stages: Sequence[Stage]) -> None:
+        self.stages = list(stages)
+        available = set(BASE_FIELDS)
+        for stage in self.stages:
+            missing = [f for f in stage.reads if f not in available]
+            if missing:
+                raise ValueError(f"stage {stage.name!r} reads {missing} which no earlier stage sets")
+            available.update(stage.sets)
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.stages]
+
+    def __call__(self, article: Article) -> Article:
+        for stage in self.stages:
+            try:
+                article = stage(article)
+            except Exception as exc:  # one bad article must never stop a batch
+                raise StageError(stage.name, article.uri, exc) from exc
+        return article
+
+    def pipe(self, articles: Iterable[Article]) -> Iterator[Article | StageError]:
+        """Apply to a stream; failures come back as :class:`StageError` in place."""
+        for article in articles:
+            try:
+                yield self(article)
+            except StageError as err:
+                yield err

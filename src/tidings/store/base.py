@@ -1,0 +1,113 @@
+"""The one storage interface every backend implements.
+
+The core talks only to :class:`Store`; SQLite is the embedded default and a
+PostgreSQL backend can implement the same methods. Stateful components (the
+clusterer, the alias lexicon, the vector index) persist through ``put_state`` /
+``get_state`` so they survive restarts without knowing which database is used.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from tidings.article import Article
+
+
+@dataclass(frozen=True)
+class PutResult:
+    """What storing an article did: ``"new"``, ``"unchanged"`` or ``"updated"``."""
+
+    status: str
+    article_id: str
+    version: int
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A file or record that could not become an article, and why."""
+
+    uri: str
+    stage: str
+    reason: str
+    created_at: str = ""
+
+
+class Store(abc.ABC):
+    """Articles, their versions, dead letters, ingest checkpoints and component state."""
+
+    # -- articles -------------------------------------------------------------
+    @abc.abstractmethod
+    def put_article(self, article: Article) -> PutResult:
+        """Insert or update by ``article.id``; identical content is a no-op."""
+
+    @abc.abstractmethod
+    def get_article(self, article_id: str) -> Article | None:
+        """The article with this id (a unique prefix of at least 6 characters works too)."""
+
+    @abc.abstractmethod
+    def iter_articles(self, *, limit: int | None = None, offset: int = 0) -> Iterator[Article]:
+        """Articles in the order they were first stored."""
+
+    @abc.abstractmethod
+    def count_articles(self) -> int: ...
+
+    @abc.abstractmethod
+    def article_versions(self, article_id: str) -> list[dict[str, Any]]:
+        """Every stored version of an article: version, content hash, time."""
+
+    @abc.abstractmethod
+    def has_content(self, content_hash: str) -> bool:
+        """True when some article already holds exactly this content."""
+
+    # -- dead letters -----------------------------------------------------------
+    @abc.abstractmethod
+    def add_dead_letter(self, letter: DeadLetter) -> None: ...
+
+    @abc.abstractmethod
+    def dead_letters(self) -> list[DeadLetter]: ...
+
+    # -- ingest checkpoints (crash safety) ------------------------------------
+    @abc.abstractmethod
+    def source_done(self, uri: str, fingerprint: str) -> bool:
+        """True when this source (file) with this fingerprint was fully ingested."""
+
+    @abc.abstractmethod
+    def mark_source_done(self, uri: str, fingerprint: str) -> None: ...
+
+    # -- component state --------------------------------------------------------
+    @abc.abstractmethod
+    def put_state(self, key: str, value: bytes) -> None: ...
+
+    @abc.abstractmethod
+    def get_state(self, key: str) -> bytes | None: ...
+
+    # -- generic tables for later stages (events, storylines) ------------------
+    @abc.abstractmethod
+    def put_record(self, kind: str, key: str, value: dict[str, Any]) -> None:
+        """Upsert a JSON record of a kind (``"event"``, ``"storyline"``, ``"alias"`` …)."""
+
+    @abc.abstractmethod
+    def get_record(self, kind: str, key: str) -> dict[str, Any] | None: ...
+
+    @abc.abstractmethod
+    def iter_records(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]: ...
+
+    @abc.abstractmethod
+    def delete_record(self, kind: str, key: str) -> None: ...
+
+    # -- transactions -----------------------------------------------------------
+    @abc.abstractmethod
+    def commit(self) -> None:
+        """Make everything written so far durable."""
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

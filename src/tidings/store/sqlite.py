@@ -1,0 +1,257 @@
+"""The embedded default store: one SQLite file in WAL mode, schema migrations.
+
+Why WAL with ``synchronous=NORMAL``: in WAL mode a transaction that returned from
+``COMMIT`` survives a crash of the *process* (``kill -9``); only a power loss can
+roll back the last transactions, and the ingest loop never reports an article
+stored before its batch was committed. That keeps bulk ingest fast (one fsync per
+checkpoint, not per article) without ever losing what the user was told is saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tidings.article import Article
+from tidings.store.base import DeadLetter, PutResult, Store
+
+#: Ordered schema migrations; ``PRAGMA user_version`` records how many ran.
+MIGRATIONS: list[str] = [
+    # 1: articles, versions, dead letters, checkpoints, component state
+    """
+    CREATE TABLE articles (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        uri TEXT NOT NULL,
+        url TEXT,
+        content_hash TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        lang TEXT,
+        published TEXT,
+        outlet TEXT,
+        title TEXT,
+        event_id TEXT,
+        data TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX articles_hash ON articles(content_hash);
+    CREATE INDEX articles_event ON articles(event_id);
+    CREATE TABLE article_versions (
+        article_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        content_hash TEXT NOT NULL,
+        uri TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (article_id, version)
+    );
+    CREATE TABLE dead_letters (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        uri TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (uri, stage, reason)
+    );
+    CREATE TABLE sources (
+        uri TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        done_at TEXT NOT NULL
+    );
+    CREATE TABLE state (
+        key TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    );
+    CREATE TABLE records (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (kind, key)
+    );
+    """,
+]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class SQLiteStore(Store):
+    """A :class:`Store` in one SQLite file (``":memory:"`` for tests)."""
+
+    def __init__(self, path: str | Path = "tidings.db") -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level="DEFERRED", check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:
+            raise ValueError(f"{self.path}: not a Tidings database ({exc})") from exc
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute("PRAGMA busy_timeout=10000")
+        self._migrate()
+
+    # -- schema -------------------------------------------------------------------
+    def _migrate(self) -> None:
+        (current,) = self.conn.execute("PRAGMA user_version").fetchone()
+        if current > len(MIGRATIONS):
+            raise ValueError(
+                f"{self.path}: schema version {current} is newer than this Tidings ({len(MIGRATIONS)}); upgrade Tidings"
+            )
+        for number in range(current, len(MIGRATIONS)):
+            with self.conn:
+                self.conn.executescript("BEGIN;" + MIGRATIONS[number] + f"; PRAGMA user_version={number + 1};")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- articles -----------------------------------------------------------------
+    def put_article(self, article: Article) -> PutResult:
+        now = _now()
+        row = self.conn.execute("SELECT content_hash, version FROM articles WHERE id=?", (article.id,)).fetchone()
+        if row is not None and row[0] == article.content_hash:
+            return PutResult("unchanged", article.id, row[1])
+        data = json.dumps(article.to_dict(with_raw=True), ensure_ascii=False, default=str)
+        cols = (
+            article.uri,
+            article.url,
+            article.content_hash,
+            article.lang.value if article.lang else None,
+            article.published.value.isoformat() if article.published else None,
+            article.outlet.value if article.outlet else None,
+            article.title.value if article.title else None,
+            article.event_id,
+            data,
+        )
+        if row is None:
+            version = 1
+            self.conn.execute(
+                "INSERT INTO articles (uri, url, content_hash, lang, published, outlet, title, event_id, data,"
+                " id, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*cols, article.id, version, now, now),
+            )
+            status = "new"
+        else:
+            version = row[1] + 1
+            self.conn.execute(
+                "UPDATE articles SET uri=?, url=?, content_hash=?, lang=?, published=?, outlet=?, title=?,"
+                " event_id=?, data=?, version=?, updated_at=? WHERE id=?",
+                (*cols, version, now, article.id),
+            )
+            status = "updated"
+        self.conn.execute(
+            "INSERT OR IGNORE INTO article_versions VALUES (?,?,?,?,?)",
+            (article.id, version, article.content_hash, article.uri, now),
+        )
+        return PutResult(status, article.id, version)
+
+    def set_event(self, article_id: str, event_id: str | None) -> None:
+        """Record the event an article belongs to (cheap: no JSON rewrite)."""
+        self.conn.execute("UPDATE articles SET event_id=? WHERE id=?", (event_id, article_id))
+
+    def _row_to_article(self, data: str, event_id: str | None) -> Article:
+        article = Article.from_dict(json.loads(data))
+        article.event_id = event_id
+        return article
+
+    def get_article(self, article_id: str) -> Article | None:
+        row = self.conn.execute("SELECT data, event_id FROM articles WHERE id=?", (article_id,)).fetchone()
+        if row is None and len(article_id) >= 6:
+            rows = self.conn.execute(
+                "SELECT data, event_id FROM articles WHERE id LIKE ? LIMIT 2", (article_id + "%",)
+            ).fetchall()
+            row = rows[0] if len(rows) == 1 else None
+        return self._row_to_article(*row) if row else None
+
+    def iter_articles(self, *, limit: int | None = None, offset: int = 0) -> Iterator[Article]:
+        cur = self.conn.execute(
+            "SELECT data, event_id FROM articles ORDER BY seq LIMIT ? OFFSET ?", (-1 if limit is None else limit, offset)
+        )
+        for data, event_id in cur:
+            yield self._row_to_article(data, event_id)
+
+    def article_rows(self) -> list[dict[str, Any]]:
+        """The summary columns of every article, without decoding the JSON blobs."""
+        cur = self.conn.execute(
+            "SELECT id, lang, published, outlet, title, uri, event_id, version FROM articles ORDER BY seq"
+        )
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur]
+
+    def count_articles(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def article_versions(self, article_id: str) -> list[dict[str, Any]]:
+        cur = self.conn.execute(
+            "SELECT version, content_hash, uri, created_at FROM article_versions WHERE article_id=? ORDER BY version",
+            (article_id,),
+        )
+        return [dict(zip(("version", "content_hash", "uri", "created_at"), r, strict=True)) for r in cur]
+
+    def has_content(self, content_hash: str) -> bool:
+        return (
+            self.conn.execute("SELECT 1 FROM article_versions WHERE content_hash=? LIMIT 1", (content_hash,)).fetchone()
+            is not None
+        )
+
+    # -- dead letters ---------------------------------------------------------------
+    def add_dead_letter(self, letter: DeadLetter) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO dead_letters (uri, stage, reason, created_at) VALUES (?,?,?,?)",
+            (letter.uri, letter.stage, letter.reason, letter.created_at or _now()),
+        )
+
+    def dead_letters(self) -> list[DeadLetter]:
+        cur = self.conn.execute("SELECT uri, stage, reason, created_at FROM dead_letters ORDER BY id")
+        return [DeadLetter(*r) for r in cur]
+
+    # -- checkpoints ----------------------------------------------------------------
+    def source_done(self, uri: str, fingerprint: str) -> bool:
+        row = self.conn.execute("SELECT fingerprint FROM sources WHERE uri=?", (uri,)).fetchone()
+        return row is not None and row[0] == fingerprint
+
+    def mark_source_done(self, uri: str, fingerprint: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO sources VALUES (?,?,?)", (uri, fingerprint, _now()))
+
+    # -- state ----------------------------------------------------------------------
+    def put_state(self, key: str, value: bytes) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO state VALUES (?,?)", (key, value))
+
+    def get_state(self, key: str) -> bytes | None:
+        row = self.conn.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    # -- records --------------------------------------------------------------------
+    def put_record(self, kind: str, key: str, value: dict[str, Any]) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO records VALUES (?,?,?)",
+            (kind, key, json.dumps(value, ensure_ascii=False, default=str)),
+        )
+
+    def get_record(self, kind: str, key: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT value FROM records WHERE kind=? AND key=?", (kind, key)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def iter_records(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        for key, value in self.conn.execute("SELECT key, value FROM records WHERE kind=? ORDER BY key", (kind,)):
+            yield key, json.loads(value)
+
+    def delete_record(self, kind: str, key: str) -> None:
+        self.conn.execute("DELETE FROM records WHERE kind=? AND key=?", (kind, key))
+
+    # -- transactions ---------------------------------------------------------------
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def close(self) -> None:
+        try:
+            self.conn.commit()
+        finally:
+            self.conn.close()

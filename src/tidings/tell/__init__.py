@@ -1,0 +1,1 @@
+"""tell stage of Tidings."""

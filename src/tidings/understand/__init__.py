@@ -1,0 +1,1 @@
+"""understand stage of Tidings."""
