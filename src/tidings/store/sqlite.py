@@ -172,7 +172,8 @@ class SQLiteStore(Store):
 
     def iter_articles(self, *, limit: int | None = None, offset: int = 0) -> Iterator[Article]:
         cur = self.conn.execute(
-            "SELECT data, event_id FROM articles ORDER BY seq LIMIT ? OFFSET ?", (-1 if limit is None else limit, offset)
+            "SELECT data, event_id FROM articles ORDER BY seq LIMIT ? OFFSET ?",
+            (-1 if limit is None else limit, offset),
         )
         for data, event_id in cur:
             yield self._row_to_article(data, event_id)
