@@ -59,6 +59,10 @@ class Store(abc.ABC):
         """Every stored version of an article: version, content hash, time."""
 
     @abc.abstractmethod
+    def content_hash_of(self, article_id: str) -> str | None:
+        """The stored content hash of an article (cheap: no decoding), or None."""
+
+    @abc.abstractmethod
     def has_content(self, content_hash: str) -> bool:
         """True when some article already holds exactly this content."""
 

@@ -196,6 +196,10 @@ class SQLiteStore(Store):
         )
         return [dict(zip(("version", "content_hash", "uri", "created_at"), r, strict=True)) for r in cur]
 
+    def content_hash_of(self, article_id: str) -> str | None:
+        row = self.conn.execute("SELECT content_hash FROM articles WHERE id=?", (article_id,)).fetchone()
+        return row[0] if row else None
+
     def has_content(self, content_hash: str) -> bool:
         return (
             self.conn.execute("SELECT 1 FROM article_versions WHERE content_hash=? LIMIT 1", (content_hash,)).fetchone()

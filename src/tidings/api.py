@@ -1,0 +1,230 @@
+"""The Python API: what the CLI, the HTTP API and notebooks call.
+
+``ingest`` is the main job: find sources, read each document into an Article,
+store it, and (optionally) group it into events, all in one streaming pass.
+
+Crash safety: articles are written in transactions of ``Options.commit_every``;
+an article counts as *stored* (and is reported so) only after its transaction
+committed. A source (file) is marked done in the same transaction as its last
+article, so a rerun after ``kill -9`` skips finished files, redoes the
+interrupted one, and finds its already-committed articles unchanged (ids are
+URL/content based): nothing is lost, nothing is duplicated.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from tidings.article import Article
+from tidings.options import Options
+from tidings.pipeline import Pipeline, Stage, StageError
+from tidings.store import DeadLetter, Store, open_store
+
+
+class Grouper(Protocol):
+    """What ingest needs from the event clusterer (``tidings.group``)."""
+
+    def learn_one(self, article: Article) -> str: ...
+
+    def save(self, store: Store) -> None: ...
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    sources: int = 0
+    sources_skipped: int = 0
+    errors: list[DeadLetter] = field(default_factory=list)
+    new_ids: list[str] = field(default_factory=list)
+
+    @property
+    def stored(self) -> int:
+        return self.new + self.updated
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+            "sources": self.sources,
+            "sources_skipped": self.sources_skipped,
+            "errors": [{"uri": e.uri, "stage": e.stage, "reason": e.reason} for e in self.errors],
+        }
+
+
+def understand_stages() -> list[Stage]:
+    """Stages after ``read``: entities (when the understand package provides them)."""
+    try:
+        from tidings.understand.entities import EntityExtractor
+    except ImportError:  # pragma: no cover - during development only
+        return []
+    return [EntityExtractor()]
+
+
+def default_pipeline() -> Pipeline:
+    """read (clean, language, dates, provenance) then understand."""
+    from tidings.read import read_pipeline
+
+    return Pipeline([*read_pipeline().stages, *understand_stages()])
+
+
+def make_grouper(store: Store, options: Options) -> Grouper | None:
+    """The event clusterer, loaded from the store, or None when clustering is off."""
+    if not options.cluster:
+        return None
+    from tidings.group.events import EventClusterer
+
+    return EventClusterer.from_options(options).load(store)
+
+
+def ingest(
+    paths: Sequence[str | Path],
+    options: Options | None = None,
+    *,
+    store: Store | None = None,
+    on_error: Callable[[DeadLetter], None] | None = None,
+    progress: bool | None = None,
+) -> IngestReport:
+    """Read every document under ``paths`` into the store (and into events).
+
+    Bad input never stops the batch: each failing file or record becomes a
+    :class:`DeadLetter` (stored, passed to ``on_error`` and listed in the report).
+    """
+    from tidings.ingest import iter_sources
+    from tidings.ingest.base import IngestError
+    from tidings.read import article_from_raw
+
+    options = options or Options()
+    own_store = store is None
+    store = store or open_store(options.db)
+    pipeline = default_pipeline()
+    grouper = make_grouper(store, options)
+    report = IngestReport()
+    pending: list[tuple[str, str]] = []  # (kind, article id) written since the last commit
+    bar = _progress_bar(progress, desc="ingest", unit="art")
+
+    def fail(uri: str, stage: str, reason: str) -> None:
+        letter = DeadLetter(uri=uri, stage=stage, reason=reason)
+        store.add_dead_letter(letter)
+        report.failed += 1
+        report.errors.append(letter)
+        if on_error:
+            on_error(letter)
+
+    def commit() -> None:
+        if grouper is not None:
+            grouper.save(store)
+        store.commit()
+        for kind, article_id in pending:
+            if kind == "new":
+                report.new += 1
+                report.new_ids.append(article_id)
+            else:
+                report.updated += 1
+        if bar is not None:
+            bar.update(len(pending))
+            bar.set_postfix(new=report.new, failed=report.failed, refresh=False)
+        pending.clear()
+
+    try:
+        for source in iter_sources(paths, max_file_bytes=options.max_file_bytes):
+            if isinstance(source, IngestError):
+                fail(source.uri, source.stage, source.reason)
+                continue
+            report.sources += 1
+            if store.source_done(source.uri, source.fingerprint):
+                report.sources_skipped += 1
+                continue
+            for doc in _safe_read(source.read(), source.uri):
+                if isinstance(doc, IngestError):
+                    fail(doc.uri, doc.stage, doc.reason)
+                    continue
+                article = article_from_raw(doc)
+                if store.content_hash_of(article.id) == article.content_hash:
+                    report.unchanged += 1
+                    continue
+                try:
+                    article = pipeline(article)
+                except StageError as err:
+                    fail(err.uri, err.stage, str(err))
+                    continue
+                result = store.put_article(article)
+                if grouper is not None:
+                    event_id = grouper.learn_one(article)
+                    _set_event(store, article.id, event_id)
+                pending.append((result.status, article.id))
+                if len(pending) >= options.commit_every:
+                    commit()
+            store.mark_source_done(source.uri, source.fingerprint)
+            if not pending:
+                store.commit()
+        commit()
+    finally:
+        if bar is not None:
+            bar.close()
+        if own_store:
+            store.close()
+    return report
+
+
+def _safe_read(docs: Iterable[Any], uri: str) -> Iterable[Any]:
+    """Turn an unexpected reader crash into a dead letter instead of a traceback."""
+    from tidings.ingest.base import IngestError
+
+    try:
+        yield from docs
+    except Exception as exc:  # a reader bug must not stop the batch
+        yield IngestError(uri, f"unreadable: {type(exc).__name__}: {exc}")
+
+
+def _set_event(store: Store, article_id: str, event_id: str | None) -> None:
+    setter = getattr(store, "set_event", None)
+    if setter is not None:
+        setter(article_id, event_id)
+
+
+def _progress_bar(enabled: bool | None, **kwargs: Any) -> Any:
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(file=sys.stderr, **kwargs)
+
+
+def list_articles(store: Store) -> list[dict[str, Any]]:
+    """One summary row per article (id, language, date with its source, outlet, title)."""
+    rows = []
+    for article in store.iter_articles():
+        rows.append(
+            {
+                "id": article.id,
+                "lang": article.lang.value if article.lang else None,
+                "published": article.published.value.isoformat() if article.published else None,
+                "published_source": article.published.source if article.published else None,
+                "outlet": article.outlet.value if article.outlet else None,
+                "title": article.title.value if article.title else None,
+                "event_id": article.event_id,
+                "uri": article.uri,
+            }
+        )
+    return rows
+
+
+def get_article(store: Store, article_id: str) -> Article:
+    """The article with this id or unique id prefix; ``KeyError`` when there is none."""
+    article = store.get_article(article_id)
+    if article is None:
+        raise KeyError(f"no article with id {article_id!r}")
+    return article

@@ -1,0 +1,267 @@
+"""The command line: thin. It parses, calls ``tidings.api`` (or an eval module), prints.
+
+User errors (a missing path, an unknown id, a bad config) print one line and exit
+with status 2 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from tidings import __version__
+from tidings.options import Options
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut/pad to a display width, counting wide (CJK) characters as two columns."""
+    text = " ".join(str(text).split())
+    out, used = [], 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > width - (1 if _width(text) > width else 0):
+            out.append("…")
+            used += 1
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + " " * max(0, width - used)
+
+
+def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str, int]]) -> None:
+    """Print rows as an aligned table; ``columns`` = (key, header, width)."""
+    click.echo("  ".join(_fit(h, w) for _, h, w in columns).rstrip())
+    for row in rows:
+        cells = ["" if row.get(k) is None else str(row.get(k)) for k, _, _ in columns]
+        click.echo("  ".join(_fit(c, w) for c, (_, _, w) in zip(cells, columns, strict=True)).rstrip())
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+class Context:
+    """Options shared by every command."""
+
+    def __init__(self, db: str | None, config: str | None) -> None:
+        try:
+            self.options = Options.load(config, db=db)
+        except (OSError, ValueError) as exc:
+            raise click.UsageError(f"config: {exc}") from exc
+
+    def store(self) -> Any:
+        from tidings.store import open_store
+
+        try:
+            return open_store(self.options.db)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+pass_ctx = click.make_pass_decorator(Context)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tidings")
+@click.option("--db", envvar="TIDINGS_DB", help="Store: a SQLite file path (default ./tidings.db).")
+@click.option("--config", type=click.Path(dir_okay=False), help="TOML file with a [tidings] table of options.")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, config: str | None) -> None:
+    """Tidings: what happened, across languages and outlets."""
+    ctx.obj = Context(db, config)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--no-cluster", is_flag=True, help="Only read and store articles; do not group them into events.")
+@click.option("--profile", type=click.Choice(["fast", "accurate"]), help="Encoder profile for grouping.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@json_option
+@pass_ctx
+def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str | None, progress: bool | None,
+           as_json: bool) -> None:
+    """Read articles (text, HTML, JSONL, RSS/Atom, WARC, folders) into the store and into events."""
+    from tidings import api
+
+    options = ctx.options
+    if no_cluster:
+        options.cluster = False
+    if profile:
+        options.profile = profile
+
+    def on_error(letter: Any) -> None:
+        click.echo(f"error: {letter.uri}: {letter.reason}", err=True)
+
+    report = api.ingest(paths, options, on_error=on_error, progress=progress)
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        click.echo(
+            f"stored {report.stored} new or updated article(s) ({report.new} new, {report.updated} updated), "
+            f"{report.unchanged} unchanged, {report.failed} failed, "
+            f"{report.sources_skipped} of {report.sources} file(s) already done; store: {options.db}"
+        )
+    if report.failed and not (report.stored or report.unchanged or report.sources_skipped):
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--limit", type=int, default=None, help="Show at most this many.")
+@json_option
+@pass_ctx
+def articles(ctx: Context, limit: int | None, as_json: bool) -> None:
+    """List stored articles: id, language, date (and where it came from), outlet, title."""
+    from tidings import api
+
+    with ctx.store() as store:
+        rows = api.list_articles(store)[:limit]
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        row["date"] = f"{row['published']} ({row['published_source']})" if row["published"] else "unknown"
+    print_table(rows, [("id", "ID", 16), ("lang", "LANG", 4), ("date", "DATE (SOURCE)", 40),
+                       ("outlet", "OUTLET", 24), ("title", "TITLE", 60)])
+
+
+@main.command()
+@click.argument("article_id")
+@json_option
+@pass_ctx
+def article(ctx: Context, article_id: str, as_json: bool) -> None:
+    """Show one article: clean text and all metadata with sources and confidence."""
+    from tidings import api
+
+    with ctx.store() as store:
+        try:
+            art = api.get_article(store, article_id)
+        except KeyError as exc:
+            raise click.ClickException(str(exc.args[0])) from exc
+        versions = store.article_versions(art.id)
+    data = art.to_dict()
+    data["versions"] = versions
+    if as_json:
+        echo_json(data)
+        return
+
+    def fieldline(name: str, f: dict[str, Any] | None) -> None:
+        if not f:
+            click.echo(f"{name:<10} unknown")
+            return
+        ev = f" — “{f['evidence']}”" if f.get("evidence") else ""
+        click.echo(f"{name:<10} {f['value']}  [{f['source']}, {f['confidence']:.2f}]{ev}")
+
+    click.echo(f"{'id':<10} {data['id']}  (version {len(versions)})")
+    click.echo(f"{'uri':<10} {data['uri']}")
+    if data["url"]:
+        click.echo(f"{'url':<10} {data['url']}")
+    for key in ("title", "lang", "script", "published", "outlet"):
+        fieldline(key, data[key])
+    for link in data["provenance"]:
+        click.echo(f"{'provenance':<10} {link['relation']}: {link['name']} — “{link['evidence']}”")
+    if data.get("event_id"):
+        click.echo(f"{'event':<10} {data['event_id']}")
+    click.echo("")
+    click.echo(data["text"])
+
+
+@main.command("dead-letters")
+@json_option
+@pass_ctx
+def dead_letters(ctx: Context, as_json: bool) -> None:
+    """Files and records that could not be read, and why."""
+    with ctx.store() as store:
+        rows = [{"uri": d.uri, "stage": d.stage, "reason": d.reason, "at": d.created_at} for d in store.dead_letters()]
+    if as_json:
+        echo_json(rows)
+    else:
+        print_table(rows, [("at", "AT", 25), ("stage", "STAGE", 10), ("uri", "FILE", 40), ("reason", "REASON", 60)])
+
+
+# -- evaluation and benchmarks ------------------------------------------------------------
+
+
+def _run_eval(module: str, path: str, **kwargs: Any) -> None:
+    import importlib
+
+    mod = importlib.import_module(f"tidings.eval.{module}")
+    main_fn: Callable[..., Any] = mod.main
+    try:
+        main_fn(path, **{k: v for k, v in kwargs.items() if v is not None})
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"{path}: {exc}") from exc
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Score Tidings on labelled data (last line: the headline figure)."""
+
+
+@eval_group.command("extraction")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def eval_extraction(file: str) -> None:
+    """Boilerplate removal on an extraction set (id, url, body, html|text). Last line: f1=…"""
+    _run_eval("extraction", file)
+
+
+@eval_group.command("clusters")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--profile", type=click.Choice(["fast", "accurate"]), default=None)
+def eval_clusters(file: str, profile: str | None) -> None:
+    """Streaming event clustering on a cluster set (id, text, event). Last line: bcubed_f1=…"""
+    _run_eval("clusters", file, profile=profile)
+
+
+@eval_group.command("pairs")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--profile", type=click.Choice(["fast", "accurate"]), default=None)
+@click.option("--limit", type=int, default=None, help="Only the first N pairs.")
+def eval_pairs(file: str, profile: str | None, limit: int | None) -> None:
+    """Article similarity on a pair set (text1, text2, overall). Last line: pearson=…"""
+    _run_eval("pairs", file, profile=profile, limit=limit)
+
+
+@main.group("bench", invoke_without_command=True)
+@click.pass_context
+def bench_group(ctx: click.Context) -> None:
+    """Throughput, latency and memory benchmarks."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(bench_events)
+
+
+@bench_group.command("read")
+@click.option("-n", "n", type=int, default=3000, help="Number of articles.")
+def bench_read(n: int) -> None:
+    """Ingest + clean + metadata throughput over real benchmark texts."""
+    from tidings.eval.bench_read import main as run
+
+    run(n=n)
+
+
+@bench_group.command("events")
+@click.option("-n", "n", type=int, default=None, help="Number of articles in the stream.")
+@click.option("--profile", type=click.Choice(["fast", "accurate"]), default=None)
+def bench_events(n: int | None, profile: str | None) -> None:
+    """End-to-end ingest → event throughput, latency and memory."""
+    from tidings.eval.bench_events import main as run
+
+    run(**{k: v for k, v in {"n": n, "profile": profile}.items() if v is not None})
+
+
+def run() -> None:
+    """Entry point used by ``python -m tidings``."""
+    main(prog_name="tidings")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()
