@@ -1,0 +1,111 @@
+"""What kind of file is this? Magic numbers and the first bytes first, the extension second.
+
+Crawler output is often misnamed (HTML saved as ``.txt``, feeds as ``.php``), so
+content decides where it can; the extension only settles what content cannot
+(a JSON line and a plain text starting with ``{`` look alike in one line).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+#: Kinds a reader exists for.
+KINDS = ("text", "html", "jsonl", "json", "feed", "warc")
+
+_EXTENSIONS: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".shtml": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".rdf": "feed",
+    ".warc": "warc",
+}
+
+#: Magic numbers of formats people drop into a news folder by mistake.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "PDF document"),
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"RIFF", "RIFF media (WebP/WAV/AVI)"),
+    (b"\x7fELF", "ELF executable"),
+    (b"MZ", "Windows executable"),
+    (b"PK\x03\x04", "ZIP archive (or DOCX/XLSX/EPUB)"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"Rar!", "RAR archive"),
+    (b"BZh", "bzip2 archive (decompress it first)"),
+    (b"\xfd7zXZ\x00", "xz archive (decompress it first)"),
+    (b"\x28\xb5\x2f\xfd", "zstd archive (decompress it first)"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"OggS", "Ogg media"),
+    (b"ID3", "MP3 audio"),
+    (b"\x00\x00\x01\x00", "icon image"),
+    (b"\xd0\xcf\x11\xe0", "MS Office document"),
+    (b"\x00asm", "WebAssembly module"),
+    (b"\xca\xfe\xba\xbe", "Java class / Mach-O"),
+)
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
+_FEED_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<\?[^>]*>\s*)*<(?:rss|feed|rdf:RDF)\b", re.I | re.S
+)
+_HTML_ANYWHERE = re.compile(rb"<(?:html|body|p|div|article)[\s>]", re.I)
+
+
+def binary_kind(head: bytes) -> str | None:
+    """A name for the binary format these first bytes announce, or None."""
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return name
+    if head[4:8] == b"ftyp":
+        return "MP4/HEIF media"
+    return None
+
+
+def strip_compression_suffix(name: str) -> str:
+    return name[:-3] if name.lower().endswith(".gz") else name
+
+
+def sniff(name: str, head: bytes) -> str:
+    """The reader kind for a file called ``name`` whose (decompressed) content starts with ``head``."""
+    ext = Path(strip_compression_suffix(name)).suffix.lower()
+    by_ext = _EXTENSIONS.get(ext)
+    body = _skip_bom(head)
+    if body.startswith(b"WARC/"):
+        return "warc"
+    if by_ext in ("jsonl", "json", "warc"):
+        return by_ext
+    if _FEED_START.match(body):
+        return "feed"
+    if _HTML_START.match(body):
+        return "html"
+    if by_ext in ("html", "feed"):
+        return by_ext
+    if by_ext is None:
+        stripped = body.lstrip()
+        if stripped.startswith(b"{") and b"\n" in stripped and stripped.split(b"\n", 1)[0].rstrip().endswith(b"}"):
+            return "jsonl"
+        if _HTML_ANYWHERE.search(body[:4096]) and body.count(b"<") > 10:
+            return "html"
+    return "text"
+
+
+def _skip_bom(head: bytes) -> bytes:
+    if head.startswith(b"\xef\xbb\xbf"):
+        return head[3:]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 markup: sniff its ASCII skeleton
+        return head[2:].replace(b"\x00", b"")
+    return head
