@@ -169,11 +169,23 @@ def utf16_without_bom(data: bytes) -> str | None:
         except UnicodeDecodeError:
             continue
         bad = _bad_share(text)
+        if not _looks_like_prose(text):
+            continue
         if best is None or bad < best[0]:
             best = (bad, codec)
     # 1 %: real texts (seeds, SemEval zh/ar/ru in UTF-16) have 0 bad code points;
     # binary files (images, PDFs, executables) have 10-60 %.
     return best[1] if best and best[0] < 0.01 else None
+
+
+def _looks_like_prose(text: str) -> bool:
+    """Texts have spaces or line breaks, or are CJK made of frequent characters; binary read as UTF-16 is neither."""
+    if not text:
+        return False
+    spaces = sum(1 for c in text if c.isspace())
+    if spaces >= 0.005 * len(text):
+        return True
+    return any(_frequent_share(text, language) >= CJK_MIN_FREQUENT_SHARE for language in _FREQUENT)
 
 
 def _bad_share(text: str) -> float:

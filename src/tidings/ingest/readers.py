@@ -236,11 +236,12 @@ def read_warc(path: Path, *, gz: bool, max_bytes: int) -> Iterator[Item]:
             records = ArchiveIterator(fh)
             for record in records:
                 n += 1
-                last_offset = records.get_record_offset()
                 item = _warc_record(record, f"{uri}#R{n}", max_bytes)
+                record.raw_stream.read()  # drain it: a short read means the archive was cut here
                 if isinstance(record.raw_stream.limit, int) and record.raw_stream.limit > 0:
                     yield IngestError(uri, f"truncated WARC (record {n} cut short)")
                     return
+                last_offset = records.get_record_offset()  # after reading: this call consumes the record
                 if item is not None:
                     yield item
     except Exception as exc:  # warcio raises many types on damaged archives
