@@ -106,8 +106,11 @@ def test_html_saved_as_txt_is_sniffed_and_malformed_html_is_still_read(tmp_path:
 
 def test_jsonl_good_lines_yield_and_each_bad_line_is_its_own_error(tmp_path: Path) -> None:
     lines = [
-        json.dumps({"text": seed("000"), "url": "https://example.org/a", "title": "快讯", "published": "2025-02-18",
-                    "source": "大纪元", "lang": "zh"}, ensure_ascii=False),  # fmt: skip
+        json.dumps(
+            {"text": seed("000"), "url": "https://example.org/a", "title": "快讯", "published": "2025-02-18",
+             "source": "大纪元", "lang": "zh"},
+            ensure_ascii=False,
+        ),
         '{"text": "unterminated',
         json.dumps({"title": "no body"}),
         "",
@@ -197,8 +200,9 @@ def make_warc(gz: bool) -> bytes:
         writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http))
     image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
     writer.write_record(
-        writer.create_warc_record("https://a.example/x.png", "response", payload=io.BytesIO(b"\x89PNG.."),
-                                  http_headers=image)  # fmt: skip
+        writer.create_warc_record(
+            "https://a.example/x.png", "response", payload=io.BytesIO(b"\x89PNG.."), http_headers=image
+        )
     )
     moved = StatusAndHeaders("301 Moved", [("Location", "https://a.example/")], protocol="HTTP/1.1")
     writer.write_record(writer.create_warc_record("https://a.example/old", "response", payload=io.BytesIO(b""),
