@@ -55,6 +55,7 @@ _HEADER_MAX_CHARS = 200
 #: extraction dev pages, where datelines open within the first ~35 characters.
 _DATELINE_MAX_OFFSET = 40
 _BODY_DATELINE_PARAGRAPHS = 2
+_SENTENCE_END = re.compile(r"[。！？!?]|\.\s")
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,16 @@ def _is_copyright(block: Block) -> bool:
     return block.reason == "copyright" or bool(COPYRIGHT.search(block.text))
 
 
-def _short(text: str, limit: int = 160) -> str:
+#: A list item stamped with a date ("- Headline 20.07.2022 | 11:00 AM", "3. Title (2021-03-11)"):
+#: related-article lists a cleaner may leave in the body. Their dates are other articles'.
+_LISTED = re.compile(r"^\s*(?:[-–—•·*▪►]|\d{1,2}[.)、])\s*\S")
+
+
+def _is_listed(text: str) -> bool:
+    return bool(_LISTED.match(text)) and any(m.year is not None for m in find_dates(text))
+
+
+def _short(text: str, limit: int = 120) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -210,7 +220,7 @@ class DateFinder:
         clue_texts: list[str] = []
         body_seen = 0
         for i, block in enumerate(blocks):
-            if _is_copyright(block):
+            if _is_copyright(block) or _is_listed(block.text):
                 continue
             text = block.text
             if block.role == "boilerplate":
@@ -220,8 +230,12 @@ class DateFinder:
                         if m.year is not None:
                             cands.append(_Candidate(m, "footer-first-published", 0.7, _short(text), 1))
                 continue
+            # Header lines; without any (a cleaner that found none), short non-body lines before the body.
             in_top = block.role == "header" or (
-                not has_header and block.role != "title" and i <= first_body + 1 and len(text) <= _HEADER_MAX_CHARS
+                not has_header
+                and block.role not in ("title", "body")
+                and i < first_body
+                and len(text) <= _HEADER_MAX_CHARS
             )
             if in_top:
                 for m in find_dates(text, lang):
@@ -236,9 +250,14 @@ class DateFinder:
                         cands.append(_Candidate(m, "footer-dateline", 0.5, _short(text), 3))
             elif block.role == "body":
                 if body_seen < _BODY_DATELINE_PARAGRAPHS:
-                    for m in find_dates(text[: _DATELINE_MAX_OFFSET + 40], lang):
-                        if m.start <= _DATELINE_MAX_OFFSET:
-                            cands.append(_Candidate(m, "body-dateline", 0.7, _short(text), 2))
+                    # Only the paragraph's first date, and only if no sentence ended before it.
+                    first = find_dates(text[: _DATELINE_MAX_OFFSET + 40], lang)[:1]
+                    if (
+                        first
+                        and first[0].start <= _DATELINE_MAX_OFFSET
+                        and not _SENTENCE_END.search(text[: first[0].start])
+                    ):
+                        cands.append(_Candidate(first[0], "body-dateline", 0.7, _short(text, 60), 2))
                 body_seen += 1
                 clue_texts.append(text)
             elif block.role in ("title", "caption"):

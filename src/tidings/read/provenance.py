@@ -120,7 +120,7 @@ CUES: tuple[Cue, ...] = (
     _c(
         "first-published",
         r"(?:originally|first)\s+(?:published|appeared)\s+(?:on|in|at|by)\s+(?:the\s+)?"
-        r"(?P<name>[^\n|,;()]{2,60}?)(?:\s+on\s+|\s*[.,;(]|\s*$)",
+        r"(?P<name>[^\n|,;()]{2,60}?)(?:\s+on\s+|\s*[,;(]|\.(?:\s|$)|\s*$)",
         0.9,
     ),
     _c(
