@@ -211,7 +211,8 @@ class DateFinder:
         return None
 
     # -- text ---------------------------------------------------------------------
-    def _candidates(self, article: Article) -> tuple[list[_Candidate], list[YearMention]]:
+    def _candidates(self, article: Article) -> tuple[list[_Candidate], list[str]]:
+        """Dateline candidates, and the texts whose years are clues for a year-less dateline."""
         lang = article.lang.value if article.lang else None
         blocks = article.blocks
         first_body = next((i for i, b in enumerate(blocks) if b.role == "body"), len(blocks))
@@ -262,8 +263,7 @@ class DateFinder:
                 clue_texts.append(text)
             elif block.role in ("title", "caption"):
                 clue_texts.append(text)
-        years = [y for t in clue_texts for y in find_years(t)]
-        return cands, years
+        return cands, clue_texts
 
     @staticmethod
     def _agreement(best: _Candidate, value: dt.date, cands: list[_Candidate]) -> float:
@@ -283,7 +283,8 @@ class DateFinder:
             article.published = meta_field
             return article
 
-        cands, years = self._candidates(article)
+        cands, clue_texts = self._candidates(article)
+        years: list[YearMention] | None = None  # read only when a dateline lacks its year
         cands.sort(key=lambda c: (c.rank, c.mention.year is None, -c.confidence))
         chosen: Field[dt.date] | None = None
         for cand in cands:
@@ -309,6 +310,8 @@ class DateFinder:
                     value, same[0].source, same[0].confidence + self._agreement(same[0], value, cands), same[0].evidence
                 )
                 break
+            if years is None:
+                years = [y for t in clue_texts for y in find_years(t)]
             inferred = infer_year(cand.mention, years, latest, self.earliest_year)
             if inferred is None:
                 continue
