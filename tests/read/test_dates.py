@@ -106,10 +106,16 @@ def test_weekday_pins_the_year() -> None:
     ("body", "lang"),
     [
         ("11月11日，副外长证实将举行磋商。条约有效期至2026年2月5日。上一次会议于2021年10月举行。", "zh"),
-        ("Nov. 11 — The minister confirmed talks. The treaty runs until February 2026. "
-         "The last session was held in October 2021.", "en"),
-        ("11 ноября замминистра подтвердил переговоры. Договор действует до февраля 2026 года. "
-         "Последняя сессия прошла в октябре 2021 года.", "ru"),
+        (
+            "Nov. 11 — The minister confirmed talks. The treaty runs until February 2026. "
+            "The last session was held in October 2021.",
+            "en",
+        ),
+        (
+            "11 ноября замминистра подтвердил переговоры. Договор действует до февраля 2026 года. "
+            "Последняя сессия прошла в октябре 2021 года.",
+            "ru",
+        ),
     ],
 )
 def test_past_and_future_years_bound_the_year(body: str, lang: str) -> None:
@@ -204,3 +210,26 @@ def test_seed_dates(seeds: dict[str, Article]) -> None:
         field = seeds[key].published
         if field is not None:
             assert (field.value.year, field.value.month) == (2025, 2), key
+
+
+def test_a_date_inside_prose_is_no_dateline() -> None:
+    art = DateFinder(now=NOW)(_article(("body", "In a Nov. 5 letter, the doctors pleaded with the administration.")))
+    assert art.published is None
+    art = DateFinder(now=NOW)(_article(("body", "MOSCOW, Nov. 5 (Reuters) - Russia said on Tuesday.")))
+    assert art.published is not None and (art.published.value.month, art.published.value.day) == (11, 5)
+
+
+def test_a_future_year_caps_the_inferred_year() -> None:
+    art = DateFinder(now=NOW)(
+        _article(("header", "Nov 18"), ("body", "The service will arrive in early 2020, the company said."))
+    )
+    assert art.published is not None and art.published.value == dt.date(2019, 11, 18)
+
+
+def test_bulleted_byline_date_is_kept_but_a_listed_headline_date_is_not() -> None:
+    art = DateFinder(now=NOW)(_article(("header", "- Nov. 18th 2019 8:54 am PT"), ("body", "Text.")))
+    assert art.published is not None and _date(art.published.value) == dt.date(2019, 11, 18)
+    art = DateFinder(now=NOW)(
+        _article(("header", "- Europe sees its hottest summers 20.07.2022 | 11:00 AM"), ("body", "x"))
+    )
+    assert art.published is None

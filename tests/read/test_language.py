@@ -30,8 +30,13 @@ def seeds() -> dict[str, Article]:
 
 
 def test_seed_languages_and_scripts(seeds: dict[str, Article]) -> None:
-    expected = {"000": ("zh", "Hans"), "001": ("zh", "Hans"), "002": ("vi", "Latn"), "003": ("ar", "Arab"),
-                "004": ("ar", "Arab")}
+    expected = {
+        "000": ("zh", "Hans"),
+        "001": ("zh", "Hans"),
+        "002": ("vi", "Latn"),
+        "003": ("ar", "Arab"),
+        "004": ("ar", "Arab"),
+    }
     for key, (lang, script) in expected.items():
         art = seeds[key]
         assert art.lang is not None and art.script is not None, key

@@ -61,8 +61,10 @@ def test_seed_provenance(seeds: dict[str, Article]) -> None:
         (("footer", "المصدر: الجزيرة"), ("source", "الجزيرة")),
         (("footer", "Источник: ТАСС"), ("source", "TASS")),
         (("footer", "نقلا عن رويترز"), ("via", "Reuters")),
-        (("footer", "This article was originally published on example.org on 18 Feb 2025."),
-         ("first-published", "example.org")),
+        (
+            ("footer", "This article was originally published on example.org on 18 Feb 2025."),
+            ("first-published", "example.org"),
+        ),
         (("footer", "This story was translated by Google Translate."), ("translated", "Google Translate")),
         (("footer", "本文为机器翻译，仅供参考"), ("translated", "machine translation")),
         (("footer", "Cet article a été traduit automatiquement."), ("translated", "machine translation")),

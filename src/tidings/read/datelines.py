@@ -337,6 +337,34 @@ _FUTURE_WORDS = frozenset(
     ]
 )
 _PAST_WORDS = frozenset(["since", "last", "earlier", "depuis", "seit", "desde", "с", "منذ", "từ"])
+#: Words that make a year a future one when they stand within a few words before it
+#: ("will arrive in early 2020", "sẽ diễn ra vào năm 2026", "prévue en 2026").
+_FUTURE_NEAR = frozenset(
+    [
+        "will",
+        "shall",
+        "expected",
+        "scheduled",
+        "planned",
+        "due",
+        "upcoming",
+        "coming",
+        "sera",
+        "prévu",
+        "prévue",
+        "wird",
+        "soll",
+        "será",
+        "previsto",
+        "prevista",
+        "будет",
+        "планируется",
+        "sẽ",
+        "سوف",
+        "المقرر",
+        "المقبل",
+    ]
+)
 _FUTURE_CJK = ("至", "到", "直到", "截至", "将于", "將於", "将在", "预计", "預計", "计划于", "届时", "明年")
 _PAST_CJK = ("上一次", "去年", "曾于", "曾在", "自", "从")
 #: Words that may stand between a cue and its year ("until the end of 2026", "expires in 2026").
@@ -356,7 +384,7 @@ def _cue(head: str) -> str:
         return "future"
     if stripped.endswith(_PAST_CJK):
         return "past"
-    tokens = [t.strip(_TRIM).lower() for t in stripped.split()[-4:]]
+    tokens = [t.strip(_TRIM).lower() for t in stripped.split()[-5:]]
     while tokens and (tokens[-1] in _FILLERS or not tokens[-1]):
         tokens.pop()
     if not tokens:
@@ -365,6 +393,8 @@ def _cue(head: str) -> str:
         return "future"
     if tokens[-1] in _PAST_WORDS:
         return "past"
+    if any(t in _FUTURE_NEAR for t in tokens):
+        return "future"
     return ""
 
 

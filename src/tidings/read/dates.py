@@ -102,9 +102,10 @@ def infer_year(
     after ``latest``) is penalised by the clues it contradicts:
 
     * a weekday written with the date must match (hard constraint);
-    * a year cued as *future* ("有效期至2026年", "until 2026") should not be before
-      the publication year; a year cued as *past* ("since 2021") or un-cued should
-      not be after it (un-cued years weigh less: news mostly looks back);
+    * a year cued as *future* ("有效期至2026年", "until 2026", "will … in 2026") bounds the
+      publication year from above (and is rarely that same year); a year cued as
+      *past* ("since 2021") or not cued at all bounds it from below (un-cued years
+      weigh less: news mostly looks back, but not always);
     * a year written *with a month* ("2021年10月", "October 2021") is, in news style,
       usually not the current one (same-year dates are written without a year).
 
@@ -122,7 +123,8 @@ def infer_year(
         penalty = 0.0
         for ym in years:
             if ym.cue == "future":
-                penalty += 2.0 if year > ym.year else 0.0
+                # A year announced as coming is mostly a later one ("will arrive in early 2020").
+                penalty += 2.0 if year > ym.year else 0.25 if year == ym.year else 0.0
             else:
                 penalty += (2.0 if ym.cue == "past" else 1.0) if year < ym.year else 0.0
             if year == ym.year and ym.with_month:
@@ -146,17 +148,41 @@ def infer_year(
     return year, conf, why
 
 
+def _dateline_prefix(prefix: str) -> bool:
+    """Whether the text before a date is a dateline's place/agency ("MOSCOW, ", "新华社利雅得", "Hà Nội, ").
+
+    Rejects running prose ("In a Nov. 5 letter", "他表示，11月8日"): a finished sentence,
+    more than four words, a lower-case Latin word, or a long run of CJK characters.
+    """
+    prefix = prefix.strip()
+    if not prefix:
+        return True
+    if _SENTENCE_END.search(prefix):
+        return False
+    words = prefix.split()
+    if len(words) > 4 or len(prefix) > _DATELINE_MAX_OFFSET:
+        return False
+    if any(w[0].isascii() and w[0].islower() for w in words):
+        return False
+    cjk = sum(1 for ch in prefix if "\u4e00" <= ch <= "\u9fff")
+    return cjk <= 12
+
+
 def _is_copyright(block: Block) -> bool:
     return block.reason == "copyright" or bool(COPYRIGHT.search(block.text))
 
 
 #: A list item stamped with a date ("- Headline 20.07.2022 | 11:00 AM", "3. Title (2021-03-11)"):
 #: related-article lists a cleaner may leave in the body. Their dates are other articles'.
-_LISTED = re.compile(r"^\s*(?:[-–—•·*▪►]|\d{1,2}[.)、])\s*\S")
+_LISTED = re.compile(r"^\s*(?:[-–—•·*▪►]|\d{1,2}[.)、])\s+(?=\S)")
 
 
 def _is_listed(text: str) -> bool:
-    return bool(_LISTED.match(text)) and any(m.year is not None for m in find_dates(text))
+    """A bulleted line with a headline *and* a full date; a bullet followed by the date itself is a byline."""
+    bullet = _LISTED.match(text)
+    if not bullet:
+        return False
+    return any(m.year is not None and m.start > bullet.end() + 2 for m in find_dates(text))
 
 
 def _short(text: str, limit: int = 120) -> str:
@@ -251,13 +277,9 @@ class DateFinder:
                         cands.append(_Candidate(m, "footer-dateline", 0.5, _short(text), 3))
             elif block.role == "body":
                 if body_seen < _BODY_DATELINE_PARAGRAPHS:
-                    # Only the paragraph's first date, and only if no sentence ended before it.
+                    # Only the paragraph's first date, and only after a place/agency prefix.
                     first = find_dates(text[: _DATELINE_MAX_OFFSET + 40], lang)[:1]
-                    if (
-                        first
-                        and first[0].start <= _DATELINE_MAX_OFFSET
-                        and not _SENTENCE_END.search(text[: first[0].start])
-                    ):
+                    if first and first[0].start <= _DATELINE_MAX_OFFSET and _dateline_prefix(text[: first[0].start]):
                         cands.append(_Candidate(first[0], "body-dateline", 0.7, _short(text, 60), 2))
                 body_seen += 1
                 clue_texts.append(text)
