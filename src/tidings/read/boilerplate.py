@@ -86,9 +86,17 @@ CUE_WORDS: dict[str, tuple[str, ...]] = {
     # short interface strings that are never article text
     "ui": (
         "advertisement", "sponsored", "continue reading", "supported by", "skip to", "log in", "login",
-        "sign in", "back to top", "view comments", "comments", "print", "email", "广告", "登录", "注册", "返回",
+        "sign in", "back to top", "print", "email", "advert", "广告", "登录", "注册", "返回",
         "quảng cáo", "إعلان", "реклама", "광고",
     ),
+    # the start of a comment section
+    "comments": (
+        "comments", "comment", "view comments", "leave a reply", "leave a comment", "add a comment", "responses to",
+        "replies", "reply", "post a comment", "join the discussion", "join the conversation", "评论", "留言",
+        "bình luận", "ý kiến bạn đọc", "تعليقات", "التعليقات", "комментарии", "댓글",
+    ),
+    # cookie and consent banners (may be long sentences)
+    "cookies": ("cookies", "cookie policy", "cookie settings", "we use cookies", "use of cookies"),
 }
 
 #: Cues that only count at the start of a line: "Source: X", "Theo X", "来源 X", "Photo: X".
@@ -181,11 +189,33 @@ class TextCleanOptions:
     #: A line needs at least this many word units to count as prose (noisy.jsonl: 8 beats 5 and 12).
     min_prose_units: float = 8.0
     #: What a non-prose line costs inside the body stretch, in word units (noisy.jsonl).
-    line_penalty: float = 8.0
+    line_penalty: float = 4.0
     #: Subtracted from a prose line's length, so short prose (comments, teasers) adds little (noisy.jsonl).
     prose_offset: float = 8.0
     #: What a line with a cue word or a date stamp costs (noisy.jsonl).
     cue_penalty: float = 10.0
+    #: What a line that opens a share bar, a related list or comments costs (noisy.jsonl).
+    break_penalty: float = 25.0
+    #: What a short line with a date or time costs: such lines head comments and list items (noisy.jsonl).
+    date_penalty: float = 25.0
+    #: Short lines allowed between two prose lines of one cluster (noisy.jsonl).
+    max_inner_gap: int = 1
+    #: What a cluster of prose costs before it adds anything (noisy.jsonl).
+    cluster_offset: float = 10.0
+    #: The most the lines between two clusters can cost (noisy.jsonl).
+    gap_cap: float = 40.0
+    #: Start the body after the line that repeats the page title, when there is one (noisy.jsonl).
+    use_headline_anchor: bool = True
+    #: ...but only if at least this share of the page's prose follows it (noisy.jsonl).
+    anchor_min_share: float = 0.1
+    #: How many lines from the top are searched for that repeat.
+    headline_search: int = 400
+    #: Cut a tail of lone prose lines between titles/bylines (teasers, comments) (noisy.jsonl).
+    trim_teasers: bool = True
+    #: How many such clusters in a row make a teaser list (noisy.jsonl).
+    teaser_run: int = 3
+    #: At most this many prose lines in a teaser or comment cluster (noisy.jsonl).
+    teaser_max_lines: int = 1
     #: Cue words only act on lines at most this long (noisy.jsonl + seeds).
     cue_max_units: float = 12.0
     #: A CJK character is worth this many words (a Chinese word is ~1.6 characters).
@@ -263,9 +293,11 @@ def _cue(line: _Line, opts: TextCleanOptions) -> tuple[str, str] | None:
         return "footer", "source"
     if "caption" in k and (u <= m or not line.ends_sentence):
         return "caption", "caption"
+    if "cookies" in k and u <= 6 * m:
+        return "boilerplate", "cookies"
     if u > m:
         return None
-    for kind in ("related", "share", "ui"):
+    for kind in ("related", "share", "comments", "ui"):
         if kind in k:
             return "boilerplate", "menu" if kind == "ui" else kind
     return None
@@ -275,9 +307,113 @@ def _score(line: _Line, opts: TextCleanOptions) -> float:
     """What a line adds to the body stretch: prose adds its length, anything else costs."""
     if line.prose:
         return line.units - opts.prose_offset
-    if line.cues or _DATE_ANY.search(line.text):
+    if line.cues & _BREAK_KINDS:
+        return -opts.break_penalty
+    if _DATE_ANY.search(line.text):
+        return -opts.date_penalty
+    if line.cues:
         return -opts.cue_penalty
     return -opts.line_penalty
+
+
+#: Cue kinds that mark where an article ends and the page goes on (share bar, related list, comments).
+_BREAK_KINDS = frozenset({"related", "share", "comments"})
+
+
+_TITLE_SEP = re.compile(r"\s+[-|–—:·»]+\s+|\s*[｜|]\s*|_")
+
+
+def _headline_repeat(lines: list[_Line], opts: TextCleanOptions) -> int:
+    """Index of the line that repeats the page title (the headline above the article), or -1.
+
+    A page's visible text usually opens with its ``<title>`` ("Headline - Site")
+    and shows the headline again right above the article: the body cannot start
+    before that repeat. Only the first ``headline_search`` lines are searched.
+    """
+    if len(lines) < 3 or lines[0].units < 3:
+        return -1
+    parts = [_fold(p) for p in _TITLE_SEP.split(lines[0].text)]
+    parts = [p for p in parts if p]
+    # every run of consecutive parts: "Headline - Site" → "Headline"; "Site | Section | Headline" → "Headline"
+    variants = {" ".join(parts[a:b]) for a in range(len(parts)) for b in range(a + 1, len(parts) + 1)}
+    variants = {v for v in variants if v.count(" ") >= 2}
+    for i in range(1, min(len(lines), opts.headline_search)):
+        if 3 <= lines[i].units <= lines[0].units and _fold(lines[i].text) in variants:
+            return i
+    return -1
+
+
+def _fold(s: str) -> str:
+    return " ".join(_WORD.findall(s.casefold()))
+
+
+def _body_span(lines: list[_Line], opts: TextCleanOptions) -> tuple[int, int]:
+    """Line indices [start, end) of the article body.
+
+    Prose lines that follow each other (at most one short line, e.g. a
+    sub-heading, between them) form a *cluster*. The body is the run of
+    clusters with the best total, where a cluster adds its prose length minus
+    ``cluster_offset`` and the lines between two clusters cost their penalties,
+    capped at ``gap_cap``. The cap lets an article resume after an inserted
+    "most read" list, while the per-cluster offset keeps out comment threads,
+    whose prose comes in small pieces between user names and dates.
+    """
+    scores = [_score(ln, opts) for ln in lines]
+    anchor = _headline_repeat(lines, opts) if opts.use_headline_anchor else -1
+    if anchor >= 0:
+        total = sum(ln.units for ln in lines if ln.prose)
+        after = sum(ln.units for ln in lines[anchor + 1 :] if ln.prose)
+        if after < opts.anchor_min_share * total:
+            anchor = -1
+    clusters: list[list[int]] = []  # [first line, last line, ...]
+    for i, ln in enumerate(lines):
+        if not ln.prose or i <= anchor:
+            continue
+        if clusters:
+            last = clusters[-1][1]
+            between = range(last + 1, i)
+            if len(between) <= opts.max_inner_gap and all(scores[j] > -opts.cue_penalty for j in between):
+                clusters[-1][1] = i
+                continue
+        clusters.append([i, i])
+    if not clusters:
+        return 0, 0
+    items: list[float] = []
+    for k, (a, b) in enumerate(clusters):
+        if k:
+            gap = -sum(scores[clusters[k - 1][1] + 1 : a])
+            items.append(-min(gap, opts.gap_cap))
+        items.append(sum(scores[j] for j in range(a, b + 1) if lines[j].prose) - opts.cluster_offset)
+    s, e = _best_segment(items)
+    if e == 0:  # only small clusters (a short text): the one with the most prose
+        k = max(range(0, len(items), 2), key=lambda i: items[i])
+        s, e = k, k + 1
+    c0, c1 = (s + 1) // 2, (e - 1) // 2  # even items are clusters; a run starts and ends on one
+    if opts.trim_teasers:
+        c1 = _trim_teasers(clusters, lines, c0, c1, opts)
+    return clusters[c0][0], clusters[c1][1] + 1
+
+
+def _trim_teasers(clusters: list[list[int]], lines: list[_Line], c0: int, c1: int, opts: TextCleanOptions) -> int:
+    """Drop a tail of lone prose lines each under its own title/byline: a teaser list or a comment thread.
+
+    An article's paragraphs follow each other; "more from us" teasers and
+    comments come one sentence at a time between two or more short lines
+    (headline, author, date). A run of ``teaser_run`` such clusters at the end of
+    the body is cut.
+    """
+
+    def lone(k: int) -> bool:
+        a, b = clusters[k]
+        n_prose = sum(1 for j in range(a, b + 1) if lines[j].prose)
+        return n_prose <= opts.teaser_max_lines and k > 0 and a - clusters[k - 1][1] - 1 >= 2
+
+    k = c1
+    while k > c0 and lone(k):
+        k -= 1
+    if c1 - k >= opts.teaser_run:
+        return k
+    return c1
 
 
 def _title_index(lines: list[_Line], start: int, opts: TextCleanOptions) -> int | None:
@@ -306,8 +442,7 @@ def split_text(text: str, opts: TextCleanOptions | None = None) -> list[Block]:
     lines = _analyse(text, opts)
     if not lines:
         return []
-    scores = [_score(ln, opts) for ln in lines]
-    start, end = _best_segment(scores)
+    start, end = _body_span(lines, opts)
     if end == 0:  # no prose at all: keep everything as body rather than lose a short text
         return [Block(ln.text, "body") for ln in lines]
     counts = Counter(ln.text for ln in lines)
