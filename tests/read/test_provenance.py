@@ -110,3 +110,12 @@ def test_names() -> None:
     assert canonical_name(" www.defensenews.com ") == "defensenews.com"
     assert registered_domain("https://news.example.co.uk/a") == "example.co.uk"
     assert registered_domain("not a url") is None
+
+
+def test_agency_writers_credit_the_agency_and_prose_is_no_credit_line() -> None:
+    art = _article(
+        ("body", "x"), ("footer", "Associated Press writers Lolita Baldor and Jill Colvin contributed to this report.")
+    )
+    assert ("contributor", "Associated Press") in _links(art)
+    prose = "The disease first appeared in West Michigan at the end of August, " * 5
+    assert not [link for link in _article(("body", prose)).provenance if link.relation == "first-published"]

@@ -21,6 +21,7 @@ boilerplate, while lists there name other articles.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -71,6 +72,10 @@ for _canon, _names in {
     for _n in _names:
         AGENCIES[_n.casefold()] = _canon
 
+#: Longest line read for prose-prone cues; AP/Reuters credit lines in the extraction dev
+#: pages are 40–160 characters.
+_CREDIT_LINE_CHARS = 240
+
 _NAME = r"(?P<name>[^\n|｜:：·•,，;；。()（）\[\]]{1,40}?)"
 _END = r"\s*(?:$|[|｜·•,，;；。\n(（])"
 
@@ -90,6 +95,9 @@ class Cue:
     #: Lower-case substrings one of which must occur for the regex to be tried: a substring
     #: test is ~50x cheaper than a regex scan, and almost no block holds a credit line.
     needles: tuple[str, ...] = ()
+    #: Cues whose words also occur in prose ("the virus first appeared in …") are read
+    #: only from lines at most this long: credit lines are short.
+    max_chars: int | None = None
 
 
 def _c(
@@ -99,8 +107,10 @@ def _c(
     confidence: float,
     strong: bool = True,
     fixed_name: str | None = None,
+    max_chars: int | None = None,
 ) -> Cue:
-    return Cue(relation, re.compile(pattern, re.IGNORECASE | re.MULTILINE), confidence, strong, fixed_name, needles)
+    flags = re.IGNORECASE | re.MULTILINE
+    return Cue(relation, re.compile(pattern, flags), confidence, strong, fixed_name, needles, max_chars)
 
 
 #: The cue lexicon, written from the seeds' credit lines and the common equivalents in
@@ -141,6 +151,7 @@ CUES: tuple[Cue, ...] = (
         r"(?:originally|first)\s+(?:published|appeared)\s+(?:on|in|at|by)\s+(?:the\s+)?"
         r"(?P<name>[^\n|,;()]{2,60}?)(?:\s+on\s+|\s*[,;(]|\.(?:\s|$)|\s*$)",
         0.9,
+        max_chars=_CREDIT_LINE_CHARS,
     ),
     _c(
         ("首发", "首發", "原载", "原載", "最初发表", "最初發表"),
@@ -173,6 +184,7 @@ CUES: tuple[Cue, ...] = (
         "contributor",
         r"(?:the\s+)?(?P<name>[A-Z][\w&.' -]{1,40}?)\s+contributed\s+(?:to\s+this\s+report|reporting)",
         0.9,
+        max_chars=_CREDIT_LINE_CHARS,
     ),
     _c(
         ("(reuters)", "(ap)", "(afp)", "(xinhua)", "(bloomberg)", "(dpa)", "(ansa)", "(efe)"),
@@ -245,6 +257,18 @@ _BOILERPLATE_AFTER = 15
 _BOILERPLATE_MAX_CHARS = 300
 
 
+@functools.cache
+def _agency_pattern() -> re.Pattern[str]:
+    names = sorted((n for n, canon in AGENCIES.items() if canon not in ("Google Translate", "DeepL")), key=len)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in reversed(names)) + r")(?!\w)", re.IGNORECASE)
+
+
+def _agency_in(text: str) -> str | None:
+    """The canonical name of the first news agency named in ``text``, if any."""
+    m = _agency_pattern().search(text)
+    return AGENCIES.get(m.group(0).casefold()) if m else None
+
+
 def canonical_name(name: str) -> str:
     """Trimmed name; agencies and services under their canonical name; a bare domain as its registered domain."""
     name = name.strip(" \t:：.،-–—\"'“”«»")
@@ -314,9 +338,16 @@ class ProvenanceFinder:
                     continue
                 if cue.needles and not any(n in low for n in cue.needles):
                     continue
+                if cue.max_chars is not None and len(block.text) > cue.max_chars:
+                    continue
                 for m in cue.pattern.finditer(block.text):
                     raw = cue.fixed_name or m.groupdict().get("name") or ""
                     name = canonical_name(raw)
+                    conf = cue.confidence
+                    if cue.relation == "contributor" and name not in AGENCIES.values():
+                        # "Associated Press writers A and B contributed": the agency, not the people.
+                        agency = _agency_in(block.text)
+                        name, conf = (agency, conf) if agency else (name, conf * 0.7)
                     if not name or len(name) > 60:
                         continue
                     if cue.relation == "translated" and cue.fixed_name is None and name not in AGENCIES.values():
@@ -334,7 +365,7 @@ class ProvenanceFinder:
                         dates = [d for d in find_dates(block.text[m.end() :]) if d.year is not None]
                         resolved = dates[0].resolve() if dates else None
                         date = resolved.isoformat() if resolved else None
-                    conf = cue.confidence * (0.85 if block.role == "boilerplate" else 1.0)
+                    conf *= 0.85 if block.role == "boilerplate" else 1.0
                     links.append(ProvenanceLink(cue.relation, name, _short(block.text), round(conf, 3), url, date))
         return links
 
