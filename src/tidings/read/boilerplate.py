@@ -224,22 +224,47 @@ class TextCleanOptions:
     title_window: int = 12
 
 
-@dataclass
 class _Line:
-    text: str
-    units: float
-    prose: bool
-    ends_sentence: bool
-    cues: frozenset[str]
-    source_at: int
+    """One non-empty line and its layout features; lexicon cues are computed on first use,
+    because most lines (body paragraphs) never need them and scanning them is the main cost."""
+
+    __slots__ = ("_cues", "ends_sentence", "prose", "text", "units")
+
+    def __init__(self, text: str, units: float, prose: bool, ends_sentence: bool) -> None:
+        self.text = text
+        self.units = units
+        self.prose = prose
+        self.ends_sentence = ends_sentence
+        self._cues: tuple[frozenset[str], int] | None = None
+
+    def _scan(self) -> tuple[frozenset[str], int]:
+        if self._cues is None:
+            self._cues = _cue_kinds(self.text) if self.units <= _CUE_SCAN_MAX_UNITS else (frozenset(), -1)
+        return self._cues
+
+    @property
+    def cues(self) -> frozenset[str]:
+        return self._scan()[0]
+
+    @property
+    def source_at(self) -> int:
+        return self._scan()[1]
+
+
+#: Lines longer than this (word units) are never scanned for cues: no cue acts on them.
+_CUE_SCAN_MAX_UNITS = 72.0
+#: One token per CJK character or per run of other word characters.
+_CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_UNIT_TOKEN = re.compile(f"([{_CJK_CLASS}])|[^\\W{_CJK_CLASS}]+")
 
 
 def _units(line: str, cjk_weight: float) -> float:
-    n_cjk = len(_CJK.findall(line))
-    if n_cjk:
-        rest = _CJK.sub(" ", line)
-        return len(_WORD.findall(rest)) + cjk_weight * n_cjk
-    return float(len(_WORD.findall(line)))
+    """Length in word units: words of spaced scripts count 1, a CJK character ``cjk_weight``."""
+    if not _CJK.search(line):
+        return float(len(_WORD.findall(line)))
+    toks = _UNIT_TOKEN.findall(line)  # the group is "" for a non-CJK token
+    n_cjk = len(toks) - toks.count("")
+    return (len(toks) - n_cjk) + cjk_weight * n_cjk
 
 
 def _analyse(text: str, opts: TextCleanOptions) -> list[_Line]:
@@ -254,8 +279,7 @@ def _analyse(text: str, opts: TextCleanOptions) -> list[_Line]:
         if not prose and u >= 3 * opts.min_prose_units:
             # long lines without a final stop: prose only if sentences run through them
             prose = len(_TERMINAL.findall(t)) * 30 >= u
-        kinds, source_at = _cue_kinds(t) if u <= 6 * opts.cue_max_units else (frozenset(), -1)
-        out.append(_Line(t, u, prose, ends, kinds, source_at))
+        out.append(_Line(t, u, prose, ends))
     return out
 
 
@@ -458,38 +482,55 @@ def split_text(text: str, opts: TextCleanOptions | None = None) -> list[Block]:
 
     blocks: list[Block] = []
     seen_body: set[str] = set()
+    title_text = lines[title_i].text if title_i is not None else None
     for i, ln in enumerate(lines):
-        cue = _cue(ln, opts)
         if i == title_i:
-            blocks.append(Block(ln.text, "title"))
+            role, reason = "title", None
         elif i < start:
-            if title_i is not None and ln.text == lines[title_i].text:
-                blocks.append(Block(ln.text, "header", "title-repeat"))
-            elif cue and cue[0] != "footer" and (start - i > 6 or cue[1] in ("related", "caption")):
-                blocks.append(Block(ln.text, cue[0], cue[1]))
-            elif start - i <= 6 or _DATE_ANY.search(ln.text) or _BYLINE.search(ln.text):
-                blocks.append(Block(ln.text, "header", "before-body"))
-            else:
-                blocks.append(Block(ln.text, "boilerplate", "menu"))
+            role, reason = _role_before(ln, start - i, title_text, opts)
         elif i < body_end:
-            if ln.text in seen_body and counts[ln.text] > 1:
-                blocks.append(Block(ln.text, "boilerplate", "repeated"))
-            elif cue and not ln.prose:
-                blocks.append(Block(ln.text, cue[0], cue[1]))
-            elif not ln.prose and counts[ln.text] > 1:
-                blocks.append(Block(ln.text, "boilerplate", "repeated"))
-            elif not ln.prose and not _WORD.search(ln.text):
-                blocks.append(Block(ln.text, "boilerplate", "symbols"))
-            else:
-                blocks.append(Block(ln.text, "body"))
-                seen_body.add(ln.text)
+            role, reason = _role_inside(ln, counts, seen_body, opts)
         else:
-            if cue and cue[0] in ("footer", "caption"):
-                blocks.append(Block(ln.text, "footer", cue[1]))
-            elif cue:
-                blocks.append(Block(ln.text, cue[0], cue[1]))
-            elif _LIST_ITEM.match(ln.text) or _TRAILING_DATE.search(ln.text):
-                blocks.append(Block(ln.text, "boilerplate", "link-list"))
-            else:
-                blocks.append(Block(ln.text, "boilerplate", "after-body"))
+            role, reason = _role_after(ln, opts)
+        if role == "body":
+            seen_body.add(ln.text)
+        blocks.append(Block(ln.text, role, reason))
     return blocks
+
+
+def _role_before(ln: _Line, distance: int, title: str | None, opts: TextCleanOptions) -> tuple[str, str | None]:
+    """Lines above the body: the headline's repeat, bylines and datelines near it, else page chrome."""
+    if ln.text == title:
+        return "header", "title-repeat"
+    cue = _cue(ln, opts)
+    if cue and cue[0] != "footer" and (distance > 6 or cue[1] in ("related", "caption")):
+        return cue
+    if distance <= 6 or _DATE_ANY.search(ln.text) or _BYLINE.search(ln.text):
+        return "header", "before-body"
+    return "boilerplate", "menu"
+
+
+def _role_inside(ln: _Line, counts: Counter[str], seen: set[str], opts: TextCleanOptions) -> tuple[str, str | None]:
+    """Lines of the body stretch: prose and sub-headings stay; captions, repeats and UI strings go."""
+    if ln.text in seen and counts[ln.text] > 1:
+        return "boilerplate", "repeated"
+    if ln.prose:
+        return "body", None
+    cue = _cue(ln, opts)
+    if cue:
+        return cue
+    if counts[ln.text] > 1:
+        return "boilerplate", "repeated"
+    if not _WORD.search(ln.text):
+        return "boilerplate", "symbols"
+    return "body", None
+
+
+def _role_after(ln: _Line, opts: TextCleanOptions) -> tuple[str, str | None]:
+    """Lines below the body: credits, sources and legal notes are footer; lists and links are boilerplate."""
+    cue = _cue(ln, opts)
+    if cue:
+        return cue
+    if _LIST_ITEM.match(ln.text) or _TRAILING_DATE.search(ln.text):
+        return "boilerplate", "link-list"
+    return "boilerplate", "after-body"
