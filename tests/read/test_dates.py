@@ -233,3 +233,8 @@ def test_bulleted_byline_date_is_kept_but_a_listed_headline_date_is_not() -> Non
         _article(("header", "- Europe sees its hottest summers 20.07.2022 | 11:00 AM"), ("body", "x"))
     )
     assert art.published is None
+
+
+def test_unix_timestamps_are_read() -> None:
+    assert _date(parse_declared(1739836800)) == dt.date(2025, 2, 18)
+    assert _date(parse_declared(1739836800000)) == dt.date(2025, 2, 18)

@@ -119,3 +119,9 @@ def test_agency_writers_credit_the_agency_and_prose_is_no_credit_line() -> None:
     assert ("contributor", "Associated Press") in _links(art)
     prose = "The disease first appeared in West Michigan at the end of August, " * 5
     assert not [link for link in _article(("body", prose)).provenance if link.relation == "first-published"]
+
+
+def test_a_domain_in_a_credit_is_not_the_outlet() -> None:
+    art = _article(("header", "18 Feb 2025 · Source: reuters.com"), ("body", "x"))
+    assert art.outlet is None
+    assert ("source", "reuters.com") in _links(art)

@@ -72,9 +72,16 @@ def _as_date(value: dt.date) -> dt.date:
 
 
 def parse_declared(value: Any) -> dt.date | None:
-    """A declared publication date (ISO 8601, RFC 822, date/datetime) → date/datetime, or None."""
+    """A declared publication date (ISO 8601, RFC 822, Unix time, date/datetime) → date/datetime, or None."""
     if isinstance(value, dt.datetime | dt.date):
         return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # A Unix timestamp (seconds; milliseconds when it is too large for seconds).
+        seconds = value / 1000 if value > 1e11 else value
+        try:
+            return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
@@ -221,7 +228,8 @@ class DateFinder:
             if self._plausible(value, latest):
                 assert value is not None
                 return Field(value, "html-meta", 0.85, str(html.get("date")))
-        if article.format == "html" and self.use_htmldate and article.raw_text:
+        # trafilatura already ran htmldate when it filled meta["html"]; only without it is a second look useful.
+        if article.format == "html" and self.use_htmldate and article.raw_text and not isinstance(html, dict):
             try:
                 from htmldate import find_date
 

@@ -126,7 +126,7 @@ CUES: tuple[Cue, ...] = (
     _c(
         ("source", "nguồn", "المصدر", "مصدر", "источник", "quelle", "fuente", "fonte"),
         "source",
-        r"^\s*(?:source|nguồn|المصدر|مصدر الخبر|источник|quelle|fuente|fonte)\s*[:：|]\s*" + _NAME + _END,
+        r"(?:^|[·•|｜]\s*)\s*(?:source|nguồn|المصدر|مصدر الخبر|источник|quelle|fuente|fonte)\s*[:：|]\s*" + _NAME + _END,
         0.85,
     ),
     # via — "Theo Nhân Dân" alone on a line, "via Reuters", "نقلا عن الجزيرة", "по материалам ТАСС".
@@ -383,8 +383,13 @@ class ProvenanceFinder:
                 if isinstance(value, str) and value.strip():
                     return Field(canonical_name(value), "html-meta", 0.8, value)
         for block in article.blocks:
-            if block.role == "header" and len(block.text) <= 200:
-                m = DOMAIN.search(block.text)
+            if block.role == "header" and len(block.text) <= 200 and DOMAIN.search(block.text):
+                # A domain inside a credit ("Source: reuters.com") names the origin, not this site.
+                own = block.text
+                for cue in self.cues:
+                    if cue.relation in ("source", "via", "first-published"):
+                        own = cue.pattern.sub(" ", own)
+                m = DOMAIN.search(own)
                 if m and registered_domain(m.group(1)):
                     return Field(registered_domain(m.group(1)) or "", "header-domain", 0.7, _short(block.text))
         for block in article.blocks:
