@@ -126,7 +126,9 @@ CUES: tuple[Cue, ...] = (
     _c(
         ("source", "nguồn", "المصدر", "مصدر", "источник", "quelle", "fuente", "fonte"),
         "source",
-        r"(?:^|[·•|｜]\s*)\s*(?:source|nguồn|المصدر|مصدر الخبر|источник|quelle|fuente|fonte)\s*[:：|]\s*" + _NAME + _END,
+        r"(?:^|[·•|｜]\s*)\s*(?:source|nguồn|المصدر|مصدر الخبر|источник|quelle|fuente|fonte)\s*[:：|]\s*"
+        + _NAME
+        + _END,
         0.85,
     ),
     # via — "Theo Nhân Dân" alone on a line, "via Reuters", "نقلا عن الجزيرة", "по материалам ТАСС".
