@@ -238,3 +238,11 @@ def test_bulleted_byline_date_is_kept_but_a_listed_headline_date_is_not() -> Non
 def test_unix_timestamps_are_read() -> None:
     assert _date(parse_declared(1739836800)) == dt.date(2025, 2, 18)
     assert _date(parse_declared(1739836800000)) == dt.date(2025, 2, 18)
+
+
+def test_korean_dates_and_weekday_resolved_day_month_order() -> None:
+    (ko,) = find_dates("서울 2025년 2월 18일 오전")
+    assert (ko.year, ko.month, ko.day) == (2025, 2, 18)
+    # 3 February 2025 was a Monday: the weekday overrides the English month-first reading.
+    (m,) = find_dates("Monday, 03/02/2025", "en")
+    assert (m.month, m.day, m.weekday) == (2, 3, 0)

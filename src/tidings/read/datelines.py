@@ -133,6 +133,15 @@ _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
             + _TIME
         ),
     ),
+    # Korean 2025년 2월 18일.
+    (
+        "ko",
+        "월",
+        re.compile(
+            r"(?:(?P<y>(?:19|20)\d\d)\s*년\s*)?(?<!\d)(?P<m>1[0-2]|0?[1-9])\s*월\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*일"
+            + _TIME
+        ),
+    ),
     # 18/02/2025, 18.02.2025, 18-02-2025 (day first unless the language writes month first).
     (
         "dmy",
@@ -279,7 +288,16 @@ def find_dates(text: str, lang: str | None = None) -> list[DateMention]:
                 month, day = int(g["m"]), int(g["d"])
             if not (1 <= month <= 12 and 1 <= day <= 31):
                 continue
-            weekday, start = _weekday_before(norm, m.start(), cjk=True) if form == "cjk" else (None, m.start())
+            weekday, start = _weekday_before(norm, m.start(), cjk=form == "cjk")
+            if form == "dmy" and weekday is not None and a <= 12 and b <= 12:
+                # "Tuesday, 02/03/2025": the written weekday tells day-first from month-first.
+                for d_, m_ in ((day, month), (month, day)):
+                    try:
+                        if dt.date(int(g["y"]), m_, d_).weekday() == weekday:
+                            day, month = d_, m_
+                            break
+                    except ValueError:
+                        continue
             found.append(
                 DateMention(
                     start=start,
