@@ -210,6 +210,10 @@ class TextCleanOptions:
     anchor_min_share: float = 0.1
     #: How many lines from the top are searched for that repeat.
     headline_search: int = 400
+    #: End the body at a comment-section heading ("167 comments", "Leave a reply") (noisy.jsonl).
+    stop_at_comments: bool = True
+    #: Inside the body, drop the short lines (links) that follow a "Related" heading (noisy.jsonl).
+    drop_after_related: bool = True
     #: Cut a tail of lone prose lines between titles/bylines (teasers, comments) (noisy.jsonl).
     trim_teasers: bool = True
     #: How many such clusters in a row make a teaser list (noisy.jsonl).
@@ -413,6 +417,13 @@ def _body_span(lines: list[_Line], opts: TextCleanOptions) -> tuple[int, int]:
         k = max(range(0, len(items), 2), key=lambda i: items[i])
         s, e = k, k + 1
     c0, c1 = (s + 1) // 2, (e - 1) // 2  # even items are clusters; a run starts and ends on one
+    if opts.stop_at_comments:
+        # a comment thread never comes before the article's end: stop at its heading
+        for k in range(c0 + 1, c1 + 1):
+            gap = range(clusters[k - 1][1] + 1, clusters[k][0])
+            if any(not lines[j].ends_sentence and "comments" in lines[j].cues for j in gap):
+                c1 = k - 1
+                break
     if opts.trim_teasers:
         c1 = _trim_teasers(clusters, lines, c0, c1, opts)
     return clusters[c0][0], clusters[c1][1] + 1
@@ -483,6 +494,7 @@ def split_text(text: str, opts: TextCleanOptions | None = None) -> list[Block]:
     blocks: list[Block] = []
     seen_body: set[str] = set()
     title_text = lines[title_i].text if title_i is not None else None
+    after_related = False  # inside the body, between a "Related" heading and the next paragraph
     for i, ln in enumerate(lines):
         if i == title_i:
             role, reason = "title", None
@@ -490,6 +502,12 @@ def split_text(text: str, opts: TextCleanOptions | None = None) -> list[Block]:
             role, reason = _role_before(ln, start - i, title_text, opts)
         elif i < body_end:
             role, reason = _role_inside(ln, counts, seen_body, opts)
+            if ln.prose:
+                after_related = False
+            elif reason == "related":
+                after_related = True
+            elif role == "body" and after_related and opts.drop_after_related:
+                role, reason = "boilerplate", "related"
         else:
             role, reason = _role_after(ln, opts)
         if role == "body":
