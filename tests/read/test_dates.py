@@ -246,3 +246,10 @@ def test_korean_dates_and_weekday_resolved_day_month_order() -> None:
     # 3 February 2025 was a Monday: the weekday overrides the English month-first reading.
     (m,) = find_dates("Monday, 03/02/2025", "en")
     assert (m.month, m.day, m.weekday) == (2, 3, 0)
+
+
+def test_ignored_metadata_is_explained() -> None:
+    art = DateFinder(now=dt.datetime(2025, 3, 1))(
+        _article(("header", "Feb. 18, 2025"), ("body", "x"), published="2030-01-01")
+    )
+    assert art.published is not None and "ignored" in (art.published.evidence or "")

@@ -216,12 +216,16 @@ class DateFinder:
     def _plausible(self, value: dt.date | None, latest: dt.date) -> bool:
         return value is not None and self.earliest_year <= value.year and _as_date(value) <= latest
 
-    def _from_meta(self, article: Article, latest: dt.date) -> Field[dt.date] | None:
+    def _from_meta(self, article: Article, latest: dt.date, rejected: list[str]) -> Field[dt.date] | None:
+        """The declared date when it is plausible; notes why a declared one was not into ``rejected``."""
         declared = article.meta.get("published")
         value = parse_declared(declared)
         if self._plausible(value, latest):
             assert value is not None
             return Field(value, "meta", 0.95, str(declared))
+        if declared not in (None, ""):
+            why = "unparseable" if value is None else "after the capture/now" if _as_date(value) > latest else "too old"
+            rejected.append(f"declared published {str(declared)[:40]!r} ignored: {why}")
         html = article.meta.get("html")
         if isinstance(html, dict):
             value = parse_declared(html.get("date"))
@@ -308,7 +312,8 @@ class DateFinder:
         if warc is not None and self.earliest_year <= warc.year and _as_date(warc) < latest:
             latest = _as_date(warc)  # a page cannot be published after it was captured
 
-        meta_field = self._from_meta(article, latest)
+        rejected: list[str] = []
+        meta_field = self._from_meta(article, latest, rejected)
         if meta_field is not None:
             article.published = meta_field
             return article
@@ -358,5 +363,7 @@ class DateFinder:
             break
         if chosen is None and warc is not None and self._plausible(warc, _as_date(warc)):
             chosen = Field(warc, "warc-date", 0.3, f"captured {article.meta.get('warc_date')}")
+        if chosen is not None and rejected:
+            chosen = Field(chosen.value, chosen.source, chosen.confidence, f"{chosen.evidence} [{rejected[0]}]")
         article.published = chosen
         return article
