@@ -101,3 +101,9 @@ def test_never_downloads_a_model(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("tidings.read.language._detector", None)
     art = LanguageDetector()(_article("Phái đoàn Nga đến thủ đô của Saudi Arabia đàm phán với Mỹ"))
     assert art.lang is not None and art.lang.value == "vi"
+
+
+def test_han_only_short_text_is_not_japanese() -> None:
+    for text in ("美俄高级官员会谈", "美國總統訪問", "國會議員"):
+        art = LanguageDetector()(_article(text))
+        assert art.lang is not None and art.lang.value == "zh", text
