@@ -167,6 +167,13 @@ _SENT_END = re.compile(r"[.!?。！？؟…:;：；]['\"”’»)）\]」』]*\s
 _PUNCT = re.compile(r"[.!?。！？؟,，、;；:：،]")
 #: Sentence terminals followed by more text.
 _TERMINAL = re.compile(r"[.!?。！？؟](?:\s|$)|[。！？]")
+#: Photo credits, which mark a caption even when it reads like a sentence ("… (AP Photo/J. Doe)").
+_CREDIT = re.compile(
+    r"\((?:ap |afp |reuters |epa )?(?:photo|foto|ảnh|фото)\b|\bphoto(?:graph)?\s*(?:by\b|:)|\bcredits?\s*(?::|\.\.\.|…)"
+    r"|\bimage\s*(?:source|credit|via)?\s*:|\bimage via\b|\[\+\]|\bgetty images\b|\bshutterstock\b|©\s*reuters"
+    r"|/\s*(?:ap|afp|reuters|getty|epa)\)|图片来源|资料图",
+    re.IGNORECASE,
+)
 #: Numbered or bulleted list items ("1. ", "- ", "• ", "► ").
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,3}[.)、]\s|[-–—•·▪►*»]\s?)")
 #: A date or time stamp at the end of a line, typical of related-article lists.
@@ -201,9 +208,9 @@ class TextCleanOptions:
     #: Short lines allowed between two prose lines of one cluster (noisy.jsonl).
     max_inner_gap: int = 1
     #: What a cluster of prose costs before it adds anything (noisy.jsonl).
-    cluster_offset: float = 10.0
+    cluster_offset: float = 5.0
     #: The most the lines between two clusters can cost (noisy.jsonl).
-    gap_cap: float = 40.0
+    gap_cap: float = 30.0
     #: Start the body after the line that repeats the page title, when there is one (noisy.jsonl).
     use_headline_anchor: bool = True
     #: ...but only if at least this share of the page's prose follows it (noisy.jsonl).
@@ -232,13 +239,14 @@ class _Line:
     """One non-empty line and its layout features; lexicon cues are computed on first use,
     because most lines (body paragraphs) never need them and scanning them is the main cost."""
 
-    __slots__ = ("_cues", "ends_sentence", "prose", "text", "units")
+    __slots__ = ("_cues", "credit", "ends_sentence", "prose", "text", "units")
 
-    def __init__(self, text: str, units: float, prose: bool, ends_sentence: bool) -> None:
+    def __init__(self, text: str, units: float, prose: bool, ends_sentence: bool, credit: bool = False) -> None:
         self.text = text
         self.units = units
         self.prose = prose
         self.ends_sentence = ends_sentence
+        self.credit = credit
         self._cues: tuple[frozenset[str], int] | None = None
 
     def _scan(self) -> tuple[frozenset[str], int]:
@@ -283,7 +291,8 @@ def _analyse(text: str, opts: TextCleanOptions) -> list[_Line]:
         if not prose and u >= 3 * opts.min_prose_units:
             # long lines without a final stop: prose only if sentences run through them
             prose = len(_TERMINAL.findall(t)) * 30 >= u
-        out.append(_Line(t, u, prose, ends))
+        credit = u <= _CUE_SCAN_MAX_UNITS and bool(_CREDIT.search(t))
+        out.append(_Line(t, u, prose and not credit, ends, credit))
     return out
 
 
@@ -308,6 +317,8 @@ def _cue(line: _Line, opts: TextCleanOptions) -> tuple[str, str] | None:
     a credit line ("X contributed to this report") or a site disclaimer can be
     a sentence or two.
     """
+    if line.credit:
+        return "caption", "credit"
     k = line.cues
     if not k:
         return None
@@ -521,7 +532,7 @@ def _role_before(ln: _Line, distance: int, title: str | None, opts: TextCleanOpt
     if ln.text == title:
         return "header", "title-repeat"
     cue = _cue(ln, opts)
-    if cue and cue[0] != "footer" and (distance > 6 or cue[1] in ("related", "caption")):
+    if cue and cue[0] != "footer" and (distance > 6 or cue[0] == "caption" or cue[1] == "related"):
         return cue
     if distance <= 6 or _DATE_ANY.search(ln.text) or _BYLINE.search(ln.text):
         return "header", "before-body"
