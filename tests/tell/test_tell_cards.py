@@ -1,0 +1,158 @@
+"""Event cards on the seed articles and on ECB+ dev events: real texts, real outcomes."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from seedstore import CAIRO, RIYADH, seed_ids
+
+from tidings.article import Event
+from tidings.store import Store, open_store
+from tidings.tell.cards import EventCard, build_card
+from tidings.tell.eventdata import UnknownEvent
+from tidings.tell.render import render_markdown, render_text
+from tidings.tell.sentences import split_sentences
+
+ECB_DEV = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "ecbplus" / "dev.jsonl"
+
+
+@pytest.fixture(scope="module")
+def riyadh(seed_store: Store) -> EventCard:
+    return build_card(seed_store, RIYADH, "en")
+
+
+def _own_sentences(store: Store, card: EventCard) -> set[str]:
+    out: set[str] = set()
+    for entry in card.timeline:
+        article = store.get_article(entry.article_id)
+        assert article is not None
+        out.update(s.text for s in split_sentences(article.text, article.lang.value if article.lang else None))
+    return out
+
+
+def test_who_lists_each_delegate_once_across_scripts(riyadh: EventCard) -> None:
+    names = [a.name for a in riyadh.who]
+    for person in ("Rubio", "Waltz", "Witkoff", "Lavrov", "Ushakov"):
+        hits = [n for n in names if person.lower() in n.lower()]
+        assert len(hits) == 1, (person, names)
+    assert len(names) == len(set(names))
+
+
+def test_where_is_riyadh_saudi_arabia_with_coordinates(riyadh: EventCard) -> None:
+    top = riyadh.where[0]
+    assert top.name == "Riyadh"
+    assert top.country == "Saudi Arabia"
+    assert top.lat is not None and 24 < top.lat < 25.5 and 46 < (top.lon or 0) < 47.5
+
+
+def test_when_is_18_february_2025(riyadh: EventCard) -> None:
+    assert riyadh.when.start == "2025-02-18"
+    assert riyadh.when.confidence >= 0.5
+    assert riyadh.when.evidence
+
+
+def test_languages_and_outlets(seed_store: Store, riyadh: EventCard) -> None:
+    assert riyadh.languages == ["ar", "vi", "zh"]
+    assert riyadh.article_count == 4
+    assert set(riyadh.coverage.by_lang) == {"ar", "vi", "zh"}
+    outlets = {c.outlet for items in riyadh.coverage.by_lang.values() for c in items}
+    assert "chineseheadlinenews.com" in outlets
+    assert any("Nhân Dân" in o for o in outlets)
+    relations = " ".join(r for items in riyadh.coverage.by_lang.values() for c in items for r in c.relations)
+    assert "大纪元" in relations and "Associated Press" in relations and "translated" in relations
+
+
+def test_summary_is_extractive_multilingual_and_short(seed_store: Store, riyadh: EventCard) -> None:
+    assert 3 <= len(riyadh.summary) <= 5
+    own = _own_sentences(seed_store, riyadh)
+    assert all(s.text in own for s in riyadh.summary)
+    assert len({s.lang for s in riyadh.summary}) >= 2
+    cairo = seed_ids(seed_store)["001"]
+    assert all(s.article_id != cairo for s in riyadh.summary)
+
+
+def test_outcomes_report_the_three_agreed_goals(riyadh: EventCard) -> None:
+    assert riyadh.outcomes
+    assert any("ثلاثة أهداف" in o.text for o in riyadh.outcomes)
+
+
+def test_quotes_are_verbatim_and_attributed(seed_store: Store, riyadh: EventCard) -> None:
+    assert riyadh.quotes
+    for q in riyadh.quotes:
+        article = seed_store.get_article(q.article_id)
+        assert article is not None and q.text in article.text
+    assert any(q.speaker for q in riyadh.quotes)
+
+
+def test_timeline_orders_by_publication_and_marks_undated(riyadh: EventCard, seed_store: Store) -> None:
+    dated = [t.published for t in riyadh.timeline if t.dated]
+    assert dated == sorted(dated)
+    assert riyadh.timeline[0].role == "first report"
+    assert riyadh.timeline[0].article_id == seed_ids(seed_store)["000"]
+    assert any(not t.dated for t in riyadh.timeline)
+    assert riyadh.coverage.first_reporter == seed_ids(seed_store)["000"]
+
+
+def test_cairo_event_stands_apart(seed_store: Store) -> None:
+    card = build_card(seed_store, CAIRO, "en")
+    assert card.article_count == 1
+    assert card.where and card.where[0].name == "Cairo"
+    assert card.when.start and card.when.start.startswith("2022-11")
+    assert not {"Marco Rubio", "Mike Waltz"} & {a.name for a in card.who}
+
+
+def test_merged_ids_resolve_and_unknown_ids_fail_clearly(seed_store: Store) -> None:
+    assert build_card(seed_store, "ev-old").event_id == RIYADH
+    with pytest.raises(UnknownEvent):
+        build_card(seed_store, "no-such-event")
+
+
+def test_renderers_and_json(riyadh: EventCard) -> None:
+    text, md = render_text(riyadh), render_markdown(riyadh)
+    assert "2025-02-18" in text and "Riyadh" in text
+    assert md.startswith("## ") and "### Summary" in md
+    data = json.loads(json.dumps(riyadh.to_dict(), ensure_ascii=False))
+    assert data["when"]["start"] == "2025-02-18" and data["summary"]
+
+
+@pytest.fixture(scope="module")
+def ecb_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The first two ECB+ dev topics (four gold events), ingested, with gold events as Event records."""
+    from tidings.api import ingest
+    from tidings.options import Options
+
+    tmp = tmp_path_factory.mktemp("ecb")
+    rows = [json.loads(line) for line in ECB_DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    topics = list(dict.fromkeys(r["topic"] for r in rows))[:2]
+    rows = [r for r in rows if r["topic"] in topics]
+    src = tmp / "ecb.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    db = tmp / "ecb.db"
+    ingest([str(src)], Options(db=str(db), cluster=False), progress=False)
+    store = open_store(str(db))
+    by_event: dict[str, list[str]] = defaultdict(list)
+    for article in store.iter_articles():
+        gold = next(r["event"] for r in rows if r["id"] == article.meta.get("id"))
+        by_event[gold].append(article.id)
+    for gold, ids in by_event.items():
+        store.put_record("event", gold, Event(gold, ids, "t0", "t0").to_dict())
+    store.commit()
+    return store
+
+
+def test_ecbplus_cards_are_extractive_and_complete(ecb_store: Store) -> None:
+    events = [k for k, _ in ecb_store.iter_records("event")]
+    assert len(events) >= 3
+    for event_id in events:
+        card = build_card(ecb_store, event_id)
+        assert card.article_count >= 2
+        assert card.title is not None and card.title.text
+        assert 3 <= len(card.summary) <= 5
+        own = _own_sentences(ecb_store, card)
+        assert all(s.text in own for s in card.summary)
+        assert len({s.article_id for s in card.summary}) >= 2  # drawn from several reports
+        assert len(card.timeline) == card.article_count
+        assert render_text(card)

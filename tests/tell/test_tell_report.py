@@ -1,0 +1,62 @@
+"""The HTML report: self-contained, strict CSP, everything from articles escaped."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from tidings.article import Article, Block, Event, Field
+from tidings.store import Store, open_store
+from tidings.tell.report import safe_url, write_report
+
+HOSTILE_TITLE = '<script>document.title="PWNED"</script><img src=x onerror="document.body.id=\'PWNED\'">'
+HOSTILE_BODY = (
+    'Officials met on Tuesday. <a href="javascript:alert(1)">click</a> said "<b onmouseover=alert(1)>x</b>".\n\n'
+    "Second paragraph says the ministers agreed to meet again. <iframe src=//evil.example></iframe>"
+)
+
+
+def hostile_store(path: Path) -> Store:
+    """A store with one event of two hostile articles (script tags, handlers, javascript: URLs)."""
+    store = open_store(str(path))
+    ids = []
+    for n, url in enumerate(["javascript:alert(document.domain)", "https://example.org/a?x=1&y=<2>"]):
+        art = Article(id=f"hostile{n}", uri=f"mem://h{n}", raw_text=HOSTILE_BODY, url=url)
+        art.blocks = [Block(HOSTILE_TITLE, "title"), *[Block(p, "body") for p in HOSTILE_BODY.split("\n\n")]]
+        art.title = Field(HOSTILE_TITLE, "test", 1.0)
+        art.lang = Field('en" onload="x', "test", 1.0)
+        art.outlet = Field("<svg onload=alert(1)>", "test", 1.0)
+        art.entities = [{"text": "<script>", "norm": "<script>alert(1)</script>", "label": "PERSON", "count": 2}]
+        store.put_article(art)
+        ids.append(art.id)
+    store.put_record("event", "<ev onclick=x>", Event("<ev onclick=x>", ids, "t0", "t0").to_dict())
+    store.commit()
+    return store
+
+
+def test_hostile_article_is_inert_text(tmp_path: Path) -> None:
+    store = hostile_store(tmp_path / "h.db")
+    out = write_report(store, tmp_path / "r.html")
+    page = out.read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    assert "<iframe" not in page.lower() and "<img" not in page.lower()
+    assert not re.search(r"<[^>]+\son[a-z]+\s*=", page, re.IGNORECASE)  # no event-handler attributes
+    assert 'href="javascript' not in page.lower()
+    assert "&lt;script&gt;" in page
+    assert "Content-Security-Policy" in page and "default-src 'none'" in html.unescape(page)
+    assert not re.search(r"(src|href)=\"(https?:)?//", page.replace('href="https://example.org', ""))
+
+
+def test_report_is_self_contained_with_chart(seed_store: Store, tmp_path: Path) -> None:
+    out = write_report(seed_store, tmp_path / "seeds.html")
+    page = out.read_text(encoding="utf-8")
+    assert "<svg" in page and "Storylines (1)" in page
+    assert "利雅得" in page or "Riyadh" in page
+    assert not re.search(r"<(link|script|iframe|img)\b", page, re.IGNORECASE)
+
+
+def test_safe_url() -> None:
+    assert safe_url("https://example.org/x") == "https://example.org/x"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "//evil", "https://a b", 'http://x"y', None, "http:///x"):
+        assert safe_url(bad) is None
