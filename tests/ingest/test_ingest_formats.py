@@ -272,3 +272,27 @@ def test_fingerprint_follows_content_not_name(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_text(seed("002") + " ", "utf-8")
     second = [s.fingerprint for s in iter_sources([tmp_path]) if isinstance(s, Source)]
     assert first[0] == first[1] == second[0] != second[1]
+
+
+def test_text_that_starts_like_a_magic_number_is_still_text(tmp_path: Path) -> None:
+    (tmp_path / "mz.txt").write_text("MZANSI News: " + seed("003"), encoding="utf-8")
+    (tmp_path / "bom.jsonl").write_bytes(b"\xef\xbb\xbf" + json.dumps({"text": seed("002")}).encode() + b"\r\n")
+    docs, errors = read_all(tmp_path)
+    assert errors == []
+    assert [d.format for d in docs] == ["text", "text"]
+
+
+def test_watch_yields_new_and_changed_files_once(tmp_path: Path) -> None:
+    from tidings.ingest import watch
+
+    (tmp_path / "a.txt").write_text(seed("002"), "utf-8")
+    polls = iter(range(3))
+
+    def stop() -> bool:
+        n = next(polls)
+        if n == 0:
+            (tmp_path / "b.txt").write_text(seed("003"), "utf-8")
+        return n == 2
+
+    seen = [Path(s.uri).name for s in watch([tmp_path], interval=0, settle=0, stop=stop)]
+    assert seen == ["a.txt", "b.txt"]

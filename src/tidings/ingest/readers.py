@@ -199,7 +199,7 @@ def read_jsonl(path: Path, *, gz: bool, max_bytes: int) -> Iterator[Item]:
                     yield IngestError(where, f"line {n}: record too large ({mb(len(line))} > {mb(max_bytes)})")
                     continue
                 try:
-                    text = line.decode("utf-8")
+                    text = line.decode("utf-8-sig" if n == 1 else "utf-8")
                 except UnicodeDecodeError:
                     try:
                         text, _ = decode(line)

@@ -31,28 +31,34 @@ _EXTENSIONS: dict[str, str] = {
     ".warc": "warc",
 }
 
-#: Magic numbers of formats people drop into a news folder by mistake.
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "PDF document"),
-    (b"\x89PNG", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF8", "GIF image"),
-    (b"RIFF", "RIFF media (WebP/WAV/AVI)"),
-    (b"\x7fELF", "ELF executable"),
-    (b"MZ", "Windows executable"),
-    (b"PK\x03\x04", "ZIP archive (or DOCX/XLSX/EPUB)"),
-    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
-    (b"Rar!", "RAR archive"),
-    (b"BZh", "bzip2 archive (decompress it first)"),
-    (b"\xfd7zXZ\x00", "xz archive (decompress it first)"),
-    (b"\x28\xb5\x2f\xfd", "zstd archive (decompress it first)"),
-    (b"SQLite format 3\x00", "SQLite database"),
-    (b"OggS", "Ogg media"),
-    (b"ID3", "MP3 audio"),
-    (b"\x00\x00\x01\x00", "icon image"),
-    (b"\xd0\xcf\x11\xe0", "MS Office document"),
-    (b"\x00asm", "WebAssembly module"),
-    (b"\xca\xfe\xba\xbe", "Java class / Mach-O"),
+#: Magic numbers of formats people drop into a news folder by mistake. Patterns
+#: that are also plausible first letters of a text ("MZ…", "BZh…", "ID3…") carry
+#: the bytes that follow them in the real format, so a text is never refused.
+_MAGIC: tuple[tuple[re.Pattern[bytes], str], ...] = tuple(
+    (re.compile(pattern, re.S), name)
+    for pattern, name in (
+        (rb"%PDF-", "PDF document"),
+        (rb"\x89PNG\r\n", "PNG image"),
+        (rb"\xff\xd8\xff", "JPEG image"),
+        (rb"GIF8[79]a", "GIF image"),
+        (rb"RIFF....(?:WEBP|WAVE|AVI )", "RIFF media (WebP/WAV/AVI)"),
+        (rb"\x7fELF", "ELF executable"),
+        (rb"MZ.{0,62}\x00", "Windows executable"),
+        (rb"PK\x03\x04", "ZIP archive (or DOCX/XLSX/EPUB)"),
+        (rb"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+        (rb"Rar!\x1a\x07", "RAR archive"),
+        (rb"BZh[1-9]1AY&SY", "bzip2 archive (decompress it first)"),
+        (rb"\xfd7zXZ\x00", "xz archive (decompress it first)"),
+        (rb"\x28\xb5\x2f\xfd", "zstd archive (decompress it first)"),
+        (rb"SQLite format 3\x00", "SQLite database"),
+        (rb"OggS\x00", "Ogg media"),
+        (rb"ID3[\x02-\x04]\x00", "MP3 audio"),
+        (rb"\x00\x00\x01\x00", "icon image"),
+        (rb"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office document"),
+        (rb"\x00asm", "WebAssembly module"),
+        (rb"\xca\xfe\xba\xbe", "Java class / Mach-O"),
+        (rb"....ftyp", "MP4/HEIF media"),
+    )
 )
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -66,11 +72,9 @@ _HTML_ANYWHERE = re.compile(rb"<(?:html|body|p|div|article)[\s>]", re.I)
 
 def binary_kind(head: bytes) -> str | None:
     """A name for the binary format these first bytes announce, or None."""
-    for magic, name in _MAGIC:
-        if head.startswith(magic):
+    for pattern, name in _MAGIC:
+        if pattern.match(head):
             return name
-    if head[4:8] == b"ftyp":
-        return "MP4/HEIF media"
     return None
 
 
