@@ -125,3 +125,14 @@ def test_a_domain_in_a_credit_is_not_the_outlet() -> None:
     art = _article(("header", "18 Feb 2025 · Source: reuters.com"), ("body", "x"))
     assert art.outlet is None
     assert ("source", "reuters.com") in _links(art)
+
+
+def test_first_published_on_a_date_is_no_origin_and_platform_credits_are_no_outlet() -> None:
+    art = _article(("body", "x"), ("footer", "First published on November 19, 2019 / 8:16 AM"))
+    assert art.provenance == []
+    art = _article(
+        ("body", "x"), ("footer", "©2019 CBS Broadcasting Inc. All Rights Reserved. Powered by WordPress.com VIP")
+    )
+    assert art.outlet is None
+    art = _article(("body", "x"), ("footer", "© 2000 - 2019 Al Bawaba (www.albawaba.com)"))
+    assert art.outlet is not None and art.outlet.value == "albawaba.com"

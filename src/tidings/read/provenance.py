@@ -296,6 +296,18 @@ def registered_domain(host_or_url: str | None) -> str | None:
         return None
 
 
+_COPYRIGHT_MARK = re.compile(r"(?i)[©ⓒ]|\(c\)|copyright")
+#: Characters after the copyright mark searched for the holder's domain; the extraction
+#: dev pages put it within 25 characters ("© 2000 - 2019 Al Bawaba (www.albawaba.com)").
+_COPYRIGHT_WINDOW = 40
+
+
+def _is_date(name: str) -> bool:
+    """Whether a captured "name" is really a date ("November 19", "18/02/2025")."""
+    mentions = find_dates(name)
+    return bool(mentions) and mentions[0].start <= 2
+
+
 def _short(text: str, limit: int = 200) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -352,6 +364,8 @@ class ProvenanceFinder:
                         name, conf = (agency, conf) if agency else (name, conf * 0.7)
                     if not name or len(name) > 60:
                         continue
+                    if cue.relation == "first-published" and _is_date(name):
+                        continue  # "First published on November 19, 2019": this copy's date, not an origin
                     if cue.relation == "translated" and cue.fixed_name is None and name not in AGENCIES.values():
                         name = "machine translation" if name.casefold() in ("خدمة", "آلية") else name
                     key = (cue.relation, name.casefold())
@@ -395,8 +409,11 @@ class ProvenanceFinder:
                 if m and registered_domain(m.group(1)):
                     return Field(registered_domain(m.group(1)) or "", "header-domain", 0.7, _short(block.text))
         for block in article.blocks:
-            if block.reason == "copyright" or (block.role in ("footer", "boilerplate") and "©" in block.text):
-                m = DOMAIN.search(block.text.split("©", 1)[-1])
+            mark = _COPYRIGHT_MARK.search(block.text)
+            if mark and (block.reason == "copyright" or block.role in ("footer", "boilerplate")):
+                # The holder follows the mark closely ("© 2019 OregonLive.com", "©2024 redian.news");
+                # a domain further on is a platform credit ("… Powered by WordPress.com VIP").
+                m = DOMAIN.search(block.text[mark.end() : mark.end() + _COPYRIGHT_WINDOW])
                 if m and registered_domain(m.group(1)):
                     return Field(registered_domain(m.group(1)) or "", "copyright", 0.6, _short(block.text))
         return None
