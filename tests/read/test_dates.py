@@ -253,3 +253,8 @@ def test_ignored_metadata_is_explained() -> None:
         _article(("header", "Feb. 18, 2025"), ("body", "x"), published="2030-01-01")
     )
     assert art.published is not None and "ignored" in (art.published.evidence or "")
+
+
+def test_publication_date_beats_update_date() -> None:
+    art = DateFinder(now=NOW)(_article(("header", "Updated Nov. 20, 2019 | Published Nov. 19, 2019"), ("body", "x")))
+    assert art.published is not None and art.published.value == dt.date(2019, 11, 19)

@@ -48,6 +48,12 @@ FIRST_PUBLISHED = re.compile(
     r"đăng\s+lần\s+đầu|首发于|首發於|原载于|原載於|最初发表|最初發表"
 )
 
+#: Words saying a header date is a revision's, not the publication's.
+_UPDATED = re.compile(
+    r"(?i)updated|last\s+modified|mis\s+à\s+jour|modifié|aktualisiert|actualizado|atualizado|aggiornato|"
+    r"обновлено|更新|cập\s+nhật|تحديث|آخر\s+تحديث"
+)
+
 #: Lines longer than this are prose, not a header/byline line.
 _HEADER_MAX_CHARS = 200
 #: A date this close to the start of one of the first body paragraphs is its dateline
@@ -278,7 +284,9 @@ class DateFinder:
             )
             if in_top:
                 for m in find_dates(text, lang):
-                    cands.append(_Candidate(m, "header-dateline", 0.9, _short(text), 0))
+                    # "Updated …" dates a revision; kept as a fallback behind the publication date.
+                    updated = bool(_UPDATED.search(text[max(0, m.start - 24) : m.start]))
+                    cands.append(_Candidate(m, "header-dateline", 0.8 if updated else 0.9, _short(text), 0))
                 clue_texts.append(text)
             elif block.role == "footer":
                 fp = FIRST_PUBLISHED.search(text)
