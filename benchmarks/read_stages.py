@@ -3,6 +3,7 @@
 Usage::
 
     .venv/bin/python benchmarks/read_stages.py [--limit N]
+    .venv/bin/python benchmarks/read_stages.py --dates-vs-htmldate
 
 Prints, for the seeds, the noisy extraction dev pages and SemEval-2022 dev texts:
 per-article cost of each stage (after a warm-up), language accuracy against the
@@ -51,10 +52,59 @@ def _docs(limit: int) -> list[tuple[RawDocument, str | None]]:
     return docs
 
 
+def dates_vs_htmldate() -> None:
+    """Dates read from the noisy *text* of the extraction dev pages vs htmldate on the same pages' HTML.
+
+    No gold dates exist in the benchmark data; htmldate on the raw HTML (page metadata)
+    is an independent reference. Disagreements are printed: many are time zones
+    (a page's "Nov 19, 10:31 pm CST" is Nov 20 in UTC).
+    """
+    import datetime as dt
+
+    from htmldate import find_date
+
+    from tidings.read.language import LanguageDetector
+
+    html = {}
+    with open(DATA / "extraction" / "html.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            html[row["id"]] = row["html"]
+    cleaner, lang, dates = Cleaner(), LanguageDetector(), DateFinder()
+    tally = Counter[str]()
+    with open(DATA / "extraction" / "noisy.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            try:
+                ref = (
+                    find_date(html[row["id"]], original_date=True, extensive_search=False)
+                    if row["id"] in html
+                    else None
+                )
+            except Exception:
+                ref = None
+            art = dates(lang(cleaner(article_from_raw(RawDocument(uri=row["id"], text=row["text"], format="text")))))
+            value = art.published.value if art.published else None
+            mine = value.date() if isinstance(value, dt.datetime) else value
+            if ref and mine:
+                same = str(mine) == ref
+                tally["agree" if same else "disagree"] += 1
+                if not same:
+                    print(f"  htmldate={ref} text={mine} ({art.published.source}): {art.published.evidence}")
+            else:
+                tally["text only" if mine else "htmldate only" if ref else "neither"] += 1
+    print("dates vs htmldate:", dict(tally))
+    print(f"date_agreement={tally['agree'] / max(1, tally['agree'] + tally['disagree']):.4f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=400, help="rows read from each dev file")
+    parser.add_argument("--dates-vs-htmldate", action="store_true", help="compare text dates with htmldate instead")
     args = parser.parse_args()
+    if args.dates_vs_htmldate:
+        dates_vs_htmldate()
+        return
 
     docs = _docs(args.limit)
     cleaner = Cleaner()
