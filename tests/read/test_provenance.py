@@ -68,6 +68,9 @@ def test_seed_provenance(seeds: dict[str, Article]) -> None:
         (("footer", "This story was translated by Google Translate."), ("translated", "Google Translate")),
         (("footer", "本文为机器翻译，仅供参考"), ("translated", "machine translation")),
         (("footer", "Cet article a été traduit automatiquement."), ("translated", "machine translation")),
+        (("body", "Hai bên đã thảo luận về tình hình Ukraine (Theo Reuters)"), ("via", "Reuters")),
+        (("footer", "本文转自：新华网"), ("via", "新华网")),
+        (("footer", "Republished with permission from The Conversation."), ("source", "The Conversation")),
     ],
 )
 def test_cues(block: tuple[str, str], expected: tuple[str, str]) -> None:

@@ -139,6 +139,30 @@ CUES: tuple[Cue, ...] = (
         0.8,
         strong=False,
     ),
+    # via, at the end of a paragraph: "… (Theo Reuters)", "(Nguồn: TTXVN)", "(via AFP)".
+    _c(
+        ("theo", "nguồn", "via", "source"),
+        "via",
+        r"\((?:theo|nguồn|via|source)\s*[:：]?\s*(?P<name>[^()\n:：]{2,40}?)\s*\)\s*\.?\s*$",
+        0.75,
+        strong=False,
+    ),
+    # via — Chinese repost notes: "本文转自：新华网", "转载自人民网".
+    _c(
+        ("转载", "转自", "轉載", "轉自"),
+        "via",
+        r"(?:转载自|转自|轉載自|轉自)\s*[:：]?\s*" + _NAME + _END,
+        0.8,
+    ),
+    # source — "Republished with permission from X", "Reprinted from X".
+    _c(
+        ("republished", "reprinted"),
+        "source",
+        r"(?:republished|reprinted)\s+(?:with\s+permission\s+)?(?:from|by)\s+"
+        r"(?P<name>[^\n|,;()]{2,60}?)(?:\s*[,;(]|\.(?:\s|$)|\s*$)",
+        0.85,
+        max_chars=_CREDIT_LINE_CHARS,
+    ),
     # first-published — "نشر الخبر اول مرة على موقع :www.defensenews.com", "Originally published on X".
     _c(
         ("مرة",),
