@@ -188,6 +188,90 @@ def dead_letters(ctx: Context, as_json: bool) -> None:
         print_table(rows, [("at", "AT", 25), ("stage", "STAGE", 10), ("uri", "FILE", 40), ("reason", "REASON", 60)])
 
 
+# -- events, storylines, report (tidings.tell) ------------------------------------------------
+
+
+@main.command("event")
+@click.argument("event_id")
+@click.option("--markdown", "as_markdown", is_flag=True, help="Print the card as Markdown.")
+@click.option("--lang", default=None, help="Language for the title where one exists (default: display_lang).")
+@json_option
+@pass_ctx
+def event_cmd(ctx: Context, event_id: str, as_markdown: bool, lang: str | None, as_json: bool) -> None:
+    """Show one event's card: title, summary, who/where/when, quotes, outcomes, timeline, coverage."""
+    from tidings.tell.cards import build_card
+    from tidings.tell.eventdata import UnknownEvent
+    from tidings.tell.render import render_markdown, render_text
+
+    with ctx.store() as store:
+        try:
+            card = build_card(store, event_id, lang or ctx.options.display_lang)
+        except UnknownEvent as exc:
+            raise click.ClickException(str(exc.args[0])) from exc
+    if as_json:
+        echo_json(card.to_dict())
+    else:
+        click.echo(render_markdown(card) if as_markdown else render_text(card), nl=False)
+
+
+@main.command("storylines")
+@click.option("--rebuild/--no-rebuild", default=True, help="Rebuild from the current events (default) or list saved.")
+@json_option
+@pass_ctx
+def storylines_cmd(ctx: Context, rebuild: bool, as_json: bool) -> None:
+    """Threads of related events over time (shared people, organisations, places)."""
+    from tidings.group.storylines import build_storylines, load_storylines
+
+    with ctx.store() as store:
+        items = build_storylines(store) if rebuild else load_storylines(store)
+    if as_json:
+        echo_json([s.to_dict() for s in items])
+        return
+    rows = [{"id": s.id, "events": len(s.event_ids), "span": " – ".join(x or "?" for x in (s.extra.get("span") or [])),
+             "title": s.title} for s in items]
+    print_table(rows, [("id", "ID", 15), ("events", "EVENTS", 6), ("span", "SPAN", 23), ("title", "TITLE", 70)])
+
+
+@main.command("storyline")
+@click.argument("storyline_id")
+@json_option
+@pass_ctx
+def storyline_cmd(ctx: Context, storyline_id: str, as_json: bool) -> None:
+    """One storyline: its events in date order and the entities that carry it."""
+    from tidings.group.storylines import get_storyline
+
+    with ctx.store() as store:
+        try:
+            story = get_storyline(store, storyline_id)
+        except KeyError as exc:
+            raise click.ClickException(str(exc.args[0])) from exc
+    if as_json:
+        echo_json(story.to_dict())
+        return
+    click.echo(story.title)
+    click.echo(f"carried by: {', '.join(story.entities)}")
+    dates = story.extra.get("dates", {})
+    titles = story.extra.get("event_titles", {})
+    for eid in story.event_ids:
+        click.echo(f"  {dates.get(eid) or 'undated':<10}  {eid}  {titles.get(eid, '')}")
+
+
+@main.command("report")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True))
+@click.option("--lang", default=None, help="Language for titles where one exists (default: display_lang).")
+@pass_ctx
+def report_cmd(ctx: Context, out: str, lang: str | None) -> None:
+    """Write one self-contained HTML report of all events and storylines."""
+    from tidings.tell.report import write_report
+
+    with ctx.store() as store:
+        try:
+            path = write_report(store, out, lang or ctx.options.display_lang)
+        except OSError as exc:
+            raise click.ClickException(f"{out}: {exc}") from exc
+    click.echo(f"wrote {path}")
+
+
 # -- evaluation and benchmarks ------------------------------------------------------------
 
 
@@ -256,6 +340,15 @@ def bench_events(n: int | None, profile: str | None) -> None:
     from tidings.eval.bench_events import main as run
 
     run(**{k: v for k, v in {"n": n, "profile": profile}.items() if v is not None})
+
+
+@bench_group.command("cards")
+@click.option("-n", "n", type=int, default=10000, help="Number of articles.")
+def bench_cards(n: int) -> None:
+    """Card and storyline building time per event."""
+    from tidings.eval.bench_cards import main as run
+
+    run(n=n)
 
 
 def run() -> None:
