@@ -221,6 +221,10 @@ class TextCleanOptions:
     stop_at_comments: bool = True
     #: Inside the body, drop the short lines (links) that follow a "Related" heading (noisy.jsonl).
     drop_after_related: bool = True
+    #: Keep the list a last paragraph announces with a colon (noisy.jsonl: listicles).
+    follow_colon_lists: bool = True
+    #: ...up to this many lines.
+    max_list_lines: int = 60
     #: Cut a tail of lone prose lines between titles/bylines (teasers, comments) (noisy.jsonl).
     trim_teasers: bool = True
     #: How many such clusters in a row make a teaser list (noisy.jsonl).
@@ -239,10 +243,19 @@ class _Line:
     """One non-empty line and its layout features; lexicon cues are computed on first use,
     because most lines (body paragraphs) never need them and scanning them is the main cost."""
 
-    __slots__ = ("_cues", "credit", "ends_sentence", "prose", "text", "units")
+    __slots__ = ("_cues", "blank_before", "credit", "ends_sentence", "prose", "text", "units")
 
-    def __init__(self, text: str, units: float, prose: bool, ends_sentence: bool, credit: bool = False) -> None:
+    def __init__(
+        self,
+        text: str,
+        units: float,
+        prose: bool,
+        ends_sentence: bool,
+        credit: bool = False,
+        blank_before: bool = False,
+    ) -> None:
         self.text = text
+        self.blank_before = blank_before
         self.units = units
         self.prose = prose
         self.ends_sentence = ends_sentence
@@ -281,9 +294,11 @@ def _units(line: str, cjk_weight: float) -> float:
 
 def _analyse(text: str, opts: TextCleanOptions) -> list[_Line]:
     out: list[_Line] = []
+    blank = False
     for raw in text.splitlines():
         t = raw.strip()
         if not t:
+            blank = True
             continue
         u = _units(t, opts.cjk_weight)
         ends = bool(_SENT_END.search(t))
@@ -292,7 +307,8 @@ def _analyse(text: str, opts: TextCleanOptions) -> list[_Line]:
             # long lines without a final stop: prose only if sentences run through them
             prose = len(_TERMINAL.findall(t)) * 30 >= u
         credit = u <= _CUE_SCAN_MAX_UNITS and bool(_CREDIT.search(t))
-        out.append(_Line(t, u, prose and not credit, ends, credit))
+        out.append(_Line(t, u, prose and not credit, ends, credit, blank))
+        blank = False
     return out
 
 
@@ -501,6 +517,8 @@ def split_text(text: str, opts: TextCleanOptions | None = None) -> list[Block]:
             body_end -= 1
         else:
             break
+    if body_end == end and opts.follow_colon_lists:
+        body_end = _colon_list_end(lines, end, opts)
 
     blocks: list[Block] = []
     seen_body: set[str] = set()
@@ -525,6 +543,29 @@ def split_text(text: str, opts: TextCleanOptions | None = None) -> list[Block]:
             seen_body.add(ln.text)
         blocks.append(Block(ln.text, role, reason))
     return blocks
+
+
+def _colon_list_end(lines: list[_Line], end: int, opts: TextCleanOptions) -> int:
+    """Extend the body over a list its last line announces ("Here are the highlights:").
+
+    The list is the block of lines up to the next blank line (when the text has
+    blank lines at all), or the run of list items; it must hold no cue line.
+    """
+    intro = end - 1
+    if end < len(lines) and not lines[end].prose and not _cue(lines[end], opts):
+        intro = end if lines[end].text.endswith((":", "：")) else intro
+    if not lines[intro].text.endswith((":", "：")) or intro + 1 >= len(lines):
+        return end
+    uses_blank = any(ln.blank_before for ln in lines)
+    j = intro + 1
+    while j < len(lines) and j - intro <= opts.max_list_lines:
+        ln = lines[j]
+        if j > intro + 1 and (ln.blank_before if uses_blank else not _LIST_ITEM.match(ln.text)):
+            break
+        if _cue(ln, opts):
+            return end
+        j += 1
+    return j if j - intro > 2 else end
 
 
 def _role_before(ln: _Line, distance: int, title: str | None, opts: TextCleanOptions) -> tuple[str, str | None]:
