@@ -53,7 +53,11 @@ CUE_WORDS: dict[str, tuple[str, ...]] = {
         "читайте также", "похожие", "по теме", "популярное",
         "관련기사", "관련 기사", "많이 본",
         "à lire aussi", "lire aussi", "voir aussi", "noticias relacionadas", "leer más", "lesen sie auch",
-        "mehr zum thema", "leia também", "leggi anche",
+        "mehr zum thema", "leia também", "leggi anche", "related posts", "related content", "related coverage",
+        "more like this", "you may like", "don't miss", "recommended for you", "trending now", "most viewed",
+        "most shared", "read next", "up next", "next article", "previous article", "next post", "previous post",
+        "artigos relacionados", "posts relacionados", "notícias relacionadas", "artículos relacionados",
+        "articles similaires", "articoli correlati", "ähnliche artikel", "weitere artikel", "больше новостей",
     ),
     # share / follow / subscribe prompts and social networks
     "share": (
@@ -93,7 +97,14 @@ CUE_WORDS: dict[str, tuple[str, ...]] = {
     "comments": (
         "comments", "comment", "view comments", "leave a reply", "leave a comment", "add a comment", "responses to",
         "replies", "reply", "post a comment", "join the discussion", "join the conversation", "评论", "留言",
-        "bình luận", "ý kiến bạn đọc", "تعليقات", "التعليقات", "комментарии", "댓글",
+        "bình luận", "ý kiến bạn đọc", "تعليقات", "التعليقات", "комментарии", "댓글", "cancel reply",
+        "deixe uma resposta", "deixe um comentário", "comentários", "comentarios", "deja un comentario",
+        "laisser un commentaire", "commentaires", "kommentare", "commenti", "lascia un commento",
+    ),
+    # the author box that follows an article
+    "author": (
+        "about the author", "about the writer", "sobre o autor", "sobre el autor", "à propos de l'auteur",
+        "über den autor", "об авторе", "关于作者", "作者简介", "l'autore",
     ),
     # cookie and consent banners (may be long sentences)
     "cookies": ("cookies", "cookie policy", "cookie settings", "we use cookies", "use of cookies"),
@@ -352,7 +363,7 @@ def _cue(line: _Line, opts: TextCleanOptions) -> tuple[str, str] | None:
         return "boilerplate", "cookies"
     if u > m:
         return None
-    for kind in ("related", "share", "comments", "ui"):
+    for kind in ("related", "share", "comments", "author", "ui"):
         if kind in k:
             return "boilerplate", "menu" if kind == "ui" else kind
     return None
@@ -371,8 +382,10 @@ def _score(line: _Line, opts: TextCleanOptions) -> float:
     return -opts.line_penalty
 
 
+#: Cue kinds after which the article never resumes (comment thread, author box).
+_STOP_KINDS = frozenset({"comments", "author"})
 #: Cue kinds that mark where an article ends and the page goes on (share bar, related list, comments).
-_BREAK_KINDS = frozenset({"related", "share", "comments"})
+_BREAK_KINDS = frozenset({"related", "share", "comments", "author"})
 
 
 _TITLE_SEP = re.compile(r"\s+[-|–—:·»]+\s+|\s*[｜|]\s*|_")
@@ -448,7 +461,7 @@ def _body_span(lines: list[_Line], opts: TextCleanOptions) -> tuple[int, int]:
         # a comment thread never comes before the article's end: stop at its heading
         for k in range(c0 + 1, c1 + 1):
             gap = range(clusters[k - 1][1] + 1, clusters[k][0])
-            if any(not lines[j].ends_sentence and "comments" in lines[j].cues for j in gap):
+            if any(not lines[j].ends_sentence and lines[j].cues & _STOP_KINDS for j in gap):
                 c1 = k - 1
                 break
     if opts.trim_teasers:
