@@ -258,3 +258,10 @@ def test_ignored_metadata_is_explained() -> None:
 def test_publication_date_beats_update_date() -> None:
     art = DateFinder(now=NOW)(_article(("header", "Updated Nov. 20, 2019 | Published Nov. 19, 2019"), ("body", "x")))
     assert art.published is not None and art.published.value == dt.date(2019, 11, 19)
+
+
+def test_a_dateline_one_time_zone_ahead_of_the_capture_is_kept() -> None:
+    art = DateFinder(now=NOW)(
+        _article(("header", "2025-02-19 04:00 · example.cn"), ("body", "x"), warc_date="2025-02-18T20:00:00Z")
+    )
+    assert art.published is not None and art.published.source == "header-dateline"

@@ -2,7 +2,7 @@
 
 Evidence is weighed in a fixed order, best first, and the first usable one wins:
 
-1. what the container declared (``meta["published"]``: ISO 8601 or RFC 822) —
+1. what the container declared (``meta["published"]``: ISO 8601, RFC 822, Unix time) —
    ``source="meta"``;
 2. the page's own metadata (trafilatura's ``meta["html"]["date"]``, else htmldate
    on the raw HTML, metadata only) — ``"html-meta"`` / ``"htmldate"``;
@@ -317,8 +317,10 @@ class DateFinder:
         now = self.now or dt.datetime.now()
         latest = now.date()
         warc = parse_declared(article.meta.get("warc_date"))
-        if warc is not None and self.earliest_year <= warc.year and _as_date(warc) < latest:
-            latest = _as_date(warc)  # a page cannot be published after it was captured
+        if warc is not None and self.earliest_year <= warc.year:
+            # A page cannot be published after it was captured; one day of slack because the
+            # capture time is UTC while a dateline is in the publisher's time zone.
+            latest = min(latest, _as_date(warc) + dt.timedelta(days=1))
 
         rejected: list[str] = []
         meta_field = self._from_meta(article, latest, rejected)
