@@ -135,12 +135,13 @@ def test_reingesting_the_same_content_changes_nothing_and_a_changed_url_is_versi
         before = store.count_articles()
         (article,) = [a for a in store.iter_articles() if a.url == "https://news.example/riyadh"]
     again = run_ingest(db, first, *SEEDS)
-    assert again.returncode == 0
+    assert again.returncode == 0 and again.stdout.startswith("stored 0 ")
     copy = tmp_path / "copy"
     copy.mkdir()
     for path in SEEDS:  # the same texts under other paths are the same articles
         (copy / ("renamed-" + path.name)).write_bytes(path.read_bytes())
-    assert run_ingest(db, copy).returncode == 0
+    renamed = run_ingest(db, copy)
+    assert renamed.returncode == 0 and renamed.stdout.startswith("stored 0 ")
     updated = tmp_path / "day2.jsonl"
     updated.write_text(_line("https://news.example/riyadh", seed("003") + "\nUpdated at 18:00."), encoding="utf-8")
     assert run_ingest(db, updated).returncode == 0
