@@ -265,3 +265,13 @@ def test_a_dateline_one_time_zone_ahead_of_the_capture_is_kept() -> None:
         _article(("header", "2025-02-19 04:00 · example.cn"), ("body", "x"), warc_date="2025-02-18T20:00:00Z")
     )
     assert art.published is not None and art.published.source == "header-dateline"
+
+
+def test_relative_dates_count_back_from_the_capture() -> None:
+    art = DateFinder(now=NOW)(
+        _article(("header", "Suzanne Gamboa · 1 day ago"), ("body", "x"), warc_date="2019-11-20T15:00:00Z")
+    )
+    assert art.published is not None and art.published.source == "relative-to-capture"
+    assert art.published.value == dt.date(2019, 11, 19)
+    art = DateFinder(now=NOW)(_article(("header", "3 hours ago"), ("body", "x")))
+    assert art.published is None  # without a capture time "ago" means nothing

@@ -463,3 +463,44 @@ def find_years(text: str) -> list[YearMention]:
         cue = _cue(head)
         out.append(YearMention(int(m.group("y")), text[max(0, m.start() - 12) : m.end() + 4], cue, with_month))
     return out
+
+
+#: "3 hours ago", "2天前", "5 giờ trước", "منذ 3 ساعات", "vor 2 Tagen" … → unit of the delta.
+_REL_UNITS = {
+    "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400,
+    "分钟": 60, "分鐘": 60, "小时": 3600, "小時": 3600, "天": 86400,
+    "phút": 60, "giờ": 3600, "ngày": 86400,
+    "دقيقة": 60, "دقائق": 60, "ساعة": 3600, "ساعات": 3600, "يوم": 86400, "أيام": 86400, "ايام": 86400,
+    "минут": 60, "минуту": 60, "минуты": 60, "час": 3600, "часа": 3600, "часов": 3600,
+    "день": 86400, "дня": 86400, "дней": 86400,
+    "minutes": 60, "heure": 3600, "heures": 3600, "jour": 86400, "jours": 86400,
+    "minuten": 60, "stunde": 3600, "stunden": 3600, "tag": 86400, "tagen": 86400,
+    "minuto": 60, "minutos": 60, "hora": 3600, "horas": 3600, "día": 86400, "días": 86400,
+}  # fmt: skip
+_RELATIVE = re.compile(
+    r"(?i)(?P<n>\d{1,3})\s*(?P<u>minutes?|mins?|hours?|hrs?|days?)\s+ago"
+    r"|(?P<n2>\d{1,3})\s*(?P<u2>分钟|分鐘|小时|小時|天)前"
+    r"|(?P<n3>\d{1,3})\s*(?P<u3>phút|giờ|ngày)\s+trước"
+    r"|منذ\s+(?P<n4>\d{1,3})\s+(?P<u4>دقيقة|دقائق|ساعة|ساعات|يوم|أيام|ايام)"
+    r"|(?P<n5>\d{1,3})\s+(?P<u5>минуты|минуту|минут|часов|часа|час|дней|дня|день)\s+назад"
+    r"|il\s+y\s+a\s+(?P<n6>\d{1,3})\s+(?P<u6>minutes?|heures?|jours?)"
+    r"|vor\s+(?P<n7>\d{1,3})\s+(?P<u7>minuten|stunden?|tagen|tag)"
+    r"|hace\s+(?P<n8>\d{1,3})\s+(?P<u8>minutos?|horas?|días?)"
+)
+_YESTERDAY = re.compile(r"(?i)\b(?:yesterday|hier|gestern|ayer|вчера|hôm qua)\b|昨天|昨日|أمس")
+
+
+def find_relative(text: str) -> dt.timedelta | None:
+    """How long before the *capture* a line says it was published ("3 hours ago", "昨天"), or None."""
+    norm = _ascii_digits(text)
+    m = _RELATIVE.search(norm)
+    if m:
+        groups = m.groupdict()
+        for i in ("", "2", "3", "4", "5", "6", "7", "8"):
+            if groups.get("n" + i):
+                unit = groups["u" + i].lower()
+                seconds = _REL_UNITS.get(unit) or _REL_UNITS.get(unit.rstrip("s")) or 86400
+                return dt.timedelta(seconds=int(groups["n" + i]) * seconds)
+    if _YESTERDAY.search(norm):
+        return dt.timedelta(days=1)
+    return None

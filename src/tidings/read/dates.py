@@ -12,7 +12,9 @@ Evidence is weighed in a fixed order, best first, and the first usable one wins:
    (``"body-dateline"``), a dated footer line (``"footer-dateline"``);
 4. a dateline without a year ("11月11日", "Tuesday, Feb. 18") gets its year from the
    text's other clues (``"inferred-year"``, see :func:`infer_year`);
-5. the WARC capture date, as a weak fallback (``"warc-date"``).
+5. "3 hours ago" in a header, counted back from the WARC capture time
+   (``"relative-to-capture"``), else the capture date itself as a weak fallback
+   (``"warc-date"``).
 
 Never used: dates in boilerplate blocks (related-article lists carry dozens of
 dates of other articles), copyright lines (a ©2024 says when the *site* was last
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tidings.article import Article, Block, Field
-from tidings.read.datelines import DateMention, YearMention, find_dates, find_years
+from tidings.read.datelines import DateMention, YearMention, find_dates, find_relative, find_years
 
 #: Copyright notices in the languages we read; such lines never date an article.
 COPYRIGHT = re.compile(
@@ -313,6 +315,21 @@ class DateFinder:
         agree = sum(1 for c in cands if c is not best and (c.mention.month, c.mention.day) == (value.month, value.day))
         return min(0.97 - best.confidence, 0.04 * agree) if best.confidence < 0.97 else 0.0
 
+    @staticmethod
+    def _relative_to_capture(article: Article, captured: dt.datetime) -> Field[dt.date] | None:
+        """ "3 hours ago" in a header line, counted back from the WARC capture time (meaningless without one)."""
+        for block in article.blocks:
+            if block.role != "header" or len(block.text) > _HEADER_MAX_CHARS:
+                continue
+            delta = find_relative(block.text)
+            if delta is not None:
+                value = (captured - delta).date()
+                conf = 0.6 if delta < dt.timedelta(days=1) else 0.45
+                return Field(
+                    value, "relative-to-capture", conf, f"{_short(block.text)} [captured {captured.isoformat()}]"
+                )
+        return None
+
     def __call__(self, article: Article) -> Article:
         now = self.now or dt.datetime.now()
         latest = now.date()
@@ -371,6 +388,8 @@ class DateFinder:
                 f"{cand.evidence} [{cand.source}; year: {why}]",
             )
             break
+        if chosen is None and isinstance(warc, dt.datetime) and self.earliest_year <= warc.year:
+            chosen = self._relative_to_capture(article, warc)
         if chosen is None and warc is not None and self._plausible(warc, _as_date(warc)):
             chosen = Field(warc, "warc-date", 0.3, f"captured {article.meta.get('warc_date')}")
         if chosen is not None and rejected:
