@@ -296,3 +296,11 @@ def test_watch_yields_new_and_changed_files_once(tmp_path: Path) -> None:
 
     seen = [Path(s.uri).name for s in watch([tmp_path], interval=0, settle=0, stop=stop)]
     assert seen == ["a.txt", "b.txt"]
+
+
+def test_utf8_with_a_stray_byte_is_not_read_as_a_legacy_code_page() -> None:
+    data = seed("001").encode("utf-8")
+    damaged = data[:2000] + b"\xff" + data[2000:]
+    text, codec = decode(damaged)
+    assert codec == "utf-8"
+    assert text.replace("\ufffd", "") == seed("001")

@@ -67,8 +67,11 @@ def walk(paths: Sequence[str | Path] | str | Path) -> Iterator[Path | IngestErro
             continue
         if path.is_file():
             files: Iterator[Path] = iter([path])
-        else:
+        elif path.is_dir():
             files = _walk_dir(path)
+        else:
+            yield IngestError(str(path), "not a regular file or folder")
+            continue
         for file in files:
             key = os.path.realpath(file)
             if key not in seen:

@@ -273,6 +273,9 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return mostly, "utf-8"
     guess = _guess_cjk(data)
     if guess:
         return guess
@@ -290,6 +293,23 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     if _control_share(text) >= 0.05:
         raise UndecodableError("binary file (not text in any known encoding)")
     return text, "cp1252?"
+
+
+#: Invalid UTF-8 sequences tolerated, per non-ASCII character decoded. A UTF-8
+#: text with a stray byte or a character cut by a crawler has a handful; a legacy
+#: encoding read as UTF-8 has nearly all its non-ASCII bytes invalid (seeds and
+#: SemEval texts in GBK, Big5, cp1251, cp1256: > 60 %).
+UTF8_MAX_INVALID_SHARE = 0.02
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """The text when the bytes are UTF-8 with a few damaged sequences (replaced by U+FFFD), else None."""
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - data.count("\ufffd".encode())
+    wide = sum(1 for c in text if ord(c) > 0x7F) - invalid
+    if wide >= 20 and invalid <= UTF8_MAX_INVALID_SHARE * wide:
+        return text
+    return None
 
 
 def _is_utf8(data: bytes) -> bool:
