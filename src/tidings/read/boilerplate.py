@@ -242,6 +242,11 @@ class TextCleanOptions:
     teaser_run: int = 3
     #: At most this many prose lines in a teaser or comment cluster (noisy.jsonl).
     teaser_max_lines: int = 1
+    #: A short line that ends like a sentence costs this share of ``line_penalty`` (noisy.jsonl, ECB+ texts).
+    short_sentence_factor: float = 0.25
+    #: Long lines without a final stop are prose if they hold a sentence stop per 30 units,
+    #: counting this many for free (001's run-together link titles must stay out).
+    free_terminals: int = 1
     #: Cue words only act on lines at most this long (noisy.jsonl + seeds).
     cue_max_units: float = 12.0
     #: A CJK character is worth this many words (a Chinese word is ~1.6 characters).
@@ -316,7 +321,7 @@ def _analyse(text: str, opts: TextCleanOptions) -> list[_Line]:
         prose = u >= opts.min_prose_units and ends and not t.endswith(":")
         if not prose and u >= 3 * opts.min_prose_units:
             # long lines without a final stop: prose only if sentences run through them
-            prose = len(_TERMINAL.findall(t)) * 30 >= u
+            prose = (len(_TERMINAL.findall(t)) + opts.free_terminals) * 30 >= u
         credit = u <= _CUE_SCAN_MAX_UNITS and bool(_CREDIT.search(t))
         out.append(_Line(t, u, prose and not credit, ends, credit, blank))
         blank = False
@@ -375,10 +380,12 @@ def _score(line: _Line, opts: TextCleanOptions) -> float:
         return line.units - opts.prose_offset
     if line.cues & _BREAK_KINDS:
         return -opts.break_penalty
-    if _DATE_ANY.search(line.text):
+    if line.units <= 2 * opts.cue_max_units and _DATE_ANY.search(line.text):
         return -opts.date_penalty
     if line.cues:
         return -opts.cue_penalty
+    if line.ends_sentence and line.units >= 2 and not line.text.endswith((":", "：")):
+        return -opts.line_penalty * opts.short_sentence_factor
     return -opts.line_penalty
 
 
@@ -398,7 +405,7 @@ def _headline_repeat(lines: list[_Line], opts: TextCleanOptions) -> int:
     and shows the headline again right above the article: the body cannot start
     before that repeat. Only the first ``headline_search`` lines are searched.
     """
-    if len(lines) < 3 or lines[0].units < 3:
+    if len(lines) < 3 or lines[0].units < 3 or lines[0].prose:
         return -1
     parts = [_fold(p) for p in _TITLE_SEP.split(lines[0].text)]
     parts = [p for p in parts if p]
@@ -532,6 +539,10 @@ def split_text(text: str, opts: TextCleanOptions | None = None) -> list[Block]:
             break
     if body_end == end and opts.follow_colon_lists:
         body_end = _colon_list_end(lines, end, opts)
+    if body_end == end:
+        # short closing sentences ("Obviously we're disappointed.") right after the last paragraph
+        while body_end < len(lines) and _short_sentence(lines[body_end], opts):
+            body_end += 1
 
     blocks: list[Block] = []
     seen_body: set[str] = set()
@@ -556,6 +567,17 @@ def split_text(text: str, opts: TextCleanOptions | None = None) -> list[Block]:
             seen_body.add(ln.text)
         blocks.append(Block(ln.text, role, reason))
     return blocks
+
+
+def _short_sentence(ln: _Line, opts: TextCleanOptions) -> bool:
+    return (
+        not ln.prose
+        and ln.ends_sentence
+        and ln.units >= 2
+        and not ln.blank_before
+        and not ln.text.endswith((":", "："))
+        and not _cue(ln, opts)
+    )
 
 
 def _colon_list_end(lines: list[_Line], end: int, opts: TextCleanOptions) -> int:
