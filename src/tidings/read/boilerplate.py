@@ -422,8 +422,8 @@ def _fold(s: str) -> str:
     return " ".join(_WORD.findall(s.casefold()))
 
 
-def _body_span(lines: list[_Line], opts: TextCleanOptions) -> tuple[int, int]:
-    """Line indices [start, end) of the article body.
+def _body_span(lines: list[_Line], opts: TextCleanOptions) -> tuple[int, int, int]:
+    """Line indices [start, end) of the article body, and of the headline's repeat (-1 if none).
 
     Prose lines that follow each other (at most one short line, e.g. a
     sub-heading, between them) form a *cluster*. The body is the run of
@@ -452,7 +452,7 @@ def _body_span(lines: list[_Line], opts: TextCleanOptions) -> tuple[int, int]:
                 continue
         clusters.append([i, i])
     if not clusters:
-        return 0, 0
+        return 0, 0, -1
     items: list[float] = []
     for k, (a, b) in enumerate(clusters):
         if k:
@@ -473,7 +473,7 @@ def _body_span(lines: list[_Line], opts: TextCleanOptions) -> tuple[int, int]:
                 break
     if opts.trim_teasers:
         c1 = _trim_teasers(clusters, lines, c0, c1, opts)
-    return clusters[c0][0], clusters[c1][1] + 1
+    return clusters[c0][0], clusters[c1][1] + 1, anchor
 
 
 def _trim_teasers(clusters: list[list[int]], lines: list[_Line], c0: int, c1: int, opts: TextCleanOptions) -> int:
@@ -524,11 +524,12 @@ def split_text(text: str, opts: TextCleanOptions | None = None) -> list[Block]:
     lines = _analyse(text, opts)
     if not lines:
         return []
-    start, end = _body_span(lines, opts)
+    start, end, anchor = _body_span(lines, opts)
     if end == 0:  # no prose at all: keep everything as body rather than lose a short text
         return [Block(ln.text, "body") for ln in lines]
     counts = Counter(ln.text for ln in lines)
-    title_i = _title_index(lines, start, opts)
+    # the headline shown above the article beats the page <title> ("Headline - Site")
+    title_i = anchor if 0 <= anchor < start else _title_index(lines, start, opts)
     # trailing footer notes inside the body stretch (e.g. "X contributed to this report.")
     body_end = end
     while body_end > start + 1:
@@ -553,6 +554,8 @@ def split_text(text: str, opts: TextCleanOptions | None = None) -> list[Block]:
             role, reason = "title", None
         elif i < start:
             role, reason = _role_before(ln, start - i, title_text, opts)
+            if i == 0 and title_i == anchor and anchor > 0:
+                role, reason = "header", "page-title"
         elif i < body_end:
             role, reason = _role_inside(ln, counts, seen_body, opts)
             if ln.prose:
