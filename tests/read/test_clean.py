@@ -10,7 +10,7 @@ import pytest
 
 from tidings.article import Article
 from tidings.pipeline import Pipeline
-from tidings.read.boilerplate import TextCleanOptions, split_text
+from tidings.read.boilerplate import TextCleanOptions, label_paragraphs, split_text
 from tidings.read.clean import Cleaner
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -175,3 +175,10 @@ def test_html_page_uses_trafilatura_and_keeps_metadata() -> None:
     assert art.title is not None and art.title.source == "html-meta"
     assert rec["body"].split()[0] in art.text
     assert "Dow Jones, a News Corp company" not in art.text
+
+
+def test_extracted_paragraphs_keep_their_footer_notes() -> None:
+    lines = seed_lines("002")
+    blocks = label_paragraphs([line for line in lines[2:9] if line.strip()])
+    assert [b.role for b in blocks][-1] == "footer" and blocks[-1].text == "Theo Nhân Dân"
+    assert all(b.role == "body" for b in blocks[:-1])

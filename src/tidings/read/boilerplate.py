@@ -642,3 +642,30 @@ def _role_after(ln: _Line, opts: TextCleanOptions) -> tuple[str, str | None]:
     if _LIST_ITEM.match(ln.text) or _TRAILING_DATE.search(ln.text):
         return "boilerplate", "link-list"
     return "boilerplate", "after-body"
+
+
+def label_paragraphs(paragraphs: list[str], opts: TextCleanOptions | None = None) -> list[Block]:
+    """Roles for paragraphs an HTML extractor already chose as the article.
+
+    trafilatura keeps credit lines, photo credits and source notes with the
+    body; later stages need them apart (the provenance stage reads footers).
+    Only lexicon cues act here — the extractor already did the layout work.
+    """
+    opts = opts or TextCleanOptions()
+    lines = _analyse("\n".join(paragraphs), opts)
+    roles: list[tuple[str, str | None]] = []
+    for ln in lines:
+        cue = _cue(ln, opts)
+        if cue and (ln.credit or cue[1] == "copyright" or not ln.prose):
+            roles.append(cue)
+        else:
+            roles.append(("body", None))
+    # notes that close the article ("Theo Nhân Dân", "X contributed to this report.")
+    k = len(lines)
+    while k > 1:
+        cue = _cue(lines[k - 1], opts)
+        if not (cue and cue[0] in ("footer", "boilerplate")):
+            break
+        k -= 1
+        roles[k] = cue
+    return [Block(ln.text, role, reason) for ln, (role, reason) in zip(lines, roles, strict=True)]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tidings.article import Article, Block, Field
-from tidings.read.boilerplate import TextCleanOptions, split_text
+from tidings.read.boilerplate import TextCleanOptions, label_paragraphs, split_text
 from tidings.read.html import HtmlOptions, extract_html
 
 #: Confidence of a title by where it came from. A declared title (JSONL/feed field)
@@ -84,7 +84,7 @@ class Cleaner:
         if ext.title:
             blocks.append(Block(ext.title, "title"))
             title = Field(ext.title, "html-meta", TITLE_CONFIDENCE["html-meta"], evidence=ext.title)
-        blocks.extend(Block(p, "body") for p in ext.paragraphs)
+        blocks.extend(label_paragraphs(ext.paragraphs, self.options.text))
         return blocks, title
 
 
