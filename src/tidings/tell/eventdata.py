@@ -17,6 +17,7 @@ from typing import Any
 
 from tidings.article import Article, Event
 from tidings.store import Store
+from tidings.tell.sentences import Sentence, split_sentences
 
 #: Entity labels that name who took part, and those that name where.
 WHO_LABELS = ("PERSON", "ORG", "GPE", "NORP")
@@ -125,6 +126,13 @@ class EventData:
     #: article id → id of the article it copies/translates (from the event and provenance).
     copies: dict[str, str] = field(default_factory=dict)
     entities: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _sentences: dict[str, list[Sentence]] = field(default_factory=dict, repr=False)
+
+    def sentences(self, article: Article) -> list[Sentence]:
+        """The article's sentences, split once and shared by every card part."""
+        if article.id not in self._sentences:
+            self._sentences[article.id] = split_sentences(article.text, self.lang(article), article.id)
+        return self._sentences[article.id]
 
     @property
     def independent(self) -> list[Article]:

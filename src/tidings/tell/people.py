@@ -17,7 +17,6 @@ from typing import Any
 
 from tidings.tell.cards import Actor, Place
 from tidings.tell.eventdata import WHERE_LABELS, WHO_LABELS, EventData, entity_key, entity_surfaces
-from tidings.tell.sentences import split_sentences
 
 #: Weight of a place named in the title or first sentence (dateline) vs. the next two vs. later
 #: (calibrated by eye on the seed articles: every report names its venue in the title or lead).
@@ -144,7 +143,7 @@ def _position_weight(data: EventData, article: Any, forms: list[str]) -> float:
     title = data.title(article)
     if title and any(f in title for f in forms):
         return POSITION_WEIGHTS[0]
-    for sent in split_sentences(article.text, data.lang(article))[:3]:
+    for sent in data.sentences(article)[:3]:
         if any(f in sent.text for f in forms):
             return POSITION_WEIGHTS[0] if sent.index == 0 else POSITION_WEIGHTS[1]
     return POSITION_WEIGHTS[2]

@@ -35,28 +35,67 @@ def _is_cjk(text: str) -> bool:
 
 
 def _speakers(entities: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """(surface form, normalised name) of every PERSON, longest surface first."""
-    out = []
+    """(surface form, display name) of every PERSON, longest surface first.
+
+    A multi-word surface also contributes its last word (the surname: "ماكرون" of
+    "إيمانويل ماكرون", "Lavrov" of "Sergei Lavrov"), because reports name a speaker in
+    full once and by surname after.
+    """
+    out: dict[str, str] = {}
     for ent in entities:
-        if ent.get("label") == "PERSON":
-            name = str(ent.get("display") or entity_key(ent))
-            out.extend((form, name) for form in entity_surfaces(ent) if len(form) >= 2)
-    return sorted(out, key=lambda x: -len(x[0]))
+        if ent.get("label") != "PERSON":
+            continue
+        name = str(ent.get("display") or entity_key(ent))
+        for form in entity_surfaces(ent):
+            if len(form) >= 2:
+                out.setdefault(form, name)
+            words = form.split()
+            if len(words) >= 2 and len(words[-1]) >= 3:
+                out.setdefault(words[-1], name)
+    return sorted(out.items(), key=lambda x: -len(x[0]))
 
 
-def _nearest(text: str, position: int, speakers: list[tuple[str, str]]) -> str | None:
-    best: tuple[int, str] | None = None
-    for form, norm in speakers:
+def _mentions(text: str, speakers: list[tuple[str, str]]) -> list[tuple[int, int, str]]:
+    """(start, end, name) of every speaker mention, longer forms winning overlaps."""
+    found: list[tuple[int, int, str]] = []
+    for form, name in speakers:
         for m in re.finditer(re.escape(form), text):
-            inside = m.start() >= position  # names after the quote ("…," said X) count too
-            dist = (m.start() - position) if inside else (position - m.end())
-            if best is None or dist < best[0]:
-                best = (dist, norm)
+            if not any(m.start() < e and s < m.end() for s, e, _ in found):
+                found.append((m.start(), m.end(), name))
+    return sorted(found)
+
+
+def _nearest(text: str, start: int, end: int, speakers: list[tuple[str, str]]) -> str | None:
+    """The speaker named closest to the quote span [start, end) in its paragraph (outside the quote)."""
+    best: tuple[int, str] | None = None
+    for s, e, name in _mentions(text, speakers):
+        if s >= start and e <= end:
+            continue  # a name inside the quote is not its speaker
+        dist = start - e if e <= start else s - end
+        if best is None or dist < best[0]:
+            best = (dist, name)
     return best[1] if best else None
 
 
+def _first(text: str, speakers: list[tuple[str, str]]) -> str | None:
+    """The first person a paragraph names: usually its grammatical subject."""
+    found = _mentions(text, speakers)
+    return found[0][2] if found else None
+
+
+#: Between a said-verb and its quote, only punctuation: the speaker is a pronoun ("he said:").
+_BARE = re.compile(r"^[\s:,:،\-–—]*$")
+
+
 def quotes_in(text: str, lang: str, speakers: list[tuple[str, str]]) -> list[tuple[str, str | None, str, float]]:
-    """(quote, speaker, sentence-ish context, confidence) for every speech quote in an article body."""
+    """(quote, speaker, paragraph, confidence) for every speech quote in an article body.
+
+    The speaker is the person named nearest the quote in its paragraph; when the
+    paragraph names nobody and the quote is introduced by a bare said-verb ("قال:",
+    "he said:"), it is the first person of the paragraph before. When a said-verb is
+    followed by a name we could not resolve ("قال الفالس"), the quote stays unattributed
+    rather than borrowing someone else's name.
+    """
     out = []
     paragraphs = [p for p in text.split("\n") if p.strip()]
     for p_index, para in enumerate(paragraphs):
@@ -67,17 +106,16 @@ def quotes_in(text: str, lang: str, speakers: list[tuple[str, str]]) -> list[tup
                 continue
             before = para[max(0, m.start() - 120) : m.start()]
             after = para[m.end() : m.end() + 60]
-            introduced = bool(_SAID_RE.search(before) or _SAID_RE.search(after)) or before.rstrip().endswith(
-                (":", ":", "،:")
-            )
+            said_before = list(_SAID_RE.finditer(before))
+            introduced = bool(said_before or _SAID_RE.search(after)) or before.rstrip().endswith((":", ":"))
             if not introduced:
                 continue
-            speaker = _nearest(para, m.start(), speakers)
-            if speaker is None and p_index > 0:
-                speaker = _nearest(paragraphs[p_index - 1], len(paragraphs[p_index - 1]), speakers)
+            speaker = _nearest(para, m.start(), m.end(), speakers)
+            confidence = 0.8 if speaker else 0.4
+            bare = not said_before or bool(_BARE.match(before[said_before[-1].end() :]))
+            if speaker is None and p_index > 0 and bare:
+                speaker = _first(paragraphs[p_index - 1], speakers)
                 confidence = 0.5 if speaker else 0.4
-            else:
-                confidence = 0.8 if speaker else 0.4
             out.append((quote, speaker, para.strip(), confidence))
     return out
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from tidings.article import Article
 from tidings.tell.cards import Actor, SourcedText
 from tidings.tell.eventdata import EventData
-from tidings.tell.sentences import Sentence, split_sentences
+from tidings.tell.sentences import Sentence
 
 #: MMR trade-off between relevance and novelty (0.7 is the common default; checked by eye on the seeds).
 MMR_LAMBDA = 0.7
@@ -33,6 +33,9 @@ COPY_PENALTY = 0.2
 LEAD_SENTENCES = 12
 MAX_SENTENCE_CHARS = 420
 
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff\u3040-\u30ff]+")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_URLISH = re.compile(r"https?\s*:|www\s*\.|\.(?:com|org|net|html?)\b", re.IGNORECASE)
 _SENT_END = re.compile(r"[.!?。！？؟”」\"]$")
 _OUTCOME_RE = re.compile(
     r"同意|达成|一致|协议|共识|商定|"
@@ -47,18 +50,26 @@ _NEGATION_RE = re.compile(r"未|没有|並未|并未|无法|不会|لم|لن|ل�
 def tokens(text: str) -> Counter[str]:
     """Lexical tokens: lowercase words of 3+ letters, or character bigrams for CJK text."""
     out: Counter[str] = Counter()
-    for run in re.findall(r"[\u4e00-\u9fff\u3040-\u30ff]+", text):
+    for run in _CJK_RUN.findall(text):
         out.update(run[i : i + 2] for i in range(max(1, len(run) - 1)))
-    out.update(w for w in re.findall(r"[^\W\d_]{3,}", text.lower()) if not re.match(r"[\u4e00-\u9fff]", w))
+    out.update(_WORD.findall(_CJK_RUN.sub(" ", text.lower())))
     return out
 
 
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
+def _norm(a: Counter[str]) -> float:
+    return math.sqrt(sum(v * v for v in a.values()))
+
+
+def _cosine(a: Counter[str], b: Counter[str], na: float | None = None, nb: float | None = None) -> float:
     if not a or not b:
         return 0.0
+    if len(a) > len(b):
+        a, b, na, nb = b, a, nb, na
     dot = sum(v * b.get(k, 0) for k, v in a.items())
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
+    if not dot:
+        return 0.0
+    na = _norm(a) if na is None else na
+    nb = _norm(b) if nb is None else nb
     return dot / (na * nb) if na and nb else 0.0
 
 
@@ -75,9 +86,9 @@ def _candidates(data: EventData) -> list[tuple[Sentence, Article]]:
     out = []
     for article in data.articles:
         title = data.title(article)
-        for sent in split_sentences(article.text, data.lang(article))[:LEAD_SENTENCES]:
+        for sent in data.sentences(article)[:LEAD_SENTENCES]:
             text = sent.text
-            if text == title or len(text) > MAX_SENTENCE_CHARS or "http" in text or "www." in text:
+            if text == title or len(text) > MAX_SENTENCE_CHARS or _URLISH.search(text):
                 continue
             if not _SENT_END.search(text):
                 continue  # headings, captions, datelines: not sentences
@@ -100,6 +111,8 @@ def summarise(data: EventData, actors: Sequence[Actor], max_sentences: int = 5) 
         position = 1.0 / (1.0 + 0.35 * sent.index)
         relevance.append(0.5 * position + 0.5 * min(1.0, coverage))
     n = min(max_sentences, max(3, len(data.independent) + 1), len(cands))
+    norms = [_norm(v) for v in vectors]
+    redundancy = [0.0] * len(cands)  # max similarity to any chosen sentence, updated incrementally
     chosen: list[int] = []
     langs: set[str] = set()
     outlets: set[str] = set()
@@ -108,8 +121,7 @@ def summarise(data: EventData, actors: Sequence[Actor], max_sentences: int = 5) 
         for i, (_sent, article) in enumerate(cands):
             if i in chosen:
                 continue
-            redundancy = max((_cosine(vectors[i], vectors[j]) for j in chosen), default=0.0)
-            score = MMR_LAMBDA * relevance[i] - (1 - MMR_LAMBDA) * redundancy
+            score = MMR_LAMBDA * relevance[i] - (1 - MMR_LAMBDA) * redundancy[i]
             if data.lang(article) not in langs:
                 score += NEW_LANG_BONUS
             if data.outlet(article) not in outlets:
@@ -123,6 +135,9 @@ def summarise(data: EventData, actors: Sequence[Actor], max_sentences: int = 5) 
         chosen.append(best)
         langs.add(data.lang(cands[best][1]))
         outlets.add(data.outlet(cands[best][1]))
+        for i in range(len(cands)):
+            if i not in chosen:
+                redundancy[i] = max(redundancy[i], _cosine(vectors[i], vectors[best], norms[i], norms[best]))
     return [
         SourcedText(cands[i][0].text, cands[i][1].id, data.lang(cands[i][1]), data.outlet(cands[i][1]))
         for i in chosen
@@ -159,10 +174,12 @@ def _lead_as_title(data: EventData, actors: Sequence[Actor]) -> SourcedText | No
     """No article has a title: the lead sentence that names the most main actors (verbatim, like a title)."""
     best: tuple[tuple[int, int, int], SourcedText] | None = None
     for order, article in enumerate(data.independent or data.articles):
-        sents = split_sentences(article.text, data.lang(article))
+        sents = data.sentences(article)
         if not sents:
             continue
-        lead = sents[0].text
+        lead = next((x.text for x in sents if not _URLISH.search(x.text)), "")
+        if not lead:
+            continue
         key = (len(actor_tokens(lead, actors)), -abs(len(lead) - 100) // 40, -order)
         if best is None or key > best[0]:
             best = (key, SourcedText(lead, article.id, data.lang(article), data.outlet(article)))
@@ -173,7 +190,7 @@ def find_outcomes(data: EventData, limit: int = 4) -> list[SourcedText]:
     """Sentences reporting what was agreed or decided, from independent reports first, no near-repeats."""
     found: list[tuple[float, SourcedText, Counter[str]]] = []
     for article in data.articles:
-        for sent in split_sentences(article.text, data.lang(article))[: LEAD_SENTENCES * 2]:
+        for sent in data.sentences(article)[: LEAD_SENTENCES * 2]:
             cues = _OUTCOME_RE.findall(sent.text)
             if not cues or len(sent.text) > MAX_SENTENCE_CHARS:
                 continue

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 from tidings.tell.cards import When
 from tidings.tell.eventdata import EventData
-from tidings.tell.sentences import split_sentences
 
 #: Vote weight by sentence position: lead, next two, later (calibrated by eye on the seeds).
 POSITION_WEIGHTS = (1.0, 0.6, 0.2)
@@ -155,7 +154,7 @@ def event_date(data: EventData) -> When:
         share = 0.5 if article.id in data.copies else 1.0
         anchor = _pub_date(article.published.value) if article.published else None
         lines = ([data.title(article)] if data.title(article) else []) + [
-            s.text for s in split_sentences(article.text, data.lang(article))[:MAX_SENTENCES]
+            s.text for s in data.sentences(article)[:MAX_SENTENCES]
         ]
         for index, line in enumerate(lines):
             pos = POSITION_WEIGHTS[0] if index <= 1 else POSITION_WEIGHTS[1] if index <= 3 else POSITION_WEIGHTS[2]
