@@ -4,6 +4,7 @@ Usage::
 
     .venv/bin/python benchmarks/read_stages.py [--limit N]
     .venv/bin/python benchmarks/read_stages.py --dates-vs-htmldate
+    .venv/bin/python benchmarks/read_stages.py --year-inference
 
 Prints, for the seeds, the noisy extraction dev pages and SemEval-2022 dev texts:
 per-article cost of each stage (after a warm-up), language accuracy against the
@@ -97,13 +98,56 @@ def dates_vs_htmldate() -> None:
     print(f"date_agreement={tally['agree'] / max(1, tally['agree'] + tally['disagree']):.4f}")
 
 
+def year_inference() -> None:
+    """How often :func:`infer_year` recovers a year it is not shown.
+
+    For every extraction dev page (noisy text) whose header carries a full date, the
+    year is hidden and re-inferred from the page's other year clues, once with "now"
+    as the only bound and once with a capture 30 days after the date (a crawl).
+    """
+    import datetime as dt
+
+    from tidings.read.datelines import DateMention, find_years
+    from tidings.read.dates import COPYRIGHT, infer_year
+    from tidings.read.language import LanguageDetector
+
+    cleaner, lang, dates = Cleaner(), LanguageDetector(), DateFinder()
+    tally = Counter[str]()
+    with open(DATA / "extraction" / "noisy.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            art = dates(lang(cleaner(article_from_raw(RawDocument(uri=row["id"], text=row["text"], format="text")))))
+            if not art.published or art.published.source != "header-dateline":
+                continue
+            truth = art.published.value
+            truth = truth.date() if isinstance(truth, dt.datetime) else truth
+            hidden = DateMention(0, 0, "", truth.month, truth.day)
+            clues = [
+                y
+                for b in art.blocks
+                if b.role in ("title", "body", "caption") and not COPYRIGHT.search(b.text)
+                for y in find_years(b.text)
+            ]
+            for label, latest in (("now", dt.date.today()), ("capture+30d", truth + dt.timedelta(days=30))):
+                got = infer_year(hidden, clues, latest, 1990)
+                tally[f"{label} right" if got and got[0] == truth.year else f"{label} wrong"] += 1
+    print("year inference:", dict(tally))
+    for label in ("now", "capture+30d"):
+        right, wrong = tally[f"{label} right"], tally[f"{label} wrong"]
+        print(f"year_inference_accuracy[{label}]={right / max(1, right + wrong):.4f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=400, help="rows read from each dev file")
     parser.add_argument("--dates-vs-htmldate", action="store_true", help="compare text dates with htmldate instead")
+    parser.add_argument("--year-inference", action="store_true", help="hide known years and re-infer them instead")
     args = parser.parse_args()
     if args.dates_vs_htmldate:
         dates_vs_htmldate()
+        return
+    if args.year_inference:
+        year_inference()
         return
 
     docs = _docs(args.limit)

@@ -108,12 +108,12 @@ def test_weekday_pins_the_year() -> None:
         ("11月11日，副外长证实将举行磋商。条约有效期至2026年2月5日。上一次会议于2021年10月举行。", "zh"),
         (
             "Nov. 11 — The minister confirmed talks. The treaty runs until February 2026. "
-            "The last session was held in October 2021.",
+            "It is the first session since October 2021.",
             "en",
         ),
         (
             "11 ноября замминистра подтвердил переговоры. Договор действует до февраля 2026 года. "
-            "Последняя сессия прошла в октябре 2021 года.",
+            "Это первая сессия с октября 2021 года.",
             "ru",
         ),
     ],

@@ -445,9 +445,11 @@ class YearMention:
     text: str
     #: "future", "past" or "" (no cue).
     cue: str
-    #: True when a month is written with the year (2021年10月, October 2021, 18/2/2025):
-    #: news style then usually means "not this year".
+    #: True when a month is written with the year (2021年10月, October 2021, 18/2/2025).
     with_month: bool
+    #: True for the CJK "2021年10月" form: Chinese news writes this year's dates without
+    #: the year ("今年8月", "11月8日"), so a written year there means another year.
+    cjk: bool = False
 
 
 def find_years(text: str) -> list[YearMention]:
@@ -457,11 +459,12 @@ def find_years(text: str) -> list[YearMention]:
     for m in _YEAR.finditer(norm):
         before = norm[max(0, m.start() - 24) : m.start()]
         after = norm[m.end() : m.end() + 6]
-        with_month = bool(_CJK_MONTH_AFTER.match(after))
+        cjk_after = _CJK_MONTH_AFTER.match(after)
+        cjk = bool(cjk_after) and "年" in cjk_after.group(0)
         head, named = _strip_month_day(before)
-        with_month = with_month or named
         cue = _cue(head)
-        out.append(YearMention(int(m.group("y")), text[max(0, m.start() - 12) : m.end() + 4], cue, with_month))
+        snippet = text[max(0, m.start() - 12) : m.end() + 4]
+        out.append(YearMention(int(m.group("y")), snippet, cue, bool(cjk_after) or named, cjk))
     return out
 
 
