@@ -57,7 +57,7 @@ def test_bad_files_give_one_line_errors(tmp_path: Path) -> None:
         evaluate(tmp_path / "missing.jsonl", progress=False)
     bad = tmp_path / "bad.jsonl"
     bad.write_text("{not json\n", encoding="utf-8")
-    with pytest.raises(ExtractionDataError, match=r"bad.jsonl:1"):
+    with pytest.raises(ExtractionDataError, match=r"line 1: not JSON"):
         evaluate(bad, progress=False)
     wrong = tmp_path / "wrong.jsonl"
     wrong.write_text(json.dumps({"id": "1", "text": "x"}) + "\n", encoding="utf-8")

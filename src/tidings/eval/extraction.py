@@ -31,7 +31,8 @@ NGRAM_N = 4
 
 
 class ExtractionDataError(ValueError):
-    """The file is not in the extraction format; the message says where and why."""
+    """The file is not in the extraction format; the message says which line and why
+    (the CLI prefixes the file name)."""
 
 
 def _shingles(text: str, n: int = NGRAM_N) -> Counter[tuple[str, ...]]:
@@ -89,7 +90,7 @@ def iter_records(path: str | Path) -> Iterator[dict[str, Any]]:
     """Records of an extraction file, checked; bad input raises :class:`ExtractionDataError`."""
     p = Path(path)
     if not p.is_file():
-        raise ExtractionDataError(f"{p}: no such file")
+        raise ExtractionDataError("no such file")
     with p.open(encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
             if not line.strip():
@@ -97,9 +98,9 @@ def iter_records(path: str | Path) -> Iterator[dict[str, Any]]:
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise ExtractionDataError(f"{p}:{lineno}: not JSON ({exc.msg})") from None
+                raise ExtractionDataError(f"line {lineno}: not JSON ({exc.msg})") from None
             if not isinstance(rec, dict) or "body" not in rec or not ("html" in rec or "text" in rec):
-                raise ExtractionDataError(f"{p}:{lineno}: an extraction record needs 'body' and 'html' or 'text'")
+                raise ExtractionDataError(f"line {lineno}: an extraction record needs 'body' and 'html' or 'text'")
             yield rec
 
 
@@ -119,7 +120,7 @@ def evaluate(path: str | Path, *, progress: bool = True) -> dict[str, Any]:
     cleaner = Cleaner()
     records = list(iter_records(path))
     if not records:
-        raise ExtractionDataError(f"{path}: no records")
+        raise ExtractionDataError("no records")
     it: Any = records
     if progress:
         from tqdm import tqdm
