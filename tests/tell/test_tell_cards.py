@@ -156,3 +156,27 @@ def test_ecbplus_cards_are_extractive_and_complete(ecb_store: Store) -> None:
         assert len({s.article_id for s in card.summary}) >= 2  # drawn from several reports
         assert len(card.timeline) == card.article_count
         assert render_text(card)
+
+
+def test_title_follows_the_users_language(seed_store: Store) -> None:
+    for lang in ("zh", "ar", "vi"):
+        card = build_card(seed_store, RIYADH, lang)
+        assert card.title is not None and card.title.lang == lang and card.title_lang_matches
+    en = build_card(seed_store, RIYADH, "en")
+    assert en.title is not None and not en.title_lang_matches  # no English title: the best one, with its language
+
+
+def test_copies_from_event_duplicates_show_in_timeline_and_coverage(seed_store: Store, tmp_path: Path) -> None:
+    ids = seed_ids(seed_store)
+    event = Event("ev-dup-test", [ids["000"], ids["003"]], "t0", "t0", duplicates={ids["003"]: ids["000"]})
+    seed_store.put_record("event", event.id, event.to_dict())
+    try:
+        card = build_card(seed_store, event.id)
+    finally:
+        seed_store.delete_record("event", event.id)
+    entry = next(t for t in card.timeline if t.article_id == ids["003"])
+    assert entry.role == "translation" and entry.copy_of == ids["000"]
+    assert card.coverage.copies == {ids["003"]: ids["000"]}
+    relations = [r for c in card.coverage.by_lang["ar"] for r in c.relations]
+    assert any("translation of" in r for r in relations)
+    assert card.coverage.first_reporter == ids["000"]
