@@ -304,3 +304,12 @@ def test_utf8_with_a_stray_byte_is_not_read_as_a_legacy_code_page() -> None:
     text, codec = decode(damaged)
     assert codec == "utf-8"
     assert text.replace("\ufffd", "") == seed("001")
+
+
+def test_an_oversized_jsonl_line_is_skipped_without_loading_it(tmp_path: Path) -> None:
+    path = tmp_path / "dump.jsonl"
+    big = json.dumps({"text": "x" * 50000})
+    path.write_text("\n".join([json.dumps({"text": seed("002")}), big, json.dumps({"text": seed("003")})]), "utf-8")
+    docs, errors = read_all(path, max_file_bytes=40000)
+    assert [d.uri.rsplit("#", 1)[1] for d in docs] == ["L1", "L3"]
+    assert [e.reason for e in errors] == ["line 2: record too large (over 39 KB)"]

@@ -33,6 +33,8 @@ _CHUNK = 1 << 20
 
 def mb(n: int) -> str:
     """Bytes as a short human size, e.g. ``52.4 MB`` (binary megabytes, as ``max_file_bytes`` is set)."""
+    if n < 1 << 20:
+        return f"{n / 1024:.0f} KB"
     value = n / (1 << 20)
     return f"{value:.1f} MB" if value < 100 and value != int(value) else f"{value:.0f} MB"
 
@@ -191,12 +193,12 @@ def read_jsonl(path: Path, *, gz: bool, max_bytes: int) -> Iterator[Item]:
     n = 0
     try:
         with (gzip.open(path, "rb") if gz else open(path, "rb")) as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
+            for n, line in enumerate(_bounded_lines(fh, max_bytes), 1):
                 where = f"{uri}#L{n}"
-                if len(line) > max_bytes:
-                    yield IngestError(where, f"line {n}: record too large ({mb(len(line))} > {mb(max_bytes)})")
+                if line is None:
+                    yield IngestError(where, f"line {n}: record too large (over {mb(max_bytes)})")
+                    continue
+                if not line.strip():
                     continue
                 try:
                     text = line.decode("utf-8-sig" if n == 1 else "utf-8")
@@ -216,6 +218,24 @@ def read_jsonl(path: Path, *, gz: bool, max_bytes: int) -> Iterator[Item]:
         yield IngestError(uri, f"truncated or corrupt gzip after line {n} ({exc})")
     except OSError as exc:
         yield IngestError(uri, f"cannot read file ({exc.strerror or exc})")
+
+
+def _bounded_lines(fh: BinaryIO, max_bytes: int) -> Iterator[bytes | None]:
+    """Lines of a binary stream; ``None`` for a line longer than ``max_bytes``, which is skipped unread.
+
+    Why not ``for line in fh``: one 2 GB line (a JSON array saved as ``.jsonl``)
+    would be loaded whole into memory before its size could be checked.
+    """
+    while True:
+        line = fh.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while (rest := fh.readline(_CHUNK)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+            continue
+        yield line
 
 
 def _json_reason(exc: BaseException) -> str:
