@@ -139,3 +139,8 @@ def test_first_published_on_a_date_is_no_origin_and_platform_credits_are_no_outl
     assert art.outlet is None
     art = _article(("body", "x"), ("footer", "© 2000 - 2019 Al Bawaba (www.albawaba.com)"))
     assert art.outlet is not None and art.outlet.value == "albawaba.com"
+
+
+def test_declared_source_url_is_named_by_its_domain() -> None:
+    art = _article(("body", "x"), source="https://www.nhandan.vn/the-gioi")
+    assert art.outlet is not None and art.outlet.value == "nhandan.vn"

@@ -412,7 +412,11 @@ class ProvenanceFinder:
     def _outlet(self, article: Article) -> Field[str] | None:
         declared = article.meta.get("source")
         if isinstance(declared, str) and declared.strip():
-            return Field(declared.strip(), "meta", 0.95, declared)
+            value = declared.strip()
+            # A declared URL or domain names the site by its registered domain, like a page URL does.
+            if "/" in value or DOMAIN.fullmatch(value):
+                value = registered_domain(value) or value
+            return Field(value, "meta", 0.95, declared)
         domain = registered_domain(article.url)
         if domain:
             return Field(domain, "url", 0.9, article.url)
