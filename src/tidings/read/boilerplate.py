@@ -55,7 +55,8 @@ CUE_WORDS: dict[str, tuple[str, ...]] = {
         "à lire aussi", "lire aussi", "voir aussi", "noticias relacionadas", "leer más", "lesen sie auch",
         "mehr zum thema", "leia também", "leggi anche", "related posts", "related content", "related coverage",
         "more like this", "you may like", "don't miss", "recommended for you", "trending now", "most viewed",
-        "most shared", "read next", "up next", "next article", "previous article", "next post", "previous post",
+        "most shared", "more in", "read next", "up next", "next article", "previous article", "next post",
+        "previous post",
         "artigos relacionados", "posts relacionados", "notícias relacionadas", "artículos relacionados",
         "articles similaires", "articoli correlati", "ähnliche artikel", "weitere artikel", "больше новостей",
     ),
@@ -193,7 +194,12 @@ _TRAILING_DATE = re.compile(
     r"(?:\d{1,2}:\d{2}(?:\s*[AP]M)?)?\s*\)?$",
     re.IGNORECASE,
 )
-_DATE_ANY = re.compile(r"\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}年\d{1,2}月|\d{1,2}:\d{2}")
+_DATE_ANY = re.compile(
+    r"\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}年\d{1,2}月|\d{1,2}:\d{2}"
+    r"|\b\d+\s*(?:h|hrs?|hours?|m|mins?|minutes?|d|days?|weeks?)\s+ago\b|\d+\s*(?:小时|分钟|天)前"
+    r"|\d+\s*(?:giờ|phút|ngày) trước|\d+\s*(?:час|минут|дн)\w*\s+назад|منذ\s+\d+",
+    re.IGNORECASE,
+)
 _BYLINE = re.compile(
     r"^(?:by|par|por|von|di|文|作者|记者|撰文|编辑|責任編輯|责任编辑|بقلم|автор|기자)\b|^►|^(?:by|文)\s|\b(?:writer|reporter|correspondent|editor)\b",
     re.IGNORECASE,
