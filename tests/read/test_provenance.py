@@ -144,3 +144,10 @@ def test_first_published_on_a_date_is_no_origin_and_platform_credits_are_no_outl
 def test_declared_source_url_is_named_by_its_domain() -> None:
     art = _article(("body", "x"), source="https://www.nhandan.vn/the-gioi")
     assert art.outlet is not None and art.outlet.value == "nhandan.vn"
+
+
+def test_share_links_are_no_outlet_and_hearsay_is_no_contributor() -> None:
+    art = _article(("header", "https://www.facebook.com/sharer/sharer.php?u=x"), ("body", "x"))
+    assert art.outlet is None
+    art = _article(("body", "据接近该项目的消息人士透露，预告片将于本日发布。"))
+    assert art.provenance == []

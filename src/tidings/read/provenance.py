@@ -221,7 +221,7 @@ CUES: tuple[Cue, ...] = (
     _c(
         ("据",),
         "contributor",
-        r"据(?P<name>[^\s,，。、]{2,12}?)(?:\d{1,2}月\d{1,2}日)?(?:报道|報導|消息)",
+        r"(?:^|[。，,；;！？\s])据(?P<name>[^\s,，。、的]{2,12}?)(?:\d{1,2}月\d{1,2}日)?(?:报道|報導)",
         0.7,
         strong=False,
     ),
@@ -332,6 +332,26 @@ def _is_date(name: str) -> bool:
     return bool(mentions) and mentions[0].start <= 2
 
 
+#: Domains of platforms that appear in share buttons and "powered by" credits; they never
+#: name the outlet (a header line "facebook.com/sharer…" on the SemEval dev texts did).
+PLATFORMS = frozenset(
+    {
+        "facebook.com", "twitter.com", "x.com", "instagram.com", "youtube.com", "youtu.be", "t.me", "telegram.org",
+        "whatsapp.com", "google.com", "wordpress.com", "blogspot.com", "tiktok.com", "linkedin.com",
+        "pinterest.com", "reddit.com", "weibo.com", "weixin.qq.com", "qq.com", "vk.com", "ok.ru", "wa.me",
+    }
+)  # fmt: skip
+
+
+def _site_domain(text: str) -> str | None:
+    """The first registered domain in ``text`` that is not a platform's."""
+    for m in DOMAIN.finditer(text):
+        site = registered_domain(m.group(1))
+        if site and site not in PLATFORMS:
+            return site
+    return None
+
+
 def _short(text: str, limit: int = 200) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -433,17 +453,17 @@ class ProvenanceFinder:
                 for cue in self.cues:
                     if cue.relation in ("source", "via", "first-published"):
                         own = cue.pattern.sub(" ", own)
-                m = DOMAIN.search(own)
-                if m and registered_domain(m.group(1)):
-                    return Field(registered_domain(m.group(1)) or "", "header-domain", 0.7, _short(block.text))
+                site = _site_domain(own)
+                if site:
+                    return Field(site, "header-domain", 0.7, _short(block.text))
         for block in article.blocks:
             mark = _COPYRIGHT_MARK.search(block.text)
             if mark and (block.reason == "copyright" or block.role in ("footer", "boilerplate")):
                 # The holder follows the mark closely ("© 2019 OregonLive.com", "©2024 redian.news");
                 # a domain further on is a platform credit ("… Powered by WordPress.com VIP").
-                m = DOMAIN.search(block.text[mark.end() : mark.end() + _COPYRIGHT_WINDOW])
-                if m and registered_domain(m.group(1)):
-                    return Field(registered_domain(m.group(1)) or "", "copyright", 0.6, _short(block.text))
+                site = _site_domain(block.text[mark.end() : mark.end() + _COPYRIGHT_WINDOW])
+                if site:
+                    return Field(site, "copyright", 0.6, _short(block.text))
         return None
 
     def __call__(self, article: Article) -> Article:
