@@ -65,13 +65,17 @@ class EventProfile:
     title_tokens: Counter[str] = field(default_factory=Counter)
 
 
-def event_profile(store: Store, event_id: str, names: Any = None, top: int = 30) -> EventProfile:
-    """Entities (by salience over independent articles), date and title of one event."""
+def event_profile(store: Store, event_id: str, names: Any = None, top: int = 30, data: Any = None) -> EventProfile:
+    """Entities (by salience over independent articles), date and title of one event.
+
+    ``data`` is the event already loaded (:class:`tidings.tell.eventdata.EventData`), when the caller has it.
+    """
     from tidings.tell.eventdata import load_event
     from tidings.tell.summary import choose_title, tokens
     from tidings.tell.when import event_date
 
-    data = load_event(store, event_id, names=names)
+    if data is None:
+        data = load_event(store, event_id, names=names)
     groups = {a.id: data.copies.get(a.id, a.id) for a in data.articles}
     independent = max(1, len(set(groups.values())))
     seen: dict[str, set[str]] = defaultdict(set)
@@ -213,17 +217,20 @@ class StorylineBuilder:
 
 
 def build_storylines(store: Store, options: StorylineOptions | None = None,
-                     event_ids: Iterable[str] | None = None) -> list[Storyline]:
+                     event_ids: Iterable[str] | None = None, loaded: dict[str, Any] | None = None) -> list[Storyline]:
     """Build storylines over all live events (or the given ones) and persist them as ``"storyline"`` records.
 
     Earlier storyline records are replaced: a storyline is derived data, rebuilt whole.
+    ``loaded`` maps event ids to already loaded ``EventData`` (the report passes what it loaded for cards).
     """
     from tidings.tell.eventdata import iter_events, name_resolver
 
     options = options or StorylineOptions()
     names = name_resolver(store)
+    loaded = loaded or {}
     ids = list(event_ids) if event_ids is not None else [e.id for e in iter_events(store)]
-    profiles = [event_profile(store, eid, names=names, top=options.top_entities) for eid in ids]
+    profiles = [event_profile(store, eid, names=names, top=options.top_entities, data=loaded.get(eid))
+                for eid in ids]
     storylines = StorylineBuilder(options).build(profiles)
     for key, _value in list(store.iter_records("storyline")):
         store.delete_record("storyline", key)

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tidings.store import Store
+
+if TYPE_CHECKING:
+    from tidings.tell.eventdata import EventData
 
 
 @dataclass(frozen=True)
@@ -140,17 +143,22 @@ class EventCard:
 
 def build_card(store: Store, event_id: str, lang: str = "en") -> EventCard:
     """The card of one event (merged ids resolve to the live event); ``UnknownEvent`` if absent."""
-    from tidings.tell.coverage import build_coverage
     from tidings.tell.eventdata import load_event
+
+    return card_from_data(load_event(store, event_id), lang)
+
+
+def card_from_data(data: EventData, lang: str = "en") -> EventCard:
+    """The card of an already loaded event (lets the report share loading with storylines)."""
+    from tidings.tell.coverage import build_coverage
     from tidings.tell.people import rank_actors, rank_places
     from tidings.tell.quotes import find_quotes
     from tidings.tell.summary import choose_title, find_outcomes, summarise
     from tidings.tell.timeline import build_timeline
     from tidings.tell.when import event_date
 
-    data = load_event(store, event_id)
-    title = choose_title(data, lang)
     who = rank_actors(data)
+    title = choose_title(data, lang, who)
     summary = summarise(data, who)
     outcomes = find_outcomes(data)
     coverage = build_coverage(data)

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from tidings.article import Storyline
 from tidings.store import Store
-from tidings.tell.cards import EventCard, build_card
+from tidings.tell.cards import EventCard
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
@@ -146,14 +146,14 @@ def timeline_svg(cards: Sequence[EventCard], langs: Sequence[str], limit: int = 
         xs = [x(p) for p, _ in points if p]
         if len(xs) >= 2:
             parts.append(f'<line x1="{min(xs):.1f}" y1="{y:.1f}" x2="{max(xs):.1f}" y2="{y:.1f}" class="span"/>')
-        for p, plang in points:
-            if p:
-                parts.append(f'<circle cx="{x(p):.1f}" cy="{y:.1f}" r="5" fill="{_colour(plang, langs)}">'
-                             f'<title>{e(plang)} · {e(p.isoformat())}</title></circle>')
         if when:
             xw = x(when)
-            parts.append(f'<path d="M{xw:.1f},{y - 8:.1f} l6,8 l-6,8 l-6,-8 z" class="when">'
+            parts.append(f'<path d="M{xw:.1f},{y - 9:.1f} l7,9 l-7,9 l-7,-9 z" class="when">'
                          f'<title>event date {e(card.when.start)}</title></path>')
+        for p, plang in points:
+            if p:
+                parts.append(f'<circle cx="{x(p):.1f}" cy="{y:.1f}" r="4.5" fill="{_colour(plang, langs)}" '
+                             f'class="art"><title>{e(plang)} · {e(p.isoformat())}</title></circle>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -277,7 +277,8 @@ table.timeline{border-collapse:collapse;width:100%;font-size:13px}
 .timeline th,.timeline td{text-align:start;border-bottom:1px solid #e5e7eb;padding:4px 6px;vertical-align:top}
 .muted{color:#6b7280;font-size:12px}
 .chart{background:#fff}.chart .tick{stroke:#e5e7eb}.chart .row{stroke:#f3f4f6}
-.chart .span{stroke:#9ca3af;stroke-width:2}.chart .when{fill:#111827}
+.chart .span{stroke:#9ca3af;stroke-width:2}.chart .when{fill:#d1d5db;stroke:#111827;stroke-width:1.5}
+.chart .art{stroke:#fff;stroke-width:1.5}
 .chart .ticklabel{font-size:11px;fill:#6b7280;text-anchor:middle}
 .chart .rowlabel{font-size:12px;fill:#111827;text-anchor:end}
 .thread{margin:6px 0 0}.thread .date{font-family:ui-monospace,monospace;color:#6b7280;font-size:12px}
@@ -324,11 +325,14 @@ def write_report(store: Store, path: str | Path, lang: str = "en", *, rebuild_st
                  options: ReportOptions | None = None) -> Path:
     """Write the HTML report of every live event and storyline in the store; returns the path."""
     from tidings.group.storylines import build_storylines, load_storylines
-    from tidings.tell.eventdata import iter_events
+    from tidings.tell.cards import card_from_data
+    from tidings.tell.eventdata import iter_events, load_event, name_resolver
 
     options = options or ReportOptions(lang=lang)
-    cards = [build_card(store, ev.id, lang) for ev in iter_events(store)]
-    storylines = build_storylines(store) if rebuild_storylines else load_storylines(store)
+    names = name_resolver(store)
+    loaded = {ev.id: load_event(store, ev.id, names=names) for ev in iter_events(store)}
+    cards = [card_from_data(data, lang) for data in loaded.values()]
+    storylines = build_storylines(store, loaded=loaded) if rebuild_storylines else load_storylines(store)
     out = Path(path)
     out.write_text(render_report(cards, storylines, options), encoding="utf-8")
     return out

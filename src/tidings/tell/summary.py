@@ -144,7 +144,7 @@ def summarise(data: EventData, actors: Sequence[Actor], max_sentences: int = 5) 
     ]
 
 
-def choose_title(data: EventData, lang: str = "en") -> SourcedText | None:
+def choose_title(data: EventData, lang: str = "en", actors: Sequence[Actor] | None = None) -> SourcedText | None:
     """A title in the user's language if one exists, else the most representative title.
 
     Representative = names the most of the event's main actors, from an independent
@@ -153,7 +153,7 @@ def choose_title(data: EventData, lang: str = "en") -> SourcedText | None:
     from tidings.tell.people import rank_actors
 
     titled = [a for a in data.articles if data.title(a)]
-    actors = rank_actors(data, limit=8)
+    actors = list(actors)[:8] if actors is not None else rank_actors(data, limit=8)
     if not titled:
         return _lead_as_title(data, actors)
     pool = [a for a in titled if data.lang(a) == lang] or titled
