@@ -275,3 +275,9 @@ def test_relative_dates_count_back_from_the_capture() -> None:
     assert art.published.value == dt.date(2019, 11, 19)
     art = DateFinder(now=NOW)(_article(("header", "3 hours ago"), ("body", "x")))
     assert art.published is None  # without a capture time "ago" means nothing
+
+
+def test_turkish_and_polish_month_names() -> None:
+    assert [(m.month, m.day) for m in find_dates("27 Şubat 2020 Perşembe")] == [(2, 27)]
+    assert [(m.month, m.day) for m in find_dates("Warszawa, 12 kwietnia 2021")] == [(4, 12)]
+    assert [m.month for m in find_dates("5 nisan 2020")] == [4]

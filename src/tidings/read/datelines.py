@@ -55,6 +55,19 @@ _add(11, "november", "nov", "novembre", "noviembre", "novembro")
 _add(
     12, "december", "dec", "décembre", "decembre", "déc", "dezember", "dez", "diciembre", "dic", "dicembre", "dezembro"
 )
+# Turkish and Polish (genitive, as written in dates).
+_add(1, "ocak", "stycznia", "styczeń")
+_add(2, "şubat", "lutego", "luty")
+_add(3, "mart", "marca", "marzec")
+_add(4, "nisan", "kwietnia", "kwiecień")
+_add(5, "mayıs", "maja", "maj")
+_add(6, "haziran", "czerwca", "czerwiec")
+_add(7, "temmuz", "lipca", "lipiec")
+_add(8, "ağustos", "sierpnia", "sierpień")
+_add(9, "eylül", "września", "wrzesień")
+_add(10, "ekim", "października", "październik")
+_add(11, "kasım", "listopada", "listopad")
+_add(12, "aralık", "grudnia", "grudzień")
 # Russian (genitive as used in dates, nominative, and prepositional as in "в октябре 2021").
 _add(1, "января", "январь", "январе", "янв")
 _add(2, "февраля", "февраль", "феврале", "фев")

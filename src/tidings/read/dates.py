@@ -53,7 +53,7 @@ FIRST_PUBLISHED = re.compile(
 #: Words saying a header date is a revision's, not the publication's.
 _UPDATED = re.compile(
     r"(?i)updated|last\s+modified|mis\s+à\s+jour|modifié|aktualisiert|actualizado|atualizado|aggiornato|"
-    r"обновлено|更新|cập\s+nhật|تحديث|آخر\s+تحديث"
+    r"обновлено|更新|cập\s+nhật|تحديث|آخر\s+تحديث|güncelleme|aktualizacja"
 )
 
 #: Lines longer than this are prose, not a header/byline line.
@@ -178,7 +178,8 @@ def _dateline_prefix(prefix: str) -> bool:
     """Whether the text before a date is a dateline's place/agency ("MOSCOW, ", "新华社利雅得", "Hà Nội, ").
 
     Rejects running prose ("In a Nov. 5 letter", "他表示，11月8日"): a finished sentence,
-    more than four words, a lower-case Latin word, or a long run of CJK characters.
+    more than four words, a lower-case Latin word, a number, or more than eight CJK
+    characters ("新华社利雅得" is six).
     """
     prefix = prefix.strip()
     if not prefix:
@@ -188,10 +189,10 @@ def _dateline_prefix(prefix: str) -> bool:
     words = prefix.split()
     if len(words) > 4 or len(prefix) > _DATELINE_MAX_OFFSET:
         return False
-    if any(w[0].isascii() and w[0].islower() for w in words):
+    if any(w[0].isascii() and w[0].islower() for w in words) or any(ch.isdigit() for ch in prefix):
         return False
     cjk = sum(1 for ch in prefix if "\u4e00" <= ch <= "\u9fff")
-    return cjk <= 12
+    return cjk <= 8
 
 
 def _is_copyright(block: Block) -> bool:
