@@ -13,16 +13,23 @@ How it decides, in order:
    that works without spaces (a CJK character counts as ~0.6 of a word) and a
    *prose score*: long lines that end like a sentence (``.`` ``。`` ``؟`` …) are
    prose; short lines, link titles and menu items are not.
-2. The article body is the stretch of lines with the best total score, where a
-   prose line adds its length and any other line costs a fixed penalty (a
-   maximum-sum segment, as in Finn et al.'s Body Text Extraction, applied to
-   lines instead of tags). Short lines inside the stretch are kept as
-   sub-headings.
-3. Lines are then labelled with general cues: a small multilingual lexicon of
-   "related / share / follow / copyright / source / photo" words, numbered or
-   dashed list items, date stamps at line ends (typical of related-article
-   lists), lines repeated on the page, and position (header before the body,
-   footer after it).
+2. Prose lines that follow each other form *clusters*. The article body is the
+   run of clusters with the best total score, where prose adds its length and
+   the lines between clusters cost a penalty (a maximum-sum segment, as in
+   Finn et al.'s Body Text Extraction, applied to lines instead of tags).
+   Short lines inside the run are kept as sub-headings.
+3. Layout refines the run: the body starts after the line that repeats the
+   page title (the headline above the article), stops at a comment-section or
+   author-box heading, loses a tail of one-sentence teasers (headline, teaser,
+   date, headline, …), and keeps a list its last paragraph announces with a colon.
+4. Lines are then labelled with general cues: a small multilingual lexicon of
+   "related / share / follow / comments / copyright / source / photo" words,
+   photo credits, numbered or dashed list items, date stamps at line ends
+   (typical of related-article lists), lines repeated on the page, and position
+   (header before the body, footer after it).
+
+Measured with ``tidings eval extraction benchmarks/data/extraction/noisy.jsonl``:
+F1 0.656 for the text as it is, 0.683 for trafilatura on it, 0.938 for this module.
 
 No site-specific rule: every cue word is a generic word of its language, and
 every tuned constant names the dev data it was calibrated on.
@@ -175,8 +182,6 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"\w+")
 #: A line that ends like a sentence (optionally followed by closing quotes/brackets).
 _SENT_END = re.compile(r"[.!?。！？؟…:;：；]['\"”’»)）\]」』]*\s*$")
-#: Sentence marks anywhere (for punctuation density).
-_PUNCT = re.compile(r"[.!?。！？؟,，、;；:：،]")
 #: Sentence terminals followed by more text.
 _TERMINAL = re.compile(r"[.!?。！？؟](?:\s|$)|[。！？]")
 #: Photo credits, which mark a caption even when it reads like a sentence ("… (AP Photo/J. Doe)").
