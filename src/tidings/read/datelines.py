@@ -5,7 +5,7 @@ must stay above 300 articles/s on two cores, ``search_dates`` costs tens of
 milliseconds per article and happily reads "1,5" or "3-0" as dates, and we need
 to know *how* a date was written (with or without a year, with a weekday, at the
 start of a paragraph) to weigh it as evidence. The month-name lexicon covers
-en/fr/de/es/it/pt/ru/ar/vi; numeric and CJK forms are language-neutral.
+en/fr/de/es/it/pt/ru/ar/vi/tr/pl; numeric, CJK and Korean forms are language-neutral.
 
 Everything here is pure text → mentions; deciding which mention is the
 publication date is :mod:`tidings.read.dates`' job.
