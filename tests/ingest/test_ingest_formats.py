@@ -313,3 +313,10 @@ def test_an_oversized_jsonl_line_is_skipped_without_loading_it(tmp_path: Path) -
     docs, errors = read_all(path, max_file_bytes=40000)
     assert [d.uri.rsplit("#", 1)[1] for d in docs] == ["L1", "L3"]
     assert [e.reason for e in errors] == ["line 2: record too large (over 39 KB)"]
+
+
+def test_utf8_page_that_still_declares_gb2312_is_read_as_utf8(tmp_path: Path) -> None:
+    page = f'<html><head><meta charset="gb2312"></head><body><p>{seed("000")}</p></body></html>'
+    (tmp_path / "moved.html").write_bytes(page.encode("utf-8"))
+    (doc,), errors = read_all(tmp_path)
+    assert errors == [] and doc.encoding == "utf-8" and seed("000") in doc.text

@@ -241,9 +241,10 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode bytes to ``(text, encoding)``; raise :class:`UndecodableError` for non-text.
 
     ``declared`` is a charset a container named (HTTP header, ``<meta>``); it is
-    used when the bytes decode cleanly with it, except that a single-byte Latin
-    declaration does not override bytes that are valid non-ASCII UTF-8 (the common
-    mis-declaration of UTF-8 pages as ISO-8859-1).
+    used when the bytes decode cleanly with it, except that it does not override
+    bytes that are valid non-ASCII UTF-8: pages re-encoded to UTF-8 by a crawler or
+    CMS often keep their old ``gb2312``/``iso-8859-1`` declaration, while a legacy
+    text that is also valid UTF-8 is vanishingly rare beyond a few characters.
     """
     bom = bom_encoding(data)
     if bom:
@@ -265,10 +266,8 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
             text = data.decode(codec)
         except UnicodeDecodeError:
             text = None
-        if text is not None:
-            single_byte_latin = codec in ("cp1252", "iso8859-15", "cp1250", "cp1254")
-            if not (single_byte_latin and _is_utf8(data) and not data.isascii()):
-                return text, codec
+        if text is not None and (data.isascii() or not _is_utf8(data)):
+            return text, codec
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
