@@ -166,7 +166,7 @@ def main() -> None:
     print(f"articles={n} (seeds, extraction/noisy, semeval2022/dev texts)")
     for name, secs in totals.items():
         print(f"{name}: {1e3 * secs / n:.3f} ms CPU/article")
-    print(f"three stages: {1e3 * sum(totals.values()) / n:.3f} ms/article")
+    print(f"three stages: {1e3 * sum(totals.values()) / n:.3f} ms CPU/article")
 
     labelled = [(a, g) for a, g in articles if g]
     right = sum(1 for a, g in labelled if a.lang is not None and a.lang.value == g)
