@@ -169,11 +169,15 @@ def _cue_kinds(text: str) -> tuple[frozenset[str], int]:
     m = _ANCHORED.match(low)
     if m:
         kinds.add({"caption2": "caption", "source": "source-start"}.get(m.lastgroup or "", m.lastgroup or ""))
+    n_share = 0
     for m in _CUES.finditer(low):
         kind = _CUE_KIND.get(m.group(), "")
         kinds.add(kind)
+        n_share += kind == "share"
         if kind == "source" and source_at < 0:
             source_at = m.start()
+    if n_share >= 2:  # "Follow us on Facebook, Twitter and Instagram." is a share prompt at any length
+        kinds.add("share-many")
     return frozenset(kinds), source_at
 
 
@@ -204,6 +208,11 @@ _DATE_ANY = re.compile(
     r"|\b\d+\s*(?:h|hrs?|hours?|m|mins?|minutes?|d|days?|weeks?)\s+ago\b|\d+\s*(?:小时|分钟|天)前"
     r"|\d+\s*(?:giờ|phút|ngày) trước|\d+\s*(?:час|минут|дн)\w*\s+назад|منذ\s+\d+",
     re.IGNORECASE,
+)
+#: An author box sentence: "Jane Doe is a reporter for …" (English and a few common forms).
+_AUTHOR_BIO = re.compile(
+    r"^(?:[A-Z][\w.'’-]+\s){1,3}(?:\([^)]*\)\s)?(?:is|was)\s(?:a|an|the)\s[^.]{0,80}?"
+    r"\b(?:writer|reporter|editor|journalist|author|correspondent|columnist|contributor|producer|blogger|educator)\b"
 )
 _BYLINE = re.compile(
     r"^(?:by|par|por|von|di|文|作者|记者|撰文|编辑|責任編輯|责任编辑|بقلم|автор|기자)\b|^►|^(?:by|文)\s|\b(?:writer|reporter|correspondent|editor)\b",
@@ -377,6 +386,8 @@ def _cue(line: _Line, opts: TextCleanOptions) -> tuple[str, str] | None:
         return "caption", "caption"
     if "cookies" in k and u <= 6 * m:
         return "boilerplate", "cookies"
+    if "share-many" in k and u <= 3 * m:
+        return "boilerplate", "share"
     if u > m:
         return None
     for kind in ("related", "share", "comments", "author", "ui"):
@@ -544,8 +555,9 @@ def split_text(text: str, opts: TextCleanOptions | None = None) -> list[Block]:
     # trailing footer notes inside the body stretch (e.g. "X contributed to this report.")
     body_end = end
     while body_end > start + 1:
-        c = _cue(lines[body_end - 1], opts)
-        if c and c[0] == "footer":
+        ln = lines[body_end - 1]
+        c = _cue(ln, opts)
+        if (c and c[0] in ("footer", "boilerplate")) or _is_author_bio(ln, opts):
             body_end -= 1
         else:
             break
@@ -581,6 +593,10 @@ def split_text(text: str, opts: TextCleanOptions | None = None) -> list[Block]:
             seen_body.add(ln.text)
         blocks.append(Block(ln.text, role, reason))
     return blocks
+
+
+def _is_author_bio(ln: _Line, opts: TextCleanOptions) -> bool:
+    return ln.units <= 6 * opts.cue_max_units and bool(_AUTHOR_BIO.search(ln.text))
 
 
 def _short_sentence(ln: _Line, opts: TextCleanOptions) -> bool:
@@ -652,6 +668,8 @@ def _role_after(ln: _Line, opts: TextCleanOptions) -> tuple[str, str | None]:
         return cue
     if _LIST_ITEM.match(ln.text) or _TRAILING_DATE.search(ln.text):
         return "boilerplate", "link-list"
+    if _is_author_bio(ln, opts):
+        return "footer", "author"
     return "boilerplate", "after-body"
 
 
