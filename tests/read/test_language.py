@@ -107,3 +107,10 @@ def test_han_only_short_text_is_not_japanese() -> None:
     for text in ("美俄高级官员会谈", "美國總統訪問", "國會議員"):
         art = LanguageDetector()(_article(text))
         assert art.lang is not None and art.lang.value == "zh", text
+
+
+def test_chinese_dense_with_latin_names_is_still_han_script() -> None:
+    text = "美国总统川普(Donald Trump)与俄罗斯总统普京(Vladimir Putin)会谈 Marco Rubio Mike Waltz Sergei Lavrov"
+    art = LanguageDetector()(_article(text))
+    assert art.lang is not None and art.lang.value == "zh"
+    assert art.script is not None and art.script.value == "Hans"

@@ -320,8 +320,7 @@ class LanguageDetector:
             lang_field = Field(detected, "fasttext", round(score * (0.6 + 0.4 * length_factor), 3), None)
 
         if declared is not None:
-            usual = _USUAL_SCRIPT.get(declared, "Latn")
-            script_agrees = main_script is None or usual == main_script or letters < self.min_chars
+            script_agrees = _script_fits(declared, scripts, letters) or letters < self.min_chars
             if declared == detected or (script_agrees and (score < 0.9 or letters < self.min_chars)):
                 conf = 0.98 if declared == detected else 0.85
                 lang_field = Field(declared, "meta", conf, f"declared {article.meta.get('lang')!r}")
@@ -332,6 +331,13 @@ class LanguageDetector:
                     lang_field.confidence * 0.9,
                     f"declared {article.meta.get('lang')!r} contradicted by the text",
                 )
+
+        # The language's own script when it has a fair share: a Chinese text dense with
+        # Latin-spelled names is still written in Han characters.
+        usual = _USUAL_SCRIPT.get(lang_field.value) if lang_field else None
+        if lang_field and usual and usual != main_script and _script_fits(lang_field.value, scripts, letters):
+            main_script = usual
+            script_share = scripts[usual] / letters if usual in scripts else script_share
 
         script_field: Field[str] | None = None
         if main_script == "Hani":
