@@ -320,3 +320,9 @@ def test_utf8_page_that_still_declares_gb2312_is_read_as_utf8(tmp_path: Path) ->
     (tmp_path / "moved.html").write_bytes(page.encode("utf-8"))
     (doc,), errors = read_all(tmp_path)
     assert errors == [] and doc.encoding == "utf-8" and seed("000") in doc.text
+
+
+def test_a_stray_nul_in_scraped_text_is_dropped_not_fatal() -> None:
+    data = seed("002").encode("utf-8")
+    text, codec = decode(data[:100] + b"\x00" + data[100:])
+    assert (text, codec) == (seed("002"), "utf-8")
