@@ -62,7 +62,7 @@ CUE_WORDS: dict[str, tuple[str, ...]] = {
         "à lire aussi", "lire aussi", "voir aussi", "noticias relacionadas", "leer más", "lesen sie auch",
         "mehr zum thema", "leia também", "leggi anche", "related posts", "related content", "related coverage",
         "more like this", "you may like", "don't miss", "recommended for you", "trending now", "most viewed",
-        "most shared", "more in", "read next", "up next", "next article", "previous article", "next post",
+        "most shared", "more in", "also on", "read next", "up next", "next article", "previous article", "next post",
         "previous post",
         "artigos relacionados", "posts relacionados", "notícias relacionadas", "artículos relacionados",
         "articles similaires", "articoli correlati", "ähnliche artikel", "weitere artikel", "больше новостей",
@@ -686,7 +686,9 @@ def _role_after(ln: _Line, opts: TextCleanOptions) -> tuple[str, str | None]:
     return "boilerplate", "after-body"
 
 
-def label_paragraphs(paragraphs: list[str], opts: TextCleanOptions | None = None) -> list[Block]:
+def label_paragraphs(
+    paragraphs: list[str], opts: TextCleanOptions | None = None, title: str | None = None
+) -> list[Block]:
     """Roles for paragraphs an HTML extractor already chose as the article.
 
     trafilatura keeps credit lines, photo credits and source notes with the
@@ -695,11 +697,16 @@ def label_paragraphs(paragraphs: list[str], opts: TextCleanOptions | None = None
     """
     opts = opts or TextCleanOptions()
     lines = _analyse("\n".join(paragraphs), opts)
+    folded_title = _fold(title) if title else None
     roles: list[tuple[str, str | None]] = []
     for ln in lines:
         cue = _cue(ln, opts)
         if cue and (ln.credit or cue[1] == "copyright" or not ln.prose):
             roles.append(cue)
+        elif folded_title and not ln.prose and ln.units <= 40 and _fold(ln.text) == folded_title:
+            roles.append(("header", "title-repeat"))
+        elif not ln.prose and ln.units <= opts.cue_max_units and _DATE_ANY.search(ln.text):
+            roles.append(("header", "dateline"))
         else:
             roles.append(("body", None))
     # notes that close the article ("Theo Nhân Dân", "X contributed to this report.")

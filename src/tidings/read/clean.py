@@ -84,7 +84,7 @@ class Cleaner:
         if ext.title:
             blocks.append(Block(ext.title, "title"))
             title = Field(ext.title, "html-meta", TITLE_CONFIDENCE["html-meta"], evidence=ext.title)
-        blocks.extend(label_paragraphs(ext.paragraphs, self.options.text))
+        blocks.extend(label_paragraphs(ext.paragraphs, self.options.text, title=ext.title))
         return blocks, title
 
 
