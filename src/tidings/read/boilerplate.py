@@ -191,7 +191,8 @@ _TERMINAL = re.compile(r"[.!?。！？؟](?:\s|$)|[。！？]")
 #: Photo credits, which mark a caption even when it reads like a sentence ("… (AP Photo/J. Doe)").
 _CREDIT = re.compile(
     r"\((?:ap |afp |reuters |epa )?(?:photo|foto|ảnh|фото)\b|\bphoto(?:graph)?\s*(?:by\b|:)|\bcredits?\s*(?::|\.\.\.|…)"
-    r"|\bimage\s*(?:source|credit|via)?\s*:|\bimage via\b|\[\+\]|\bgetty images\b|\bshutterstock\b|©\s*reuters"
+    r"|\bimage\s*(?:source|credit|via)?\s*:|\bimage (?:via|copyright|caption)\b|\[\+\]|\bgetty images\b"
+    r"|\bshutterstock\b|©\s*reuters"
     r"|/\s*(?:ap|afp|reuters|getty|epa)\)|图片来源|资料图",
     re.IGNORECASE,
 )
@@ -251,6 +252,8 @@ class TextCleanOptions:
     headline_search: int = 400
     #: End the body at a comment-section heading ("167 comments", "Leave a reply") (noisy.jsonl).
     stop_at_comments: bool = True
+    #: End the body at the site's copyright line too (noisy.jsonl).
+    stop_at_copyright: bool = True
     #: Inside the body, drop the short lines (links) that follow a "Related" heading (noisy.jsonl).
     drop_after_related: bool = True
     #: Keep the list a last paragraph announces with a colon (noisy.jsonl: listicles).
@@ -503,12 +506,27 @@ def _body_span(lines: list[_Line], opts: TextCleanOptions) -> tuple[int, int, in
         # a comment thread never comes before the article's end: stop at its heading
         for k in range(c0 + 1, c1 + 1):
             gap = range(clusters[k - 1][1] + 1, clusters[k][0])
-            if any(not lines[j].ends_sentence and lines[j].cues & _STOP_KINDS for j in gap):
+            if any(_ends_article(lines[j], opts) for j in gap):
                 c1 = k - 1
                 break
     if opts.trim_teasers:
         c1 = _trim_teasers(clusters, lines, c0, c1, opts)
     return clusters[c0][0], clusters[c1][1] + 1, anchor
+
+
+_YEAR_OR_RIGHTS = re.compile(r"\b(?:19|20)\d\d\b|rights reserved", re.IGNORECASE)
+
+
+def _ends_article(ln: _Line, opts: TextCleanOptions) -> bool:
+    """A comment-section or author-box heading, or the site's copyright line (with a year):
+    the article does not resume after it."""
+    if ln.prose or ln.credit:
+        return False
+    if not ln.ends_sentence and ln.cues & _STOP_KINDS:
+        return True
+    if opts.stop_at_copyright and "copyright" in ln.cues and ln.units <= 3 * opts.cue_max_units:
+        return bool(_YEAR_OR_RIGHTS.search(ln.text))
+    return False
 
 
 def _trim_teasers(clusters: list[list[int]], lines: list[_Line], c0: int, c1: int, opts: TextCleanOptions) -> int:
