@@ -635,7 +635,6 @@ def _short_sentence(ln: _Line, opts: TextCleanOptions) -> bool:
         not ln.prose
         and ln.ends_sentence
         and ln.units >= 2
-        and not ln.blank_before
         and not ln.text.endswith((":", "："))
         and not _cue(ln, opts)
     )
