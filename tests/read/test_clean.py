@@ -182,3 +182,10 @@ def test_extracted_paragraphs_keep_their_footer_notes() -> None:
     blocks = label_paragraphs([line for line in lines[2:9] if line.strip()])
     assert [b.role for b in blocks][-1] == "footer" and blocks[-1].text == "Theo Nhân Dân"
     assert all(b.role == "body" for b in blocks[:-1])
+
+
+def test_html_fragment_falls_back_to_visible_text() -> None:
+    html = "<div><p>The council approved the budget on Tuesday after a long debate.</p><script>x=1</script></div>"
+    art = Cleaner()(Article(id="f", uri="f", raw_text=html, format="html"))
+    assert art.text == "The council approved the budget on Tuesday after a long debate."
+    assert Cleaner()(Article(id="g", uri="g", raw_text="", format="html")).blocks == []

@@ -18,7 +18,7 @@ from typing import Any
 
 from tidings.article import Article, Block, Field
 from tidings.read.boilerplate import TextCleanOptions, label_paragraphs, split_text
-from tidings.read.html import HtmlOptions, extract_html
+from tidings.read.html import HtmlOptions, extract_html, visible_text
 
 #: Confidence of a title by where it came from. A declared title (JSONL/feed field)
 #: is the publisher's own; an HTML <title>/og:title is nearly as good; a line
@@ -77,7 +77,7 @@ class Cleaner:
         article.meta["html"] = ext.meta
         if not ext.paragraphs:
             # trafilatura found nothing: fall back to the page's visible text
-            blocks, title = self._text(_visible_text(article.raw_text))
+            blocks, title = self._text(visible_text(article.raw_text))
             return blocks, title
         blocks: list[Block] = []
         title = None
@@ -102,16 +102,6 @@ def _mark_declared_title(blocks: list[Block], declared: str) -> list[Block]:
         else:
             out.append(b)
     return out
-
-
-def _visible_text(html: str) -> str:
-    """All text of a page, one block per line (used only when extraction fails)."""
-    try:
-        from trafilatura import html2txt
-
-        return html2txt(html) or ""
-    except Exception:  # a page lxml cannot parse at all
-        return ""
 
 
 def describe(article: Article) -> dict[str, Any]:

@@ -59,15 +59,18 @@ def extract_html(html: str, url: str | None = None, opts: HtmlOptions | None = N
     import trafilatura
 
     opts = opts or HtmlOptions()
-    doc = trafilatura.bare_extraction(
-        html,
-        url=url,
-        favor_precision=opts.favor_precision,
-        favor_recall=opts.favor_recall,
-        include_comments=opts.include_comments,
-        include_tables=opts.include_tables,
-        with_metadata=True,
-    )
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            url=url,
+            favor_precision=opts.favor_precision,
+            favor_recall=opts.favor_recall,
+            include_comments=opts.include_comments,
+            include_tables=opts.include_tables,
+            with_metadata=True,
+        )
+    except Exception:  # a page lxml cannot parse: the caller falls back to the visible text
+        doc = None
     if doc is None:
         return HtmlExtract(None, [], {})
     d = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
@@ -76,3 +79,31 @@ def extract_html(html: str, url: str | None = None, opts: HtmlOptions | None = N
     meta = {k: d[k] for k in META_KEYS if d.get(k)}
     title = (d.get("title") or "").strip() or None
     return HtmlExtract(title, paragraphs, meta)
+
+
+#: Elements that start a new line in the visible-text fallback.
+_BLOCK_TAGS = (
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article",
+    "header", "footer", "nav", "aside", "blockquote", "figure", "figcaption", "pre", "dd", "dt", "title",
+)
+
+
+def visible_text(html: str) -> str:
+    """The page's visible text, one block element per line.
+
+    Used only when trafilatura finds no article (very short pages, fragments),
+    so the text cleaner still gets lines to work with; trafilatura's own
+    ``html2txt`` returns nothing for fragments and puts everything on one line.
+    """
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.fromstring(html)
+    except (ValueError, etree.ParserError):
+        return ""
+    for bad in root.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    for el in root.iter(*_BLOCK_TAGS):
+        el.tail = "\n" + (el.tail or "")
+    return "\n".join(" ".join(line.split()) for line in root.text_content().splitlines())
