@@ -1,0 +1,385 @@
+"""The alias lexicon: which surface forms, in which scripts, name the same entity.
+
+Nothing here is typed in by hand. The lexicon *learns* from the stream:
+
+* from articles: a parenthetical original (``卢比奥(Marco Rubio)``) makes the
+  Chinese form an alias of the Latin name; every Latin full name it sees becomes
+  an anchor whose phonetic keys (:mod:`names_phonetic`) later let an Arabic
+  ``روبيو`` or a Vietnamese ``ông Rubio`` find ``marco rubio``;
+* from events (:meth:`AliasLexicon.learn_one`): names of the same kind that keep
+  turning up in the same event in different articles, with near-identical keys,
+  are linked (普京 ↔ Putin even though their keys differ by one class).
+
+Entities are kept in a union-find: linking two names never renames the older
+one, so a norm handed out earlier stays valid, and :meth:`canonical` maps any
+norm ever handed out to the current representative (a Latin-anchored name is
+preferred over a romanised guess like ``bulinken``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from tidings.understand.names_phonetic import key_distance, name_key, name_tokens, romanize, script_of, token_key
+
+#: Store key under which the lexicon persists (see :meth:`AliasLexicon.save`).
+STATE_KEY = "understand.aliases"
+#: Shortest whole-name key (in consonant classes) allowed to link two *unanchored*
+#: names by sound; 布林肯/بلينكن (BRNKN, 5) link, two-class keys like RB never do
+#: without a Latin anchor. Calibrated on the seed names (keys of 2–6 classes).
+MIN_UNANCHORED_KEY = 4
+#: Shortest key that may link a single surname to a Latin-anchored person (Rubio = RB).
+MIN_ANCHORED_KEY = 2
+
+
+@dataclass
+class NameEntry:
+    """One learned name: its norm, kind, whether a Latin spelling anchors it, and its surfaces."""
+
+    norm: str
+    label: str
+    anchored: bool
+    surfaces: dict[str, int] = field(default_factory=dict)
+    mentions: int = 0
+
+
+@lru_cache(maxsize=1)
+def _nick_table() -> dict[str, set[str]]:
+    """Given name → the set of names it may stand for (itself, its formal forms, its nicknames).
+
+    From the ``nicknames`` package's hand-curated English table (Steve ↔ Stephen, Mike ↔ Michael).
+    """
+    from nicknames import NickNamer
+
+    nn = NickNamer()
+    table: dict[str, set[str]] = {}
+    for canon, nicks in nn.nickname_lookup.items():
+        for n in {canon, *nicks}:
+            table.setdefault(n, {n}).update({canon, *nicks})
+    return table
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Lower-case English given names (and their nicknames) from the ``nicknames`` package."""
+    return frozenset(_nick_table())
+
+
+def given_names_compatible(a: str, b: str) -> bool:
+    """Whether two given names can be the same person's: equal, an initial, or nickname-linked."""
+    a, b = a.lower().rstrip("."), b.lower().rstrip(".")
+    if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+        return True
+    return b in _nick_table().get(a, ())
+
+
+def latin_norm(name: str) -> str:
+    """Lower-case, space-normalised Latin norm of a Latin-script name."""
+    return " ".join(t.lower() for t in name_tokens(name))
+
+
+class AliasLexicon:
+    """Learned cross-script aliases with phonetic lookup; persists through ``Store.put_state``."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, NameEntry] = {}
+        self._parent: dict[str, str] = {}
+        self._surface: dict[str, str] = {}
+        self._full_key: dict[str, set[str]] = {}
+        self._surname_key: dict[str, set[str]] = {}
+        self._alias_key: dict[str, set[str]] = {}
+        self._surname: dict[str, set[str]] = {}
+        self._given: set[str] = set()
+        self._script_cache: dict[str, tuple[int, dict[str, str]]] = {}
+
+    # -- union-find --------------------------------------------------------------
+    def canonical(self, norm: str) -> str:
+        """The current representative of ``norm`` (itself when never linked)."""
+        root = norm
+        while self._parent.get(root, root) != root:
+            root = self._parent[root]
+        while self._parent.get(norm, norm) != root:  # path compression
+            self._parent[norm], norm = root, self._parent[norm]
+        return root
+
+    def _rank(self, norm: str) -> tuple[int, int, int]:
+        e = self._entries.get(norm)
+        if e is None:
+            return (0, 0, 0)
+        return (int(e.anchored), len(name_tokens(e.norm)), e.mentions)
+
+    def link(self, a: str, b: str) -> str:
+        """Declare two norms one entity; returns the representative (anchored, fuller name wins)."""
+        ra, rb = self.canonical(a), self.canonical(b)
+        if ra == rb:
+            return ra
+        root, child = (ra, rb) if self._rank(ra) >= self._rank(rb) else (rb, ra)
+        self._parent[child] = root
+        self._entries[root].mentions += self._entries[child].mentions if child in self._entries else 0
+        return root
+
+    # -- adding names --------------------------------------------------------------
+    def _index(self, norm: str, name: str, *, alias: bool = False) -> None:
+        toks = name_tokens(name)
+        full = name_key(name).replace(" ", "")
+        if alias:  # a foreign-script surface: its key is weaker evidence than a Latin spelling's
+            if full:
+                self._alias_key.setdefault(full, set()).add(norm)
+            return
+        if full:
+            self._full_key.setdefault(full, set()).add(norm)
+        if toks:
+            sk = token_key(toks[-1])
+            if sk:
+                self._surname_key.setdefault(sk, set()).add(norm)
+
+    def add_name(self, name: str, label: str, *, surface: str | None = None) -> str:
+        """Register a name (Latin names are anchors) and return its canonical norm.
+
+        A Latin full name whose surname is already known with a compatible given
+        name (Steve/Stephen Witkoff) joins that entry rather than starting a new one.
+        """
+        anchored = script_of(name) == "latin"
+        norm = latin_norm(name) if anchored else romanize(name)
+        if not norm:
+            return norm
+        if norm not in self._entries:
+            existing = self._same_person(name, label) if anchored else None
+            self._entries[norm] = NameEntry(norm, label, anchored)
+            self._parent[norm] = norm
+            self._index(norm, name)
+            if not anchored and surface and surface != name:
+                self._index(norm, surface)
+            if anchored:
+                toks = norm.split()
+                if label == "PERSON" and len(toks) >= 2:
+                    self._surname.setdefault(toks[-1], set()).add(norm)
+                    self._given.add(toks[0])
+                self._absorb_unanchored(norm, name, label)
+            if existing:
+                self.link(existing, norm)
+            toks = norm.split()
+            if anchored and label == "PERSON" and len(toks) >= 2:
+                bare = self._entries.get(toks[-1])
+                if bare is not None and bare.anchored and bare.label == "PERSON":
+                    self.link(norm, toks[-1])  # an earlier bare "Lavrov" is this "Sergei Lavrov"
+        entry = self._entries[norm]
+        entry.mentions += 1
+        for s in {surface, name} - {None}:
+            assert s is not None
+            entry.surfaces[s] = entry.surfaces.get(s, 0) + 1
+            self._surface.setdefault(s.casefold(), norm)
+        return self.canonical(norm)
+
+    def add_alias(self, surface: str, norm: str) -> None:
+        """``surface`` (any script) names the entity ``norm``: remember it for exact lookups."""
+        key = surface.casefold()
+        old = self._surface.get(key)
+        if old is not None and self.canonical(old) != self.canonical(norm):
+            if self._entries.get(old) and not self._entries[old].anchored:
+                self.link(norm, old)
+            return
+        self._surface[key] = norm
+        entry = self._entries.get(norm)
+        if entry is not None:
+            entry.surfaces[surface] = entry.surfaces.get(surface, 0) + 1
+            if script_of(surface) != "latin":
+                self._index(norm, surface, alias=True)
+
+    def _same_person(self, name: str, label: str) -> str | None:
+        toks = latin_norm(name).split()
+        if label != "PERSON" or len(toks) < 2:
+            return None
+        for cand in sorted(self._surname.get(toks[-1], ())):
+            ctoks = cand.split()
+            if given_names_compatible(toks[0], ctoks[0]):
+                return self.canonical(cand)
+        return None
+
+    def _absorb_unanchored(self, norm: str, name: str, label: str) -> None:
+        """Link earlier romanised guesses (bulinken) that sound like this new Latin anchor."""
+        full = name_key(name).replace(" ", "")
+        sk = token_key(name_tokens(name)[-1]) if name_tokens(name) else ""
+        cands = set(self._full_key.get(full, ())) | set(self._alias_key.get(full, ())) | (
+            set(self._surname_key.get(sk, ())) if len(sk) >= MIN_UNANCHORED_KEY else set()
+        )
+        for other in cands:
+            e = self._entries.get(other)
+            if other != norm and e and not e.anchored and e.label == label:
+                self.link(norm, other)
+
+    # -- lookups --------------------------------------------------------------------
+    def lookup_surface(self, surface: str) -> str | None:
+        """Canonical norm of an exact surface form seen before."""
+        norm = self._surface.get(surface.casefold())
+        return self.canonical(norm) if norm else None
+
+    def lookup_surname(self, surname: str) -> str | None:
+        """Canonical norm of the best-known person with this Latin surname (``Lavrov``)."""
+        cands = {self.canonical(n) for n in self._surname.get(surname.lower(), ())}
+        if not cands:
+            return None
+        return max(sorted(cands), key=lambda n: self._entries[n].mentions if n in self._entries else 0)
+
+    def surfaces_in_script(self, script: str) -> dict[str, str]:
+        """Learned surface forms written in ``script`` (``"han"``…) → norm, for scanning unsegmented text."""
+        cached = self._script_cache.get(script)
+        if cached is None or cached[0] != len(self._surface):
+            table = {s: n for s, n in self._surface.items() if script_of(s) == script}
+            cached = self._script_cache[script] = (len(self._surface), table)
+        return cached[1]
+
+    def label_of(self, norm: str) -> str | None:
+        e = self._entries.get(self.canonical(norm))
+        return e.label if e else None
+
+    def is_given_name(self, token: str) -> bool:
+        """A given name seen in some learned full name (Sergei, Yuri) or in the English name table."""
+        t = token.lower()
+        return t in self._given or t in given_names()
+
+    def match_sound(self, name: str, label: str = "PERSON") -> str | None:
+        """Canonical norm of a known entity whose phonetic key equals ``name``'s (روبيو → marco rubio).
+
+        A multi-word name must match a whole-name key; a single word may match a
+        whole-name or a surname key. A key shorter than
+        :data:`MIN_UNANCHORED_KEY` only matches Latin-anchored entries, and an
+        ambiguous key (two different entities) matches nothing.
+        """
+        full = name_key(name).replace(" ", "")
+        if len(full) < MIN_ANCHORED_KEY:
+            return None
+        toks = name_tokens(name)
+        tries = [(full, self._full_key.get(full, set()))]
+        if len(toks) == 1:
+            tries.append((full, self._surname_key.get(full, set())))
+        tries.append((full, self._alias_key.get(full, set())))
+        for key, cands in tries:
+            roots = set()
+            for n in cands:
+                e = self._entries.get(n)
+                if e is None or e.label != label:
+                    continue
+                if len(key) < MIN_UNANCHORED_KEY and not e.anchored:
+                    continue
+                if script_of(name) == "han" and self._has_script(n, "han"):
+                    continue  # one Chinese spelling per entity: 普莱斯 is not 布鲁斯 (both BRS)
+                roots.add(self.canonical(n))
+            if len(roots) == 1:
+                return roots.pop()
+        return None
+
+    def _has_script(self, norm: str, script: str) -> bool:
+        root = self.canonical(norm)
+        return any(
+            script_of(s) == script
+            for n, e in self._entries.items()
+            if self.canonical(n) == root
+            for s in e.surfaces
+        )
+
+    def display(self, norm: str) -> str:
+        """The most used Latin surface of an entity (else its most used surface)."""
+        root = self.canonical(norm)
+        best: dict[str, int] = {}
+        for n, e in self._entries.items():
+            if self.canonical(n) == root:
+                for s, c in e.surfaces.items():
+                    best[s] = best.get(s, 0) + c
+        if not best:
+            return norm
+        latin = {s: c for s, c in best.items() if script_of(s) == "latin"}
+        pool = latin or best
+        return max(sorted(pool), key=lambda s: pool[s])
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    # -- learning from events -----------------------------------------------------------
+    def learn_one(self, event_entities_by_article: Mapping[str, Iterable[Mapping[str, Any]]]) -> int:
+        """Link names that co-occur in one event's articles and sound alike; returns links made.
+
+        Within an event the candidate set is tiny, so a looser rule is safe than in
+        free lookup: same label, different articles, and whole-name or surname keys
+        within one edit (普京 BKN ~ Putin BTN).
+        """
+        items: list[tuple[str, Mapping[str, Any]]] = [
+            (aid, ent) for aid, ents in event_entities_by_article.items() for ent in ents
+        ]
+        made = 0
+        for i, (aid, a) in enumerate(items):
+            for bid, b in items[i + 1:]:
+                if aid == bid or a.get("label") != b.get("label") or a.get("label") not in ("PERSON", "ORG"):
+                    continue
+                na, nb = a.get("norm", ""), b.get("norm", "")
+                if not na or not nb or self.canonical(na) == self.canonical(nb):
+                    continue
+                if na not in self._entries or nb not in self._entries:
+                    continue
+                if self._keys_close(a, b):
+                    self.link(na, nb)
+                    made += 1
+        return made
+
+    @staticmethod
+    def _keys_close(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+        ka = (a.get("key") or name_key(a.get("text", ""))).split()
+        kb = (b.get("key") or name_key(b.get("text", ""))).split()
+        if not ka or not kb:
+            return False
+        sa, sb = ka[-1], kb[-1]
+        if min(len(sa), len(sb)) >= 3 and key_distance(sa, sb) <= 1:
+            return True
+        fa, fb = "".join(ka), "".join(kb)
+        return min(len(fa), len(fb)) >= 3 and key_distance(fa, fb) <= 1 and (sa == sb or len(ka) == len(kb) == 1)
+
+    # -- persistence ------------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        data = {
+            "entries": [
+                {
+                    "norm": e.norm,
+                    "label": e.label,
+                    "anchored": e.anchored,
+                    "surfaces": e.surfaces,
+                    "mentions": e.mentions,
+                }
+                for e in self._entries.values()
+            ],
+            "parent": self._parent,
+            "surface": self._surface,
+        }
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> AliasLexicon:
+        data = json.loads(raw.decode("utf-8"))
+        lex = cls()
+        for d in data["entries"]:
+            e = NameEntry(d["norm"], d["label"], d["anchored"], dict(d["surfaces"]), int(d["mentions"]))
+            lex._entries[e.norm] = e
+            lex._index(e.norm, e.norm)
+            for s in e.surfaces:
+                if script_of(s) != "latin":
+                    lex._index(e.norm, s, alias=True)
+            toks = e.norm.split()
+            if e.anchored and e.label == "PERSON" and len(toks) >= 2:
+                lex._surname.setdefault(toks[-1], set()).add(e.norm)
+                lex._given.add(toks[0])
+        lex._parent = dict(data["parent"])
+        lex._surface = dict(data["surface"])
+        return lex
+
+    def save(self, store: Any) -> None:
+        """Persist through ``store.put_state`` (any :class:`tidings.store.Store`)."""
+        store.put_state(STATE_KEY, self.to_bytes())
+
+    @classmethod
+    def load(cls, store: Any) -> AliasLexicon:
+        """The lexicon saved in ``store``, or an empty one."""
+        raw = store.get_state(STATE_KEY)
+        return cls.from_bytes(raw) if raw else cls()

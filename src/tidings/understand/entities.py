@@ -1,0 +1,278 @@
+"""The ``entities`` stage: people, organisations and places, normalised across languages and scripts.
+
+No multilingual NER weights exist offline, so the stage combines cues that do
+(see :mod:`names_zh`, :mod:`names_ar`, :mod:`names_latin`) and resolves every
+mention to one canonical ``norm`` through two shared resources:
+
+* :class:`~tidings.understand.places.Gazetteer` — places in any language, with coordinates;
+* :class:`~tidings.understand.aliases.AliasLexicon` — names learned from the stream:
+  卢比奥(Marco Rubio) in one article teaches that 卢比奥 *and* anything that sounds
+  like Rubio (روبيو) is ``marco rubio`` in every later article.
+
+The lexicon is shared by every article the extractor sees (pass one in to share it
+with other components or to persist it); so norms are consistent across a stream,
+and :meth:`AliasLexicon.canonical` maps norms handed out before a later link.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from tidings.article import Article
+from tidings.understand import names_ar, names_latin, names_zh
+from tidings.understand.aliases import AliasLexicon, latin_norm
+from tidings.understand.names_mention import Mention, overlaps
+from tidings.understand.names_phonetic import name_key, name_tokens, script_of
+from tidings.understand.places import Gazetteer, Place
+
+#: Weight of a mention's evidence in the salience order (a title-introduced person
+#: mentioned twice outranks a place named three times in passing).
+_LABEL_WEIGHT = {"PERSON": 1.2, "ORG": 1.0, "GPE": 0.9, "LOC": 0.9}
+#: Cities named by a single short word (2 Han characters, one Arabic or Latin word that is
+#: also a given name or a common word) must be this big: 林肯 (Lincoln, 258k), Vladimir
+#: (350k), وان (Van, 370k) were false hits on the seeds; Riyadh, Cairo, Moscow are far bigger.
+SHORT_CITY_MIN_POPULATION = 1_000_000
+
+
+class EntityExtractor:
+    """Pipeline stage: fills ``article.entities`` with one dict per distinct entity, by salience.
+
+    Each dict: ``text`` (most used surface in the article), ``norm`` (canonical key),
+    ``label`` (PERSON/ORG/GPE/LOC), ``count``, ``confidence``, ``source`` (the
+    strongest evidence kind), ``key`` (cross-script phonetic key), and for places
+    ``place`` = {name_en, country_code, lat, lon, kind}.
+    """
+
+    name = "entities"
+    reads = ("blocks", "lang")
+    sets = ("entities",)
+
+    def __init__(self, lexicon: AliasLexicon | None = None, gazetteer: Gazetteer | None = None) -> None:
+        self.lexicon = lexicon if lexicon is not None else AliasLexicon()
+        self.gazetteer = gazetteer if gazetteer is not None else Gazetteer()
+
+    def __call__(self, article: Article) -> Article:
+        lang = article.lang.value if article.lang else None
+        article.entities = self.extract(article.text, lang)
+        return article
+
+    # -- extraction -------------------------------------------------------------------
+    def extract(self, text: str, lang: str | None = None) -> list[dict[str, Any]]:
+        """Entities of one text (``lang`` is an ISO code; guessed from the script when missing)."""
+        lang = (lang or _guess_lang(text)).split("-")[0].lower()
+        if lang == "zh":
+            mentions = self._mentions_zh(text)
+        elif lang in ("ar", "fa", "ur"):
+            mentions = self._mentions_ar(text)
+        else:
+            mentions = []
+        taken = [(m.start, m.end) for m in mentions]
+        mentions += [m for m in self._mentions_latin(text, lang) if not overlaps(taken, m.start, m.end)]
+        return self._aggregate(mentions)
+
+    def _mentions_zh(self, text: str) -> list[Mention]:
+        mentions = names_zh.parentheticals(text)
+        for m in mentions:
+            self._resolve(m)  # learn 卢比奥 = marco rubio before scanning for 卢比奥 elsewhere
+        taken = [(m.start, m.end) for m in mentions]
+        # Latin inside the parentheses is covered too
+        learned = self.lexicon.surfaces_in_script("han")
+        for s, e, surf in names_zh.known_names(text, learned, taken):
+            mentions.append(Mention(s, e, surf, "", "lexicon", 0.9))
+            taken.append((s, e))
+        cued = names_zh.translit_runs(text, taken, cued_only=True)
+        mentions += cued
+        taken += [(m.start, m.end) for m in cued]
+        places = self.gazetteer.names_in_script("han")
+        for s, e, surf in names_zh.known_names(text, places, taken):
+            place = places[surf]
+            # two-character city names collide with words (林肯 Lincoln in 布林肯): big cities only
+            if place.kind == "city" and len(surf) == 2 and place.population < SHORT_CITY_MIN_POPULATION:
+                continue
+            mentions.append(Mention(s, e, surf, "GPE", "gazetteer", 0.9, place=place))
+            taken.append((s, e))
+        mentions += names_zh.translit_runs(text, taken)
+        return mentions
+
+    def _mentions_ar(self, text: str) -> list[Mention]:
+        toks = names_ar.tokens(text)
+        mentions, taken = names_ar.place_mentions(text, toks, self.gazetteer, SHORT_CITY_MIN_POPULATION)
+        people = names_ar.title_people(text, toks, taken)
+        mentions += people
+        spans = [(m.start, m.end) for m in mentions]
+        stop = names_ar.stopwords()
+        # words and word pairs that sound like names learned elsewhere in the stream
+        i = 0
+        while i < len(toks):
+            tok = toks[i]
+            if i in taken or overlaps(spans, tok.start, tok.end) or tok.norm in stop:
+                i += 1
+                continue
+            hit = None
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if (nxt is not None and not names_ar.separated(text, tok, nxt) and not overlaps(spans, nxt.start, nxt.end)
+                    and names_ar.looks_foreign(nxt.norm) and (names_ar.looks_foreign(tok.norm))):
+                pair = text[tok.start:nxt.end]
+                norm = self.lexicon.lookup_surface(pair) or self.lexicon.match_sound(pair)  # whole-name key only
+                if norm:
+                    hit = Mention(tok.start, nxt.end, pair, "PERSON", "translit", 0.8, norm=norm)
+            if hit is None:
+                for form in names_ar.strip_clitics(tok.norm):
+                    if not names_ar.looks_foreign(form):
+                        continue
+                    norm = self.lexicon.lookup_surface(form) or self.lexicon.match_sound(form)
+                    if norm:
+                        cut = len(tok.norm) - len(form)
+                        hit = Mention(tok.start + cut, tok.end, tok.text[cut:], "PERSON", "translit", 0.75, norm=norm)
+                        break
+            if hit:
+                mentions.append(hit)
+                spans.append((hit.start, hit.end))
+                i += 2 if hit.end > tok.end else 1
+            else:
+                i += 1
+        return mentions
+
+    def _mentions_latin(self, text: str, lang: str) -> list[Mention]:
+        out = []
+        for m in names_latin.runs_to_mentions(text, lang):
+            if m.label:
+                out.append(m)
+                continue
+            place = self.gazetteer.lookup(m.surface)
+            if place is not None:
+                out.append(Mention(m.start, m.end, m.surface, "GPE", "gazetteer", 0.9, place=place))
+                continue
+            # "Nga Yuri Ushakov", "Saudi Arabia Riyadh": a place heading a run
+            words = m.surface.split()
+            split = False
+            for k in range(len(words) - 1, 0, -1):
+                head = " ".join(words[:k])
+                place = self.gazetteer.lookup(head)
+                if place is not None and (place.kind == "country" or place.population >= SHORT_CITY_MIN_POPULATION):
+                    e = m.start + len(head)
+                    out.append(Mention(m.start, e, head, "GPE", "gazetteer", 0.9, place=place))
+                    rest = m.surface[len(head):].lstrip()
+                    s2 = m.end - len(rest)
+                    out.append(Mention(s2, m.end, rest, "", "capitalised", 0.6, cue=m.cue or head))
+                    split = True
+                    break
+            if not split:
+                out.append(m)
+        resolved = []
+        for m in out:
+            if m.label:
+                resolved.append(m)
+                continue
+            toks = name_tokens(m.surface)
+            known = self.lexicon.lookup_surface(m.surface) or (
+                self.lexicon.lookup_surname(toks[-1]) if len(toks) == 1 else None
+            )
+            if known:
+                m.label, m.norm, m.source, m.confidence = "PERSON", known, "lexicon", 0.85
+            elif m.cue and len(toks) <= 4:
+                m.label, m.source, m.confidence = "PERSON", "title", 0.7
+            elif 2 <= len(toks) <= 3 and self.lexicon.is_given_name(toks[0]):
+                m.label, m.source, m.confidence = "PERSON", "given-name", 0.65
+            else:
+                continue
+            resolved.append(m)
+        return resolved
+
+    # -- resolution -------------------------------------------------------------------
+    def _resolve(self, m: Mention) -> None:
+        """Give a mention its norm (and label), teaching the lexicon what it learns."""
+        if m.norm:
+            return
+        lex = self.lexicon
+        if m.latin:
+            place = self.gazetteer.lookup(m.latin) or self.gazetteer.lookup(m.surface)
+            if place is not None and not m.label:
+                m.label, m.place = "GPE", place
+                m.norm = place.name_en.lower()
+                return
+            m.label = m.label or "PERSON"
+            norm = lex.add_name(m.latin, m.label, surface=m.latin)
+            lex.add_alias(m.surface, norm)
+            m.norm = lex.canonical(norm)
+            return
+        if m.place is not None:
+            m.norm = m.place.name_en.lower()
+            return
+        known = lex.lookup_surface(m.surface)
+        if known:
+            m.norm = known
+            m.label = m.label or lex.label_of(known) or "PERSON"
+            return
+        label = m.label or "PERSON"
+        if script_of(m.surface) == "latin":
+            m.norm = lex.add_name(m.surface, label, surface=m.surface)
+        else:
+            sound = lex.match_sound(m.surface, label)
+            if sound:
+                lex.add_alias(m.surface, sound)
+                m.norm = sound
+                m.source = "translit" if m.source == "title" else m.source
+            else:
+                norm = lex.add_name(m.surface, label, surface=m.surface)
+                lex.add_alias(m.surface, norm)
+                m.norm = norm
+        m.label = label
+
+    def _aggregate(self, mentions: list[Mention]) -> list[dict[str, Any]]:
+        # full names first, so that a bare surname later finds its person
+        order = sorted(mentions, key=lambda m: (-(m.latin is not None), -len(name_tokens(m.surface)), m.start))
+        for m in order:
+            self._resolve(m)
+        groups: dict[str, list[Mention]] = defaultdict(list)
+        for m in mentions:
+            if not m.norm:
+                continue
+            norm = self.lexicon.canonical(m.norm) if m.label in ("PERSON", "ORG") else m.norm
+            groups[norm].append(m)
+        out = []
+        for norm, ms in groups.items():
+            surfaces: dict[str, int] = defaultdict(int)
+            for m in ms:
+                surfaces[m.surface] += 1
+            text = max(sorted(surfaces), key=lambda s: surfaces[s])
+            best = max(ms, key=lambda m: m.confidence)
+            label = best.label or "PERSON"
+            count = len(ms)
+            first = min(m.start for m in ms)
+            conf = min(0.99, best.confidence + 0.03 * (count - 1))
+            ent: dict[str, Any] = {
+                "text": text,
+                "norm": norm,
+                "label": label,
+                "count": count,
+                "confidence": round(conf, 3),
+                "source": best.source,
+                "key": name_key(best.latin or (norm if script_of(norm) == "latin" else text)),
+            }
+            place = next((m.place for m in ms if m.place is not None), None)
+            if place is not None:
+                ent["place"] = _place_dict(place)
+            salience = count * _LABEL_WEIGHT.get(label, 1.0) * conf + 1.0 / (1 + first / 500)
+            out.append((salience, ent))
+        out.sort(key=lambda x: -x[0])
+        return [e for _, e in out]
+
+
+def _place_dict(p: Place) -> dict[str, Any]:
+    return {"name_en": p.name_en, "country_code": p.country_code, "lat": p.lat, "lon": p.lon, "kind": p.kind}
+
+
+def _guess_lang(text: str) -> str:
+    """A fallback when the read stage gave no language: the dominant script's main language."""
+    counts = {"han": 0, "arabic": 0, "latin": 0}
+    for ch in text[:2000]:
+        if ch.isalpha():
+            s = script_of(ch)
+            counts[s if s in counts else "latin"] += 1
+    top = max(counts, key=lambda k: counts[k])
+    return {"han": "zh", "arabic": "ar"}.get(top, "und")
+
+
+__all__ = ["EntityExtractor", "latin_norm"]

@@ -1,0 +1,136 @@
+"""Finding names in Latin-script text (Vietnamese, English, …) from capitalisation.
+
+A name is a run of capitalised words. A run is cut where punctuation falls, and
+its leading words are dropped while they are titles or ordinary words that are
+capitalised only because a sentence starts there. What remains is classified:
+a gazetteer place; a person when a title precedes it (ông, Tổng thống,
+President …), when it starts with a known given name, or when the lexicon knows
+it; an organisation when it is an acronym (CNN).
+
+Vietnamese syllables carry diacritics that foreign names almost never have, so in
+Vietnamese a word with them is treated as an ordinary word (Điện, Hội, Trước),
+unless a title introduces it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tidings.understand.names_mention import Mention
+
+#: Titles and roles (lower-case) that introduce a person's name, by language (general vocabulary).
+LATIN_TITLES = {
+    "vi": (
+        "ông", "bà", "ngài", "tổng thống", "phó tổng thống", "bộ trưởng", "thứ trưởng", "ngoại trưởng", "cố vấn",
+        "trợ lý", "đặc phái viên", "đặc sứ", "thủ tướng", "chủ tịch", "người phát ngôn", "phát ngôn viên", "đại sứ",
+        "tướng", "thượng nghị sĩ", "nghị sĩ", "giáo sư", "tiến sĩ", "tổng thư ký", "tổng bí thư", "quốc vương",
+        "thái tử", "giám đốc", "lãnh đạo", "người đứng đầu", "an ninh quốc gia", "tổng thống mỹ", "tổng thống nga",
+    ),
+    "en": (
+        "mr", "mrs", "ms", "dr", "president", "minister", "secretary", "adviser", "advisor", "envoy", "ambassador",
+        "spokesman", "spokeswoman", "spokesperson", "senator", "general", "chancellor", "king", "prince", "premier",
+        "director", "chief", "chairman", "leader", "professor",
+    ),
+}
+_ORG_WORDS = {"news", "agency", "press", "ministry", "bank", "fund", "university", "novosti", "tass", "reuters",
+              "council", "committee", "party", "army", "group", "inc", "corp", "times", "post"}
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_BREAK = re.compile(r"[.,;:!?()\[\]\"“”«»|/–—\n]|\s-\s")
+#: Letters of the Vietnamese alphabet beyond plain ASCII+common accents: a word with one is Vietnamese.
+_VI_MARKS = set("ăâđêôơưĂÂĐÊÔƠƯ")
+
+
+@dataclass(frozen=True)
+class Word:
+    start: int
+    end: int
+    text: str
+
+
+def is_vietnamese_word(word: str) -> bool:
+    """A Vietnamese syllable: a Vietnamese-only letter or a tone mark under/over a vowel."""
+    if any(ch in _VI_MARKS for ch in word):
+        return True
+    decomposed = unicodedata.normalize("NFD", word)
+    return any(ch in "\u0300\u0301\u0303\u0309\u0323" for ch in decomposed) and not word.isascii()
+
+
+@lru_cache(maxsize=8)
+def stopwords(lang: str) -> frozenset[str]:
+    """Single-word stopwords of ``lang`` from the ``stopwordsiso`` package."""
+    import stopwordsiso
+
+    try:
+        words = stopwordsiso.stopwords(lang)
+    except Exception:  # unknown language code: no list
+        return frozenset()
+    return frozenset(w for w in words if " " not in w)
+
+
+def capitalised_runs(text: str) -> list[list[Word]]:
+    """Runs of adjacent capitalised words, cut at punctuation."""
+    runs: list[list[Word]] = []
+    cur: list[Word] = []
+    prev_end = 0
+    for m in _WORD.finditer(text):
+        w = Word(m.start(), m.end(), m.group())
+        gap = text[prev_end:w.start]
+        if cur and (_BREAK.search(gap) or not w.text[0].isupper()):
+            runs.append(cur)
+            cur = []
+        if w.text[0].isupper():
+            cur.append(w)
+        prev_end = w.end
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def title_before(text: str, start: int, lang: str) -> str | None:
+    """The title (lower-case) ending right before ``start``, looking back up to six words."""
+    head = text[max(0, start - 60):start].lower()
+    head = re.sub(r"\s+", " ", head).rstrip()
+    titles = LATIN_TITLES.get(lang, ()) + (LATIN_TITLES["en"] if lang != "en" else ())
+    for t in sorted(titles, key=len, reverse=True):
+        if head.endswith(" " + t) or head == t:
+            return t
+    return None
+
+
+def is_ordinary(word: str, lang: str) -> bool:
+    """A capitalised word that is an ordinary word of the language (sentence start, title)."""
+    low = word.lower()
+    if low in stopwords(lang) or low in stopwords("en"):
+        return True
+    return lang == "vi" and is_vietnamese_word(word)
+
+
+def runs_to_mentions(text: str, lang: str) -> list[Mention]:
+    """Candidate mentions from capitalised runs; ``label`` is left empty for the resolver to decide."""
+    out: list[Mention] = []
+    for run in capitalised_runs(text):
+        # ordinary words (Trung Đông, sentence starts) split a run; each remaining piece is a candidate
+        pieces: list[list[Word]] = [[]]
+        for w in run:
+            if is_ordinary(w.text, lang):
+                pieces.append([])
+            else:
+                pieces[-1].append(w)
+        for words in pieces:
+            if words:
+                out.append(_classify(text, words, lang))
+    return out
+
+
+def _classify(text: str, words: list[Word], lang: str) -> Mention:
+    """An acronym or a run with an organisation word is an ORG; the rest is left to the resolver."""
+    s, e = words[0].start, words[-1].end
+    surface = text[s:e]
+    if surface.isupper() and 2 <= len(surface) <= 6:
+        return Mention(s, e, surface, "ORG", "acronym", 0.6)
+    if any(w.text.lower() in _ORG_WORDS for w in words):
+        return Mention(s, e, surface, "ORG", "capitalised", 0.5)
+    return Mention(s, e, surface, "", "capitalised", 0.6, cue=title_before(text, s, lang))
