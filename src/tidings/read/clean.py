@@ -14,7 +14,6 @@ for the dates and provenance stages.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from tidings.article import Article, Block, Field
 from tidings.read.boilerplate import TextCleanOptions, label_paragraphs, split_text
@@ -103,10 +102,3 @@ def _mark_declared_title(blocks: list[Block], declared: str) -> list[Block]:
             out.append(b)
     return out
 
-
-def describe(article: Article) -> dict[str, Any]:
-    """Counts of blocks per role, handy for debugging a page."""
-    counts: dict[str, int] = {}
-    for b in article.blocks:
-        counts[b.role] = counts.get(b.role, 0) + 1
-    return counts
