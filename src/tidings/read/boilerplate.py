@@ -271,6 +271,8 @@ class TextCleanOptions:
     #: Long lines without a final stop are prose if they hold a sentence stop per 30 units,
     #: counting this many for free (001's run-together link titles must stay out).
     free_terminals: int = 1
+    #: Prose that shares its blank-line block with short lines keeps this share of its score (noisy.jsonl).
+    crowded_factor: float = 0.5
     #: Cue words only act on lines at most this long (noisy.jsonl + seeds).
     cue_max_units: float = 12.0
     #: A CJK character is worth this many words (a Chinese word is ~1.6 characters).
@@ -436,6 +438,26 @@ _BREAK_KINDS = frozenset({"related", "share", "comments", "author"})
 _TITLE_SEP = re.compile(r"\s+[-|–—:·»]+\s+|\s*[｜|]\s*|_")
 
 
+def _discount_crowded(lines: list[_Line], scores: list[float], opts: TextCleanOptions) -> None:
+    """In texts that separate paragraphs with blank lines, prose glued to short lines is a teaser.
+
+    A page's visible text puts each article paragraph in its own blank-line
+    block, while a teaser or a comment shares its block with a headline, a name
+    or a date. Texts that do not use blank lines (most crawler output) are left alone.
+    """
+    prose = [ln for ln in lines if ln.prose]
+    if not prose or sum(ln.blank_before for ln in prose) < 0.6 * len(prose):
+        return
+    n = len(lines)
+    for i, ln in enumerate(lines):
+        if not ln.prose:
+            continue
+        glued_before = i > 0 and not ln.blank_before and not lines[i - 1].prose
+        glued_after = i + 1 < n and not lines[i + 1].blank_before and not lines[i + 1].prose
+        if glued_before or glued_after:
+            scores[i] *= opts.crowded_factor
+
+
 def _headline_repeat(lines: list[_Line], opts: TextCleanOptions) -> int:
     """Index of the line that repeats the page title (the headline above the article), or -1.
 
@@ -472,6 +494,8 @@ def _body_span(lines: list[_Line], opts: TextCleanOptions) -> tuple[int, int, in
     whose prose comes in small pieces between user names and dates.
     """
     scores = [_score(ln, opts) for ln in lines]
+    if opts.crowded_factor < 1.0:
+        _discount_crowded(lines, scores, opts)
     anchor = _headline_repeat(lines, opts) if opts.use_headline_anchor else -1
     if anchor >= 0:
         total = sum(ln.units for ln in lines if ln.prose)
