@@ -62,7 +62,8 @@ CUE_WORDS: dict[str, tuple[str, ...]] = {
         "à lire aussi", "lire aussi", "voir aussi", "noticias relacionadas", "leer más", "lesen sie auch",
         "mehr zum thema", "leia também", "leggi anche", "related posts", "related content", "related coverage",
         "more like this", "you may like", "don't miss", "recommended for you", "trending now", "most viewed",
-        "most shared", "more in", "also on", "read next", "up next", "next article", "previous article", "next post",
+        "most shared", "more in", "also on",
+        "explore further", "read next", "up next", "next article", "previous article", "next post",
         "previous post",
         "artigos relacionados", "posts relacionados", "notícias relacionadas", "artículos relacionados",
         "articles similaires", "articoli correlati", "ähnliche artikel", "weitere artikel", "больше новостей",
@@ -195,6 +196,10 @@ _CREDIT = re.compile(
     r"|\bshutterstock\b|©\s*reuters"
     r"|/\s*(?:ap|afp|reuters|getty|epa)\)|图片来源|资料图",
     re.IGNORECASE,
+)
+#: A gallery counter ("Image 2 of 5", "1 / 23"); the line after it is a caption.
+_GALLERY = re.compile(
+    r"^(?:image|photo|picture|slide|foto|ảnh|图)?\s*\d+\s*(?:of|/|из|de|di|von)\s*\d+$", re.IGNORECASE
 )
 #: Numbered or bulleted list items ("1. ", "- ", "• ", "► ").
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,3}[.)、]\s|[-–—•·▪►*»]\s?)")
@@ -348,7 +353,7 @@ def _has_credit(t: str) -> bool:
 
 def _analyse(text: str, opts: TextCleanOptions) -> list[_Line]:
     out: list[_Line] = []
-    blank = False
+    blank = after_counter = False
     for raw in text.splitlines():
         t = raw.strip()
         if not t:
@@ -360,7 +365,9 @@ def _analyse(text: str, opts: TextCleanOptions) -> list[_Line]:
         if not prose and u >= 3 * opts.min_prose_units:
             # long lines without a final stop: prose only if sentences run through them
             prose = (len(_TERMINAL.findall(t)) + opts.free_terminals) * 30 >= u
-        credit = u <= _CUE_SCAN_MAX_UNITS and _has_credit(t)
+        credit = u <= _CUE_SCAN_MAX_UNITS and (after_counter or _has_credit(t))
+        after_counter = u <= 6 and bool(_GALLERY.match(t))  # "Image 2 of 5": the next line is its caption
+        credit = credit or after_counter
         out.append(_Line(t, u, prose and not credit, ends, credit, blank))
         blank = False
     return out
