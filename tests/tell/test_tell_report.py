@@ -61,3 +61,19 @@ def test_safe_url() -> None:
     assert safe_url("https://example.org/x") == "https://example.org/x"
     for bad in ("javascript:alert(1)", "data:text/html,x", "//evil", "https://a b", 'http://x"y', None, "http:///x"):
         assert safe_url(bad) is None
+
+
+def test_events_with_empty_or_missing_articles_still_render(tmp_path: Path) -> None:
+    from tidings.tell.cards import build_card
+    from tidings.tell.render import render_text
+
+    store = open_store(str(tmp_path / "e.db"))
+    store.put_article(Article(id="empty1", uri="mem://1", raw_text=""))
+    store.put_article(Article(id="short1", uri="mem://2", raw_text="x", blocks=[Block("Hi.", "body")]))
+    store.put_record("event", "e1", Event("e1", ["empty1", "short1", "missing"]).to_dict())
+    store.put_record("event", "e2", Event("e2", ["missing2"]).to_dict())
+    store.commit()
+    card = build_card(store, "e1")
+    assert card.article_count == 2 and card.when.start is None and not card.summary
+    assert "unknown" in render_text(build_card(store, "e2"))
+    assert write_report(store, tmp_path / "r.html").exists()
