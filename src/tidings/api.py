@@ -169,6 +169,11 @@ def ingest(
             if not pending:
                 store.commit()
         commit()
+    except BaseException:
+        # Ctrl-C or a bug mid-batch: keep only what was committed (and reported);
+        # a half-written article must not be committed by close().
+        store.rollback()
+        raise
     finally:
         if bar is not None:
             bar.close()

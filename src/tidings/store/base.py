@@ -108,6 +108,10 @@ class Store(abc.ABC):
         """Make everything written so far durable."""
 
     @abc.abstractmethod
+    def rollback(self) -> None:
+        """Drop everything written since the last commit."""
+
+    @abc.abstractmethod
     def close(self) -> None: ...
 
     def __enter__(self) -> Store:

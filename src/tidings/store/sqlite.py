@@ -255,6 +255,9 @@ class SQLiteStore(Store):
     def commit(self) -> None:
         self.conn.commit()
 
+    def rollback(self) -> None:
+        self.conn.rollback()
+
     def close(self) -> None:
         try:
             self.conn.commit()
