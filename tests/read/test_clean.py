@@ -189,3 +189,13 @@ def test_html_fragment_falls_back_to_visible_text() -> None:
     art = Cleaner()(Article(id="f", uri="f", raw_text=html, format="html"))
     assert art.text == "The council approved the budget on Tuesday after a long debate."
     assert Cleaner()(Article(id="g", uri="g", raw_text="", format="html")).blocks == []
+
+
+def test_hard_wrapped_text_is_unwrapped() -> None:
+    import textwrap
+
+    paragraphs = [line.strip() for line in seed_lines("003") if line.strip()]
+    wrapped = "\n".join("\n".join(textwrap.wrap(p, 72)) for p in paragraphs)
+    art = Cleaner()(Article(id="w", uri="w", raw_text=wrapped))
+    missing = [p[:40] for p in paragraphs[:-1] if p not in art.text]
+    assert not missing

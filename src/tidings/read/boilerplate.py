@@ -351,10 +351,46 @@ def _has_credit(t: str) -> bool:
     return bool(_CREDIT_HINT.search(t.lower())) and bool(_CREDIT.search(t))
 
 
+def _unwrap(raw_lines: list[str]) -> list[str]:
+    """Join hard-wrapped paragraphs (wire copy, e-mail: every line cut near one width).
+
+    Without this, wrapped lines look like short non-sentences and a whole
+    article would be taken for a menu. A text counts as wrapped when its longest
+    lines sit at one width of 40–100 characters, no line is much longer, and at
+    least 30% of its lines are that full without ending a sentence (ECB+ texts
+    re-wrapped at 60–90 columns); a line shorter than the width ends its paragraph.
+    """
+    lines = [ln.rstrip() for ln in raw_lines]
+    sized = sorted(len(ln.strip()) for ln in lines if ln.strip())
+    if len(sized) < 8:
+        return raw_lines
+    width = sized[int(0.9 * (len(sized) - 1))]
+    if not 40 <= width <= 100 or sized[-1] > 1.15 * width:
+        return raw_lines  # page text keeps paragraphs on one (often long) line
+    full = [ln for ln in lines if len(ln.strip()) >= 0.75 * width and not _SENT_END.search(ln)]
+    if len(full) < 0.3 * len(sized):
+        return raw_lines
+    out: list[str] = []
+    joinable = False
+    for ln in lines:
+        t = ln.strip()
+        if not t:
+            out.append("")
+            joinable = False
+            continue
+        if joinable and out:
+            sep = "" if _CJK.match(t) and _CJK.search(out[-1][-1:]) else " "
+            out[-1] = out[-1] + sep + t
+        else:
+            out.append(t)
+        joinable = len(t) >= 0.75 * width
+    return out
+
+
 def _analyse(text: str, opts: TextCleanOptions) -> list[_Line]:
     out: list[_Line] = []
     blank = after_counter = False
-    for raw in text.splitlines():
+    for raw in _unwrap(text.splitlines()):
         t = raw.strip()
         if not t:
             blank = True
