@@ -157,11 +157,15 @@ def rank_places(data: EventData, limit: int = 5) -> list[Place]:
     for article in data.articles:
         lang = data.lang(article)
         best: dict[str, float] = {}
-        for ent in data.entities.get(article.id, []):
+        ents = data.entities.get(article.id, [])
+        # words of people's names: "Tara" of Tara Reid or "Vladimir" of Vladimir Putin is not a place here
+        name_words = {w for ent in ents if ent.get("label") == "PERSON"
+                      for form in entity_surfaces(ent) for w in form.split() if len(form.split()) >= 2}
+        for ent in ents:
             if str(ent.get("label", "")) not in WHERE_LABELS:
                 continue
             key = entity_key(ent)
-            if not key:
+            if not key or all(form in name_words for form in entity_surfaces(ent) if form != key):
                 continue
             place = _entity_place(ent) or lookup_place(key, lang) or lookup_place(str(ent.get("text", "")), lang)
             name = getattr(place, "name_en", None) or str(ent.get("display") or key)
