@@ -34,6 +34,8 @@ from tidings.store import Store
 #: (the clusterer's fast encoder) on SemEval-2022 dev: 90th percentile over the first 150 dissimilar pairs
 #: (overall >= 3.5) is 0.45; the median of 150 similar pairs (overall <= 1.5) is 0.69.
 TOPIC_FLOOR = 0.45
+#: Entities in more events than this (or 5% of events, whichever is larger) do not generate candidate pairs.
+MIN_POSTING_CAP = 200
 #: Prior specificity of an entity by label (a person or organisation names a thread; a country hardly does).
 LABEL_WEIGHTS = {"PERSON": 1.0, "ORG": 0.8, "FAC": 0.8, "LOC": 0.5, "GPE": 0.4, "NORP": 0.3}
 
@@ -161,9 +163,12 @@ class StorylineBuilder:
         for i, w in enumerate(weights):
             for k in w:
                 by_entity[k].append(i)
+        # ubiquitous entities ("United States") still count in the similarity, but do not propose
+        # candidates: their posting lists would make candidate generation quadratic in the store size
+        cap = max(MIN_POSTING_CAP, len(profiles) // 20)
         sims: dict[tuple[int, int], float] = {}
         for i, w in enumerate(weights):
-            candidates = {j for k in w for j in by_entity[k] if j > i}
+            candidates = {j for k in w if len(by_entity[k]) <= cap for j in by_entity[k] if j > i}
             for j in candidates:
                 s = self.similarity(profiles[i], profiles[j], w, weights[j])
                 if s > 0:
