@@ -147,6 +147,12 @@ class AliasLexicon:
         norm = latin_norm(name) if anchored else romanize(name)
         if not norm:
             return norm
+        if anchored and label == "PERSON" and " " not in norm and norm not in self._entries:
+            known = self.lookup_surname(norm)
+            if known:  # a bare "Peskov" after "Dmitry Peskov"
+                self.add_alias(name, known)
+                self._entries[known].mentions += 1
+                return self.canonical(known)
         if norm not in self._entries:
             existing = self._same_person(name, label) if anchored else None
             self._entries[norm] = NameEntry(norm, label, anchored)

@@ -22,7 +22,7 @@ from typing import Any
 from tidings.article import Article
 from tidings.understand import names_ar, names_latin, names_zh
 from tidings.understand.aliases import AliasLexicon, latin_norm
-from tidings.understand.names_mention import Mention, overlaps
+from tidings.understand.names_mention import Coverage, Mention
 from tidings.understand.names_phonetic import name_key, name_tokens, script_of
 from tidings.understand.places import Gazetteer, Place
 
@@ -67,23 +67,27 @@ class EntityExtractor:
             mentions = self._mentions_ar(text)
         else:
             mentions = []
-        taken = [(m.start, m.end) for m in mentions]
-        mentions += [m for m in self._mentions_latin(text, lang) if not overlaps(taken, m.start, m.end)]
+        taken = Coverage(len(text))
+        for m in mentions:
+            taken.add(m.start, m.end)
+        mentions += [m for m in self._mentions_latin(text, lang) if taken.free(m.start, m.end)]
         return self._aggregate(mentions)
 
     def _mentions_zh(self, text: str) -> list[Mention]:
         mentions = names_zh.parentheticals(text)
         for m in mentions:
             self._resolve(m)  # learn 卢比奥 = marco rubio before scanning for 卢比奥 elsewhere
-        taken = [(m.start, m.end) for m in mentions]
-        # Latin inside the parentheses is covered too
+        taken = Coverage(len(text))
+        for m in mentions:
+            taken.add(m.start, m.end)  # the Latin inside the parentheses too
         learned = self.lexicon.surfaces_in_script("han")
         for s, e, surf in names_zh.known_names(text, learned, taken):
             mentions.append(Mention(s, e, surf, "", "lexicon", 0.9))
-            taken.append((s, e))
+            taken.add(s, e)
         cued = names_zh.translit_runs(text, taken, cued_only=True)
         mentions += cued
-        taken += [(m.start, m.end) for m in cued]
+        for m in cued:
+            taken.add(m.start, m.end)
         places = self.gazetteer.names_in_script("han")
         for s, e, surf in names_zh.known_names(text, places, taken):
             place = places[surf]
@@ -91,7 +95,7 @@ class EntityExtractor:
             if place.kind == "city" and len(surf) == 2 and place.population < SHORT_CITY_MIN_POPULATION:
                 continue
             mentions.append(Mention(s, e, surf, "GPE", "gazetteer", 0.9, place=place))
-            taken.append((s, e))
+            taken.add(s, e)
         mentions += names_zh.translit_runs(text, taken)
         return mentions
 
@@ -100,18 +104,20 @@ class EntityExtractor:
         mentions, taken = names_ar.place_mentions(text, toks, self.gazetteer, SHORT_CITY_MIN_POPULATION)
         people = names_ar.title_people(text, toks, taken)
         mentions += people
-        spans = [(m.start, m.end) for m in mentions]
+        spans = Coverage(len(text))
+        for m in mentions:
+            spans.add(m.start, m.end)
         stop = names_ar.stopwords()
         # words and word pairs that sound like names learned elsewhere in the stream
         i = 0
         while i < len(toks):
             tok = toks[i]
-            if i in taken or overlaps(spans, tok.start, tok.end) or tok.norm in stop:
+            if i in taken or not spans.free(tok.start, tok.end) or tok.norm in stop:
                 i += 1
                 continue
             hit = None
             nxt = toks[i + 1] if i + 1 < len(toks) else None
-            if (nxt is not None and not names_ar.separated(text, tok, nxt) and not overlaps(spans, nxt.start, nxt.end)
+            if (nxt is not None and not names_ar.separated(text, tok, nxt) and spans.free(nxt.start, nxt.end)
                     and names_ar.looks_foreign(nxt.norm) and (names_ar.looks_foreign(tok.norm))):
                 pair = text[tok.start:nxt.end]
                 norm = self.lexicon.lookup_surface(pair) or self.lexicon.match_sound(pair)  # whole-name key only
@@ -128,7 +134,7 @@ class EntityExtractor:
                         break
             if hit:
                 mentions.append(hit)
-                spans.append((hit.start, hit.end))
+                spans.add(hit.start, hit.end)
                 i += 2 if hit.end > tok.end else 1
             else:
                 i += 1

@@ -16,7 +16,6 @@ Arabic has no capital letters, so names are found by what surrounds or spells th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -61,14 +60,16 @@ def tokens(text: str) -> list[Token]:
     return [Token(m.start(), m.end(), m.group(), normalize_name(m.group())) for m in _WORD.finditer(text)]
 
 
-def strip_clitics(word: str) -> Iterator[str]:
+@lru_cache(maxsize=65536)
+def strip_clitics(word: str) -> tuple[str, ...]:
     """The word, then the word without a leading conjunction/preposition/article (normalised forms)."""
-    yield word
+    out = [word]
     for c in _CLITICS:
         if word.startswith(c) and len(word) - len(c) >= 3:
-            yield word[len(c):]
+            out.append(word[len(c):])
             if c in ("وال", "بال", "فال", "كال"):
-                yield "ال" + word[len(c):]
+                out.append("ال" + word[len(c):])
+    return tuple(out)
 
 
 def separated(text: str, a: Token, b: Token, allow_comma: bool = False) -> bool:
@@ -177,13 +178,15 @@ def place_mentions(
     i = 0
     while i < len(toks):
         hit = None
-        for n in range(min(max_n, len(toks) - i), 0, -1):
+        forms = [f for f in strip_clitics(toks[i].norm) if gazetteer.max_words_from(f)]
+        longest = max((gazetteer.max_words_from(f) for f in forms), default=0)
+        for n in range(min(max_n, longest, len(toks) - i), 0, -1):
             if any(separated(text, toks[k], toks[k + 1]) for k in range(i, i + n - 1)):
                 continue
             rest = " ".join(t.norm for t in toks[i + 1:i + n])
-            for first in strip_clitics(toks[i].norm):
+            for first in forms:
                 phrase = (first + " " + rest).strip()
-                place = gazetteer.lookup(phrase)
+                place = gazetteer.lookup_normalized(phrase)
                 small_city = place is not None and place.kind == "city" and place.population < short_city_min_population
                 if small_city and n == 1:
                     nxt = toks[i + 1] if i + 1 < len(toks) else None
@@ -204,12 +207,13 @@ def place_mentions(
             continue
         i += 1
     learned: dict[str, Place] = {}
+    index_at = {t.start: k for k, t in enumerate(toks)}
     # "X ، <country>": an unknown word right before a comma and a country is probably its city
     for m in list(out):
         if m.place is None or m.place.kind != "country":
             continue
-        idx = next(k for k, t in enumerate(toks) if t.start <= m.start < t.end or t.start == m.start)
-        if idx == 0 or (idx - 1) in taken:
+        idx = index_at.get(m.start, -1)
+        if idx <= 0 or (idx - 1) in taken:
             continue
         prev = toks[idx - 1]
         gap = text[prev.end:toks[idx].start]

@@ -89,13 +89,18 @@ def capitalised_runs(text: str) -> list[list[Word]]:
     return runs
 
 
-def title_before(text: str, start: int, lang: str) -> str | None:
-    """The title (lower-case) ending right before ``start``, looking back up to six words."""
-    head = text[max(0, start - 60):start].lower()
-    head = re.sub(r"\s+", " ", head).rstrip()
+@lru_cache(maxsize=16)
+def _titles(lang: str) -> tuple[str, ...]:
     titles = LATIN_TITLES.get(lang, ()) + (LATIN_TITLES["en"] if lang != "en" else ())
-    for t in sorted(titles, key=len, reverse=True):
-        if head.endswith(" " + t) or head == t:
+    return tuple(sorted(set(titles), key=len, reverse=True))
+
+
+def title_before(text: str, start: int, lang: str) -> str | None:
+    """The title (lower-case) ending right before ``start``."""
+    head = text[max(0, start - 40):start].lower()
+    head = " " + re.sub(r"\s+", " ", head).strip()
+    for t in _titles(lang):
+        if head.endswith(" " + t):
             return t
     return None
 

@@ -28,6 +28,19 @@ class Mention:
     norm: str | None = None
 
 
-def overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Whether ``[start, end)`` overlaps any of ``spans``."""
-    return any(s < end and start < e for s, e in spans)
+class Coverage:
+    """Which characters of a text are already claimed by a mention (a byte per character).
+
+    A later, weaker cue must not claim text an earlier, stronger one took; checking
+    against a byte array keeps that O(span) instead of O(mentions) per candidate.
+    """
+
+    def __init__(self, length: int) -> None:
+        self._taken = bytearray(length)
+
+    def add(self, start: int, end: int) -> None:
+        self._taken[start:end] = b"\x01" * max(0, end - start)
+
+    def free(self, start: int, end: int) -> bool:
+        """Whether no character of ``[start, end)`` is claimed."""
+        return self._taken.find(1, start, end) == -1

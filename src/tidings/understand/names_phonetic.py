@@ -98,12 +98,23 @@ def _arabic_token_key(token: str) -> str:
     return _fold("".join(_ARABIC_CLASS.get(ch, "") for ch in token if ch not in _ARABIC_DROP))
 
 
-@lru_cache(maxsize=4096)
-def pinyin_syllables(token: str) -> tuple[str, ...]:
-    """Toneless pinyin of a Han string, one syllable per character."""
+@lru_cache(maxsize=16384)
+def _char_pinyin(ch: str) -> str:
     from pypinyin import lazy_pinyin
 
-    return tuple(s for s in lazy_pinyin(token) if s.isalpha())
+    syl = lazy_pinyin(ch)
+    return syl[0] if syl and syl[0].isalpha() else ""
+
+
+@lru_cache(maxsize=4096)
+def pinyin_syllables(token: str) -> tuple[str, ...]:
+    """Toneless pinyin of a Han string, one syllable per character.
+
+    Character by character (cached): transliterations use each character for its
+    sound alone, so the word context pypinyin uses for polyphones does not help,
+    and per-character caching makes the many candidate suffixes cheap.
+    """
+    return tuple(p for p in (_char_pinyin(ch) for ch in token) if p)
 
 
 def _han_token_key(token: str) -> str:
@@ -175,6 +186,7 @@ def romanize(name: str) -> str:
     return unicodedata.normalize("NFC", re.sub(r"\s+", " ", text)).strip().lower()
 
 
+@lru_cache(maxsize=65536)
 def key_distance(a: str, b: str) -> int:
     """Levenshtein distance between two keys (they are short: a few classes)."""
     if a == b:

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from tidings.understand.names_mention import Mention, overlaps
+from tidings.understand.names_mention import Coverage, Mention
 from tidings.understand.names_phonetic import key_distance, name_key
 
 _DATA = Path(__file__).with_name("data") / "zh_translit_chars.txt"
@@ -107,18 +107,26 @@ def parentheticals(text: str) -> list[Mention]:
     return out
 
 
+#: First characters of each name table scanned (tables are long-lived: the gazetteer's, the lexicon's).
+#: The table itself is kept in the entry so that its id cannot be reused by another object.
+_FIRSTS: dict[int, tuple[Mapping[str, object], int, frozenset[str]]] = {}
+
+
 def known_names(
-    text: str, names: Mapping[str, object], taken: list[tuple[int, int]], max_len: int = 10
+    text: str, names: Mapping[str, object], taken: Coverage, max_len: int = 10
 ) -> list[tuple[int, int, str]]:
     """Longest-first matches of ``names`` (Han strings) in ``text`` outside ``taken`` spans."""
-    firsts = {n[0] for n in names}
+    cached = _FIRSTS.get(id(names))
+    if cached is None or cached[0] is not names or cached[1] != len(names):
+        cached = _FIRSTS[id(names)] = (names, len(names), frozenset(n[0] for n in names))
+    firsts = cached[2]
     out = []
     i, n = 0, len(text)
     while i < n:
         if text[i] in firsts:
             for k in range(min(max_len, n - i), 1, -1):
                 s = text[i:i + k]
-                if s in names and not overlaps(taken, i, i + k):
+                if s in names and taken.free(i, i + k):
                     out.append((i, i + k, s))
                     i += k - 1
                     break
@@ -135,14 +143,14 @@ def title_before(text: str, start: int) -> str | None:
     return None
 
 
-def translit_runs(text: str, taken: list[tuple[int, int]], cued_only: bool = False) -> list[Mention]:
+def translit_runs(text: str, taken: Coverage, cued_only: bool = False) -> list[Mention]:
     """Runs of transliteration characters that look like names (after a title, or repeated).
 
     ``cued_only`` keeps only runs after a title or joined by a name dot; those are
     taken before gazetteer places so that 国务卿布林肯 is not read as 布 + 林肯 (Lincoln).
     """
     runs = [(m.start(), m.end(), m.group()) for m in _translit_run().finditer(text)]
-    runs = [r for r in runs if not overlaps(taken, r[0], r[1])]
+    runs = [r for r in runs if taken.free(r[0], r[1])]
     counts = Counter(r[2] for r in runs)
     out = []
     for s, e, run in runs:

@@ -42,6 +42,7 @@ class Place:
     population: int = 0
 
 
+@lru_cache(maxsize=65536)
 def normalize_name(name: str) -> str:
     """Case-, accent-width- and Arabic-spelling-insensitive form used as the index key."""
     s = unicodedata.normalize("NFKC", name).strip().casefold()
@@ -68,6 +69,15 @@ class Gazetteer:
         """The best place called ``name`` (a country beats a city; a bigger city beats a smaller one)."""
         cands = self._index.by_name.get(normalize_name(name))
         return cands[0] if cands else None
+
+    def lookup_normalized(self, key: str) -> Place | None:
+        """:meth:`lookup` for a key already passed through :func:`normalize_name` (hot loops)."""
+        cands = self._index.by_name.get(key)
+        return cands[0] if cands else None
+
+    def max_words_from(self, first_word: str) -> int:
+        """How many words the longest indexed name starting with ``first_word`` (normalised) has; 0 if none."""
+        return self._index.heads.get(first_word, 0)
 
     def country(self, code: str) -> Place | None:
         return self._index.countries.get(code.upper())
@@ -98,6 +108,7 @@ class _Index:
     countries: dict[str, Place]
     cities_by_country: dict[str, list[Place]]
     by_script: dict[str, dict[str, Place]]
+    heads: dict[str, int]
 
 
 def _script(name: str) -> str:
@@ -156,4 +167,8 @@ def _build_index(min_alt_population: int) -> _Index:
             script = _script(n)
             if script != "other":
                 by_script.setdefault(script, {}).setdefault(key, bucket[0])
-    return _Index(by_name, countries, cities_by_country, by_script)
+    heads: dict[str, int] = {}
+    for key in by_name:
+        words = key.split(" ")
+        heads[words[0]] = max(heads.get(words[0], 0), len(words))
+    return _Index(by_name, countries, cities_by_country, by_script, heads)
