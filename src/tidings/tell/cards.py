@@ -160,7 +160,7 @@ def card_from_data(data: EventData, lang: str = "en") -> EventCard:
     who = rank_actors(data)
     title = choose_title(data, lang, who)
     summary = summarise(data, who, exclude=frozenset([title.text]) if title else frozenset())
-    outcomes = find_outcomes(data)
+    outcomes = find_outcomes(data, exclude=frozenset(s.text for s in summary))
     coverage = build_coverage(data)
     langs = sorted({data.lang(a) for a in data.articles})
     outlets = sorted({data.outlet(a) for a in data.articles})

@@ -210,13 +210,16 @@ def _lead_as_title(data: EventData, actors: Sequence[Actor]) -> SourcedText | No
     return best[1] if best else None
 
 
-def find_outcomes(data: EventData, limit: int = 4) -> list[SourcedText]:
-    """Sentences reporting what was agreed or decided, from independent reports first, no near-repeats."""
+def find_outcomes(data: EventData, limit: int = 4, exclude: frozenset[str] = frozenset()) -> list[SourcedText]:
+    """Sentences reporting what was agreed or decided, from independent reports first, no near-repeats.
+
+    ``exclude``: sentences the card already shows (its summary), so a card never says one thing twice.
+    """
     found: list[tuple[float, SourcedText, Counter[str]]] = []
     for article in data.articles:
         for sent in data.sentences(article)[: LEAD_SENTENCES * 2]:
             cues = _OUTCOME_RE.findall(sent.text)
-            if not cues or len(sent.text) > MAX_SENTENCE_CHARS:
+            if not cues or len(sent.text) > MAX_SENTENCE_CHARS or sent.text in exclude:
                 continue
             first = _OUTCOME_RE.search(sent.text)
             window = sent.text[max(0, first.start() - 12) : first.start()] if first else ""
