@@ -22,7 +22,7 @@ How it decides, in order:
    page title (the headline above the article), stops at a comment-section or
    author-box heading, loses a tail of one-sentence teasers (headline, teaser,
    date, headline, …), and keeps a list its last paragraph announces with a colon.
-4. Lines are then labelled with general cues: a small multilingual lexicon of
+4. Lines are then labelled with general cues (:mod:`tidings.read.cues`): a small multilingual lexicon of
    "related / share / follow / comments / copyright / source / photo" words,
    photo credits, numbered or dashed list items, date stamps at line ends
    (typical of related-article lists), lines repeated on the page, and position
@@ -42,189 +42,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tidings.article import Block
-
-# --------------------------------------------------------------------------- lexicon
-# Small, documented multilingual cue lists (en, zh, vi, ar, ru, ko, fr, es, de, pt, it),
-# lower-case literals. Most cues only act on *short* lines (``TextCleanOptions.cue_max_units``):
-# the word "related" in a body sentence never triggers anything.
-
-CUE_WORDS: dict[str, tuple[str, ...]] = {
-    # headings that open a list of other articles
-    "related": (
-        "related", "related articles", "related stories", "read more", "read also", "more from", "more stories",
-        "see also", "also read", "you may also like", "you might also like", "recommended", "most popular",
-        "most read", "trending", "top stories", "latest news", "more news", "editor's picks", "editors' picks",
-        "相关阅读", "相关文章", "相关新闻", "相關閱讀", "延伸阅读", "推荐阅读", "热门", "排行榜", "更多>>",
-        "tin cùng chuyên mục", "tin liên quan", "tin khác", "xem thêm", "đọc thêm",
-        "متعلق ب", "اقرأ أيضا", "اقرأ أيضاً", "مواضيع ذات صلة", "أخبار ذات صلة", "الأكثر قراءة",
-        "читайте также", "похожие", "по теме", "популярное",
-        "관련기사", "관련 기사", "많이 본",
-        "à lire aussi", "lire aussi", "voir aussi", "noticias relacionadas", "leer más", "lesen sie auch",
-        "mehr zum thema", "leia também", "leggi anche", "related posts", "related content", "related coverage",
-        "more like this", "you may like", "don't miss", "recommended for you", "trending now", "most viewed",
-        "most shared", "more in", "also on",
-        "explore further", "read next", "up next", "next article", "previous article", "next post",
-        "previous post",
-        "artigos relacionados", "posts relacionados", "notícias relacionadas", "artículos relacionados",
-        "articles similaires", "articoli correlati", "ähnliche artikel", "weitere artikel", "больше новостей",
-    ),
-    # share / follow / subscribe prompts and social networks
-    "share": (
-        "share", "share this", "follow us", "join us", "subscribe", "sign up", "newsletter", "download the app",
-        "facebook", "twitter", "telegram", "whatsapp", "instagram", "tiktok", "youtube", "linkedin", "pinterest",
-        "google news", "扫码", "关注", "分享", "订阅", "公众号", "微信", "微博",
-        "chia sẻ", "theo dõi", "تابعونا", "تابعنا", "شارك", "اشترك", "поделиться", "подписывайтесь", "공유", "구독",
-    ),
-    # copyright / legal lines
-    "copyright": (
-        "©", "copyright", "all rights reserved", "版权所有", "版权", "bản quyền", "جميع الحقوق", "حقوق النشر",
-        "все права",
-    ),
-    # notes on where the text came from (the provenance stage reads them)
-    "source": (
-        "contributed to this report", "contributed to this story", "contributed reporting", "ساهم", "ساهمت",
-        "first published", "originally published", "نشر الخبر", "首发于", "原文", "translated", "مترجم", "翻译",
-        "bản dịch",
-    ),
-    # disclaimers of the hosting site
-    "disclaimer": (
-        "does not necessarily reflect", "do not necessarily reflect", "does not reflect", "views expressed",
-        "不代表", "不构成", "لا تتبنى", "لا تعبر", "không chịu trách nhiệm", "не несет ответственности",
-    ),
-    # photo captions and credits
-    "caption": (
-        "资料图", "截图", "图片来源", "(ảnh:", "(ảnh minh họa", "(photo:", "(图:", "（图:", "(фото:",
-        "getty images", "ap photo", "afp photo", "reuters photo", "shutterstock",
-    ),
-    # short interface strings that are never article text
-    "ui": (
-        "advertisement", "sponsored", "continue reading", "supported by", "skip to", "log in", "login",
-        "sign in", "back to top", "print", "email", "advert", "广告", "登录", "注册", "返回",
-        "quảng cáo", "إعلان", "реклама", "광고",
-    ),
-    # the start of a comment section
-    "comments": (
-        "comments", "comment", "view comments", "leave a reply", "leave a comment", "add a comment", "responses to",
-        "replies", "reply", "post a comment", "join the discussion", "join the conversation", "评论", "留言",
-        "bình luận", "ý kiến bạn đọc", "تعليقات", "التعليقات", "комментарии", "댓글", "cancel reply",
-        "deixe uma resposta", "deixe um comentário", "comentários", "comentarios", "deja un comentario",
-        "laisser un commentaire", "commentaires", "kommentare", "commenti", "lascia un commento",
-    ),
-    # the author box that follows an article
-    "author": (
-        "about the author", "about the writer", "sobre o autor", "sobre el autor", "à propos de l'auteur",
-        "über den autor", "об авторе", "关于作者", "作者简介", "l'autore",
-    ),
-    # cookie and consent banners (may be long sentences)
-    "cookies": ("cookies", "cookie policy", "cookie settings", "we use cookies", "use of cookies"),
-}
-
-#: Cues that only count at the start of a line: "Source: X", "Theo X", "来源 X", "Photo: X".
-_ANCHORED = re.compile(
-    r"^(?:(?P<source>(?:source|sources|nguồn|来源|來源|出处|稿源|источник|출처|fuente|quelle|fonte)\s*[:|：｜]"
-    r"|(?:theo|via)\s+\S|来源|مصدر)"
-    r"|(?P<caption>(?:photo|image|picture|credit|caption|foto|фото|사진|ảnh|صورة|图|圖)\s*[:：|]))"
-    r"|(?P<caption2>[(（](?:photo|ảnh|图|圖|фото|صورة)\s*[:：])",
-    re.IGNORECASE,
-)
-
-
-def _trie_pattern(words: list[str]) -> str:
-    """A regex matching any of ``words``, shaped as a trie.
-
-    Python's ``re`` tries every alternative at every position; a trie-shaped
-    pattern tries one branch per character, which made cue matching ~15x faster
-    on noisy.jsonl (the read stage must do hundreds of articles a second).
-    """
-    root: dict[str, dict] = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(root)
-
-
-_CJK_CUE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
-_CUE_KIND = {w: kind for kind, words in CUE_WORDS.items() for w in words}
-_spaced = [w for w in _CUE_KIND if re.fullmatch(r"\w.*\w", w) and not _CJK_CUE.search(w)]
-_unspaced = [w for w in _CUE_KIND if w not in set(_spaced)]
-#: Words of spaced scripts must match whole words; CJK cues and © match anywhere.
-_CUES = re.compile(rf"(?<!\w)(?:{_trie_pattern(_spaced)})(?!\w)|{_trie_pattern(_unspaced)}")
-
-
-def _cue_kinds(text: str) -> tuple[frozenset[str], int]:
-    """Which cue kinds occur in ``text`` (``source-start``: a "Source:"/"Theo X" opening), and where
-    the first literal source cue starts (-1 if none)."""
-    low = text.lower()
-    kinds: set[str] = set()
-    source_at = -1
-    m = _ANCHORED.match(low)
-    if m:
-        kinds.add({"caption2": "caption", "source": "source-start"}.get(m.lastgroup or "", m.lastgroup or ""))
-    n_share = 0
-    for m in _CUES.finditer(low):
-        kind = _CUE_KIND.get(m.group(), "")
-        kinds.add(kind)
-        n_share += kind == "share"
-        if kind == "source" and source_at < 0:
-            source_at = m.start()
-    if n_share >= 2:  # "Follow us on Facebook, Twitter and Instagram." is a share prompt at any length
-        kinds.add("share-many")
-    return frozenset(kinds), source_at
-
-
-# --------------------------------------------------------------------------- layout cues
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_WORD = re.compile(r"\w+")
-#: A line that ends like a sentence (optionally followed by closing quotes/brackets).
-_SENT_END = re.compile(r"[.!?。！？؟…:;：；]['\"”’»)）\]」』]*\s*$")
-#: Sentence terminals followed by more text.
-_TERMINAL = re.compile(r"[.!?。！？؟](?:\s|$)|[。！？]")
-#: Photo credits, which mark a caption even when it reads like a sentence ("… (AP Photo/J. Doe)").
-_CREDIT = re.compile(
-    r"\((?:ap |afp |reuters |epa )?(?:photo|foto|ảnh|фото)\b|\bphoto(?:graph)?\s*(?:by\b|:)|\bcredits?\s*(?::|\.\.\.|…)"
-    r"|\bimage\s*(?:source|credit|via)?\s*:|\bimage (?:via|copyright|caption)\b|\[\+\]|\bgetty images\b"
-    r"|\bshutterstock\b|©\s*reuters"
-    r"|/\s*(?:ap|afp|reuters|getty|epa)\)|图片来源|资料图",
-    re.IGNORECASE,
-)
-#: A gallery counter ("Image 2 of 5", "1 / 23"); the line after it is a caption.
-_GALLERY = re.compile(
-    r"^(?:image|photo|picture|slide|foto|ảnh|图)?\s*\d+\s*(?:of|/|из|de|di|von)\s*\d+$", re.IGNORECASE
-)
-#: Numbered or bulleted list items ("1. ", "- ", "• ", "► ").
-_LIST_ITEM = re.compile(r"^\s*(?:\d{1,3}[.)、]\s|[-–—•·▪►*»]\s?)")
-#: A date or time stamp at the end of a line, typical of related-article lists.
-_TRAILING_DATE = re.compile(
-    r"(?:\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}:\d{2}(?:\s*[AP]M)?|\d{4}年\d{1,2}月\d{1,2}日)\s*(?:[|·]\s*)?"
-    r"(?:\d{1,2}:\d{2}(?:\s*[AP]M)?)?\s*\)?$",
-    re.IGNORECASE,
-)
-#: A date, a clock time or a relative time ("3 hours ago"). Every branch starts with a digit
-#: (or منذ) so that the engine skips other positions fast: this runs on most short lines.
-_DATE_ANY = re.compile(
-    r"\d+(?:[./-]\d{1,2}[./-]\d{2,4}|年\d{1,2}月|:\d{2}|\s*(?:h|hrs?|hours?|m|mins?|minutes?|d|days?|weeks?)\s+ago\b"
-    r"|\s*(?:小时|分钟|天)前|\s*(?:giờ|phút|ngày) trước|\s*(?:час|минут|дн)\w*\s+назад)|منذ\s+\d+",
-    re.IGNORECASE,
-)
-#: An author box sentence: "Jane Doe is a reporter for …" (English and a few common forms).
-_AUTHOR_BIO = re.compile(
-    r"^(?:[A-Z][\w.'’-]+\s){1,3}(?:\([^)]*\)\s)?(?:is|was)\s(?:a|an|the)\s[^.]{0,80}?"
-    r"\b(?:writer|reporter|editor|journalist|author|correspondent|columnist|contributor|producer|blogger|educator)\b"
-)
-_BYLINE = re.compile(
-    r"^(?:by|par|por|von|di|文|作者|记者|撰文|编辑|責任編輯|责任编辑|بقلم|автор|기자)\b|^►|^(?:by|文)\s|\b(?:writer|reporter|correspondent|editor)\b",
-    re.IGNORECASE,
-)
+from tidings.read import cues
 
 
 @dataclass
@@ -311,7 +129,7 @@ class _Line:
 
     def _scan(self) -> tuple[frozenset[str], int]:
         if self._cues is None:
-            self._cues = _cue_kinds(self.text) if self.units <= _CUE_SCAN_MAX_UNITS else (frozenset(), -1)
+            self._cues = cues.cue_kinds(self.text) if self.units <= _CUE_SCAN_MAX_UNITS else (frozenset(), -1)
         return self._cues
 
     @property
@@ -325,32 +143,6 @@ class _Line:
 
 #: Lines longer than this (word units) are never scanned for cues: no cue acts on them.
 _CUE_SCAN_MAX_UNITS = 72.0
-#: One token per CJK character or per run of other word characters.
-_CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_UNIT_TOKEN = re.compile(f"([{_CJK_CLASS}])|[^\\W{_CJK_CLASS}]+")
-
-
-def _units(line: str, cjk_weight: float) -> float:
-    """Length in word units: words of spaced scripts count 1, a CJK character ``cjk_weight``."""
-    if not _CJK.search(line):
-        return float(len(_WORD.findall(line)))
-    toks = _UNIT_TOKEN.findall(line)  # the group is "" for a non-CJK token
-    n_cjk = len(toks) - toks.count("")
-    return (len(toks) - n_cjk) + cjk_weight * n_cjk
-
-
-#: Substrings one of which every ``_CREDIT`` match contains: a cheap test before the regex.
-_CREDIT_HINTS = ("photo", "foto", "ảnh", "фото", "credit", "image", "[+]", "getty", "shutterstock", "reuters",
-                 "ap)", "afp)", "epa)", "图片来源", "资料图")
-
-
-_CREDIT_HINT = re.compile(_trie_pattern(list(_CREDIT_HINTS)))
-
-
-def _has_credit(t: str) -> bool:
-    return bool(_CREDIT_HINT.search(t.lower())) and bool(_CREDIT.search(t))
-
-
 def _unwrap(raw_lines: list[str]) -> list[str]:
     """Join hard-wrapped paragraphs (wire copy, e-mail: every line cut near one width).
 
@@ -367,7 +159,7 @@ def _unwrap(raw_lines: list[str]) -> list[str]:
     width = sized[int(0.9 * (len(sized) - 1))]
     if not 40 <= width <= 100 or sized[-1] > 1.15 * width:
         return raw_lines  # page text keeps paragraphs on one (often long) line
-    full = [ln for ln in lines if len(ln.strip()) >= 0.75 * width and not _SENT_END.search(ln)]
+    full = [ln for ln in lines if len(ln.strip()) >= 0.75 * width and not cues.SENT_END.search(ln)]
     if len(full) < 0.3 * len(sized):
         return raw_lines
     out: list[str] = []
@@ -379,7 +171,7 @@ def _unwrap(raw_lines: list[str]) -> list[str]:
             joinable = False
             continue
         if joinable and out:
-            sep = "" if _CJK.match(t) and _CJK.search(out[-1][-1:]) else " "
+            sep = "" if cues.CJK.match(t) and cues.CJK.search(out[-1][-1:]) else " "
             out[-1] = out[-1] + sep + t
         else:
             out.append(t)
@@ -395,14 +187,14 @@ def _analyse(text: str, opts: TextCleanOptions) -> list[_Line]:
         if not t:
             blank = True
             continue
-        u = _units(t, opts.cjk_weight)
-        ends = bool(_SENT_END.search(t))
+        u = cues.word_units(t, opts.cjk_weight)
+        ends = bool(cues.SENT_END.search(t))
         prose = u >= opts.min_prose_units and ends and not t.endswith(":")
         if not prose and u >= 3 * opts.min_prose_units:
             # long lines without a final stop: prose only if sentences run through them
-            prose = (len(_TERMINAL.findall(t)) + opts.free_terminals) * 30 >= u
-        credit = u <= _CUE_SCAN_MAX_UNITS and (after_counter or _has_credit(t))
-        after_counter = u <= 6 and bool(_GALLERY.match(t))  # "Image 2 of 5": the next line is its caption
+            prose = (len(cues.TERMINAL.findall(t)) + opts.free_terminals) * 30 >= u
+        credit = u <= _CUE_SCAN_MAX_UNITS and (after_counter or cues.has_credit(t))
+        after_counter = u <= 6 and bool(cues.GALLERY.match(t))  # "Image 2 of 5": the next line is its caption
         credit = credit or after_counter
         out.append(_Line(t, u, prose and not credit, ends, credit, blank))
         blank = False
@@ -463,7 +255,7 @@ def _score(line: _Line, opts: TextCleanOptions) -> float:
         return line.units - opts.prose_offset
     if line.cues & _BREAK_KINDS:
         return -opts.break_penalty
-    if line.units <= 2 * opts.cue_max_units and _DATE_ANY.search(line.text):
+    if line.units <= 2 * opts.cue_max_units and cues.DATE_ANY.search(line.text):
         return -opts.date_penalty
     if line.cues:
         return -opts.cue_penalty
@@ -522,7 +314,7 @@ def _headline_repeat(lines: list[_Line], opts: TextCleanOptions) -> int:
 
 
 def _fold(s: str) -> str:
-    return " ".join(_WORD.findall(s.casefold()))
+    return " ".join(cues.WORD.findall(s.casefold()))
 
 
 def _body_span(lines: list[_Line], opts: TextCleanOptions) -> tuple[int, int, int]:
@@ -628,9 +420,9 @@ def _title_index(lines: list[_Line], start: int, opts: TextCleanOptions) -> int 
         candidates.insert(0, 0)  # the page <title> is often the very first line
     for i in candidates:
         ln = lines[i]
-        if ln.units < 2 or ln.units > 40 or ln.prose or _cue(ln, opts) or _LIST_ITEM.match(ln.text):
+        if ln.units < 2 or ln.units > 40 or ln.prose or _cue(ln, opts) or cues.LIST_ITEM.match(ln.text):
             continue
-        if _DATE_ANY.search(ln.text) or _BYLINE.search(ln.text):
+        if cues.DATE_ANY.search(ln.text) or cues.BYLINE.search(ln.text):
             continue
         score = min(ln.units, 20.0) + 10.0 * (counts[ln.text] > 1) + (3.0 if i >= first else 0.0) + 5.0 * (i == 0)
         if score > best_score:
@@ -694,7 +486,7 @@ def split_text(text: str, opts: TextCleanOptions | None = None) -> list[Block]:
 
 
 def _is_author_bio(ln: _Line, opts: TextCleanOptions) -> bool:
-    return ln.units <= 6 * opts.cue_max_units and bool(_AUTHOR_BIO.search(ln.text))
+    return ln.units <= 6 * opts.cue_max_units and bool(cues.AUTHOR_BIO.search(ln.text))
 
 
 def _short_sentence(ln: _Line, opts: TextCleanOptions) -> bool:
@@ -722,7 +514,7 @@ def _colon_list_end(lines: list[_Line], end: int, opts: TextCleanOptions) -> int
     j = intro + 1
     while j < len(lines) and j - intro <= opts.max_list_lines:
         ln = lines[j]
-        if j > intro + 1 and (ln.blank_before if uses_blank else not _LIST_ITEM.match(ln.text)):
+        if j > intro + 1 and (ln.blank_before if uses_blank else not cues.LIST_ITEM.match(ln.text)):
             break
         if _cue(ln, opts):
             return end
@@ -737,7 +529,7 @@ def _role_before(ln: _Line, distance: int, title: str | None, opts: TextCleanOpt
     cue = _cue(ln, opts)
     if cue and cue[0] != "footer" and (distance > 6 or cue[0] == "caption" or cue[1] == "related"):
         return cue
-    if distance <= 6 or _DATE_ANY.search(ln.text) or _BYLINE.search(ln.text):
+    if distance <= 6 or cues.DATE_ANY.search(ln.text) or cues.BYLINE.search(ln.text):
         return "header", "before-body"
     return "boilerplate", "menu"
 
@@ -753,7 +545,7 @@ def _role_inside(ln: _Line, counts: Counter[str], seen: set[str], opts: TextClea
         return cue
     if counts[ln.text] > 1:
         return "boilerplate", "repeated"
-    if not _WORD.search(ln.text):
+    if not cues.WORD.search(ln.text):
         return "boilerplate", "symbols"
     return "body", None
 
@@ -763,7 +555,7 @@ def _role_after(ln: _Line, opts: TextCleanOptions) -> tuple[str, str | None]:
     cue = _cue(ln, opts)
     if cue:
         return cue
-    if _LIST_ITEM.match(ln.text) or _TRAILING_DATE.search(ln.text):
+    if cues.LIST_ITEM.match(ln.text) or cues.TRAILING_DATE.search(ln.text):
         return "boilerplate", "link-list"
     if _is_author_bio(ln, opts):
         return "footer", "author"
@@ -789,7 +581,7 @@ def label_paragraphs(
             roles.append(cue)
         elif folded_title and not ln.prose and ln.units <= 40 and _fold(ln.text) == folded_title:
             roles.append(("header", "title-repeat"))
-        elif not ln.prose and ln.units <= opts.cue_max_units and _DATE_ANY.search(ln.text):
+        elif not ln.prose and ln.units <= opts.cue_max_units and cues.DATE_ANY.search(ln.text):
             roles.append(("header", "dateline"))
         else:
             roles.append(("body", None))
