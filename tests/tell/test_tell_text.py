@@ -53,3 +53,13 @@ def test_dates_in_four_languages() -> None:
     assert floating.day is None and floating.weekday == 1
     (dec,) = find_dates("12月30日,双方通话。", dt.date(2025, 1, 2))
     assert dec.day == dt.date(2024, 12, 30)  # a late-December date read in January is last year's
+
+
+def test_date_ranges_give_a_span() -> None:
+    pub = dt.date(2025, 2, 20)
+    (zh,) = find_dates("2月18日至20日,各方在利雅得举行会谈。", pub)
+    assert (zh.day, zh.end) == (dt.date(2025, 2, 18), dt.date(2025, 2, 20))
+    (en,) = find_dates("The summit ran 18-20 February in Riyadh.", pub)
+    assert (en.day, en.end) == (dt.date(2025, 2, 18), dt.date(2025, 2, 20))
+    (single,) = find_dates("On February 18, 2025, 300 people met.", pub)
+    assert single.end is None

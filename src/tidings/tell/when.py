@@ -73,6 +73,34 @@ _DATE_PATTERNS: list[tuple[re.Pattern[str], tuple[str, str, str]]] = [
 ]
 
 
+#: A range continuing an explicit date: "至20日", "–20", " to 20", "đến 20".
+_RANGE_AFTER = re.compile(
+    r"\s*(?:至|到|—|–|-|to|until|through|đến)\s*(?:(?P<m>\d{1,2})\s*月\s*)?(?P<d>\d{1,2})(?![\d/])"
+)
+#: A range ending in an explicit date: "18–" before "20 February".
+_RANGE_BEFORE = re.compile(r"(?<![\d/])(?P<d>\d{1,2})\s*(?:—|–|-|to|đến)\s*$")
+#: Longest span we read as one event (a summit, a trial week); longer "ranges" are something else.
+MAX_SPAN_DAYS = 31
+
+
+def _range(sentence: str, m: re.Match[str], date: dt.date) -> tuple[dt.date, dt.date | None]:
+    """(start, end) when an explicit date is one end of a range, else (date, None)."""
+    after = _RANGE_AFTER.match(sentence, m.end())
+    try:
+        if after:
+            end = date.replace(month=int(after.group("m") or date.month), day=int(after.group("d")))
+            if 0 < (end - date).days <= MAX_SPAN_DAYS:
+                return date, end
+        before = _RANGE_BEFORE.search(sentence[: m.start()])
+        if before:
+            start = date.replace(day=int(before.group("d")))
+            if 0 < (date - start).days <= MAX_SPAN_DAYS:
+                return start, date
+    except ValueError:
+        pass
+    return date, None
+
+
 @dataclass(frozen=True)
 class DateMention:
     """A date found in a sentence: resolved to a day when it can be, or only a weekday."""
@@ -81,6 +109,7 @@ class DateMention:
     weekday: int | None
     kind: str
     evidence: str
+    end: dt.date | None = None  # last day, when the text gives a range ("2月18日至20日", "18-20 February")
 
 
 def _pub_date(value: object) -> dt.date | None:
@@ -133,7 +162,8 @@ def find_dates(sentence: str, anchor: dt.date | None) -> list[DateMention]:
             used.append((m.start(), m.end()))
             near = [w for s, e, w in weekdays if abs(s - m.end()) <= 8 or abs(m.start() - e) <= 8]
             kind = "explicit+weekday" if near and near[0] == date.weekday() else "explicit"
-            out.append(DateMention(date, date.weekday(), kind, m.group(0)))
+            start, end = _range(sentence, m, date)
+            out.append(DateMention(start, start.weekday(), kind, m.group(0), end))
     for start, end, wd in weekdays:
         if any(abs(start - e) <= 8 or abs(s - end) <= 8 for s, e in used):
             continue  # already counted as confirmation of an explicit date
@@ -149,6 +179,7 @@ def event_date(data: EventData) -> When:
     """The event's own day, voted over the leads of its independent articles."""
     votes: dict[dt.date, float] = defaultdict(float)
     evidence: dict[dt.date, tuple[float, str, str, str]] = {}
+    ends: dict[dt.date, dt.date] = {}  # start day → end day of the strongest range that starts there
     floating: dict[int, float] = defaultdict(float)  # weekday votes with no publication date to anchor them
     for article in data.articles:
         share = 0.5 if article.id in data.copies else 1.0
@@ -167,6 +198,8 @@ def event_date(data: EventData) -> When:
                 votes[mention.day] += weight
                 if weight > evidence.get(mention.day, (0.0, "", "", ""))[0]:
                     evidence[mention.day] = (weight, mention.kind, mention.evidence, article.id)
+                    if mention.end is not None:
+                        ends[mention.day] = mention.end
         if anchor is not None:
             day = anchor
             votes[day] += share * KIND_WEIGHTS["published"]
@@ -180,5 +213,6 @@ def event_date(data: EventData) -> When:
     best = max(votes, key=lambda d: (votes[d], -abs((d - min(votes)).days)))
     _w, kind, ev, aid = evidence[best]
     confidence = min(0.95, (votes[best] / total) * min(1.0, votes[best] / 1.5))
-    return When(start=best.isoformat(), end=None, confidence=round(confidence, 3), source=kind, evidence=ev,
-                article_id=aid)
+    end = ends.get(best)
+    return When(start=best.isoformat(), end=end.isoformat() if end else None, confidence=round(confidence, 3),
+                source=kind, evidence=ev, article_id=aid)
