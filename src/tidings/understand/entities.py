@@ -16,7 +16,8 @@ and :meth:`AliasLexicon.canonical` maps norms handed out before a later link.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from typing import Any
 
 from tidings.article import Article
@@ -143,10 +144,17 @@ class EntityExtractor:
     def _mentions_latin(self, text: str, lang: str) -> list[Mention]:
         out = []
         for m in names_latin.runs_to_mentions(text, lang):
-            if m.label:
+            if m.label and m.source != "acronym":
                 out.append(m)
                 continue
             place = self.gazetteer.lookup(m.surface)
+            if place is not None and " " not in m.surface and _common_word_not_city(m.surface, place, lang):
+                place = None
+            if m.label:  # an all-caps word: a dateline city (BERLIN) or an acronym (CNN)
+                if place is not None:
+                    m = Mention(m.start, m.end, m.surface, "GPE", "gazetteer", 0.8, place=place)
+                out.append(m)
+                continue
             if place is not None:
                 out.append(Mention(m.start, m.end, m.surface, "GPE", "gazetteer", 0.9, place=place))
                 continue
@@ -167,6 +175,7 @@ class EntityExtractor:
             if not split:
                 out.append(m)
         resolved = []
+        repeated = Counter(m.surface for m in out if not m.label and not _sentence_start(text, m.start))
         for m in out:
             if m.label:
                 resolved.append(m)
@@ -181,6 +190,10 @@ class EntityExtractor:
                 m.label, m.source, m.confidence = "PERSON", "title", 0.7
             elif 2 <= len(toks) <= 3 and self.lexicon.is_given_name(toks[0]):
                 m.label, m.source, m.confidence = "PERSON", "given-name", 0.65
+            elif 2 <= len(toks) <= 4:
+                m.label, m.source, m.confidence = "ORG", "capitalised", 0.4
+            elif lang != "vi" and repeated[m.surface] >= 2 and not _sentence_start(text, m.start):
+                m.label, m.source, m.confidence = "PERSON", "capitalised", 0.4
             else:
                 continue
             resolved.append(m)
@@ -264,6 +277,32 @@ class EntityExtractor:
             out.append((salience, ent))
         out.sort(key=lambda x: -x[0])
         return [e for _, e in out]
+
+
+#: A one-word city name is read as an ordinary word when it is this much more frequent
+#: (wordfreq zipf, in the text's language) than a city of its size would be. Fitted on
+#: SemEval-2022 dev texts: zipf ≈ 1.19·log10(population) − 2.1 for Berlin/Osnabrück/Hamm;
+#: "Mai" (+2.1), "Nice"/"Reading" in English (+0.9) are words, Boston/Paris/Moscow (< 0) cities.
+_CITY_ZIPF_SLOPE, _CITY_ZIPF_INTERCEPT, _CITY_ZIPF_EXCESS = 1.19, -2.1, 0.8
+
+
+def _common_word_not_city(word: str, place: Place, lang: str) -> bool:
+    if place.kind != "city" or place.population >= SHORT_CITY_MIN_POPULATION or place.population <= 0:
+        return False
+    try:
+        from wordfreq import zipf_frequency
+
+        z = zipf_frequency(word, lang)
+    except Exception:  # a language wordfreq does not know: keep the place
+        return False
+    expected = _CITY_ZIPF_SLOPE * math.log10(place.population) + _CITY_ZIPF_INTERCEPT
+    return z - expected > _CITY_ZIPF_EXCESS
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """Whether a word opens a sentence or paragraph (capitalised for that reason alone)."""
+    head = text[max(0, start - 3):start].rstrip(" \t\"'“«„")
+    return not head or head[-1] in ".!?:\n。！？"
 
 
 def _place_dict(p: Place) -> dict[str, Any]:

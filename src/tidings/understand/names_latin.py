@@ -38,7 +38,11 @@ LATIN_TITLES = {
 _ORG_WORDS = {"news", "agency", "press", "ministry", "bank", "fund", "university", "novosti", "tass", "reuters",
               "council", "committee", "party", "army", "group", "inc", "corp", "times", "post"}
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-_BREAK = re.compile(r"[.,;:!?()\[\]\"“”«»|/–—\n]|\s-\s")
+_BREAK = re.compile(r"[.,;:!?()\[\]\"“”„‟«»‹›「」|/–—\n]|\s-\s")
+#: Clitics glued with an apostrophe: a suffix after a name (Erdoğan'ın, Trump's) or an
+#: elided article before one (l'Élysée, d'Emmanuel); the name is the capitalised part.
+_APOS_SUFFIX = re.compile(r"^([^\W\d_][^'’]*)['’]\w*$")
+_APOS_PREFIX = re.compile(r"^\w{1,3}['’]([^\W\d_].*)$")
 #: Letters of the Vietnamese alphabet beyond plain ASCII+common accents: a word with one is Vietnamese.
 _VI_MARKS = set("ăâđêôơưĂÂĐÊÔƠƯ")
 
@@ -70,13 +74,27 @@ def stopwords(lang: str) -> frozenset[str]:
     return frozenset(w for w in words if " " not in w)
 
 
+def _strip_apostrophe(w: Word) -> Word:
+    if "'" not in w.text and "’" not in w.text:
+        return w
+    m = _APOS_PREFIX.match(w.text)
+    if m and w.text[0].islower() and m.group(1)[0].isupper():
+        return Word(w.end - len(m.group(1)), w.end, m.group(1))
+    m = _APOS_SUFFIX.match(w.text)
+    if m and w.text[0].isupper():
+        tail = w.text[len(m.group(1)) + 1:]
+        if tail[:1].islower() or not tail:
+            return Word(w.start, w.start + len(m.group(1)), m.group(1))
+    return w
+
+
 def capitalised_runs(text: str) -> list[list[Word]]:
     """Runs of adjacent capitalised words, cut at punctuation."""
     runs: list[list[Word]] = []
     cur: list[Word] = []
     prev_end = 0
     for m in _WORD.finditer(text):
-        w = Word(m.start(), m.end(), m.group())
+        w = _strip_apostrophe(Word(m.start(), m.end(), m.group()))
         gap = text[prev_end:w.start]
         if cur and (_BREAK.search(gap) or not w.text[0].isupper()):
             runs.append(cur)
