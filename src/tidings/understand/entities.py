@@ -143,7 +143,8 @@ class EntityExtractor:
 
     def _mentions_latin(self, text: str, lang: str) -> list[Mention]:
         out = []
-        for m in names_latin.runs_to_mentions(text, lang):
+        cased_only = lang in ("zh", "ja", "ar", "fa", "ur")
+        for m in names_latin.runs_to_mentions(text, lang, cased_only):
             if m.label and m.source != "acronym":
                 out.append(m)
                 continue

@@ -52,8 +52,13 @@ def stopwords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _titles() -> tuple[tuple[str, ...], ...]:
-    return tuple(sorted((tuple(normalize_name(t).split()) for t in AR_TITLES), key=len, reverse=True))
+def _titles() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Titles by their first word, longest first."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for t in AR_TITLES:
+        words = tuple(normalize_name(t).split())
+        by_first.setdefault(words[0], []).append(words)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in by_first.items()}
 
 
 def tokens(text: str) -> list[Token]:
@@ -94,6 +99,7 @@ def is_common(word: str) -> bool:
     return zipf_frequency(word, "ar") >= COMMON_WORD_ZIPF
 
 
+@lru_cache(maxsize=65536)
 def looks_foreign(word: str) -> bool:
     """Whether a normalised word is spelled like a transliterated foreign name.
 
@@ -112,12 +118,11 @@ def looks_foreign(word: str) -> bool:
 
 def _title_at(toks: list[Token], i: int) -> tuple[str, ...] | None:
     """The longest title starting at token ``i`` (its first word may carry a clitic: ووزير)."""
-    firsts = set(strip_clitics(toks[i].norm))
-    for t in _titles():
-        if t[0] not in firsts or i + len(t) > len(toks):
-            continue
-        if all(toks[i + k].norm == t[k] for k in range(1, len(t))):
-            return t
+    titles = _titles()
+    for first in strip_clitics(toks[i].norm):
+        for t in titles.get(first, ()):
+            if i + len(t) <= len(toks) and all(toks[i + k].norm == t[k] for k in range(1, len(t))):
+                return t
     return None
 
 

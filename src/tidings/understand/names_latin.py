@@ -38,6 +38,9 @@ LATIN_TITLES = {
 _ORG_WORDS = {"news", "agency", "press", "ministry", "bank", "fund", "university", "novosti", "tass", "reuters",
               "council", "committee", "party", "army", "group", "inc", "corp", "times", "post"}
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+#: Words in Latin, Greek or Cyrillic letters only: what to scan inside Chinese or Arabic text.
+_WORD_CASED = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0370-\u03ff\u0400-\u04ff]+"
+                         r"(?:[-'’][A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0370-\u03ff\u0400-\u04ff]+)*")
 _BREAK = re.compile(r"[.,;:!?()\[\]\"“”„‟«»‹›「」|/–—\n]|\s-\s")
 #: Clitics glued with an apostrophe: a suffix after a name (Erdoğan'ın, Trump's) or an
 #: elided article before one (l'Élysée, d'Emmanuel); the name is the capitalised part.
@@ -88,12 +91,12 @@ def _strip_apostrophe(w: Word) -> Word:
     return w
 
 
-def capitalised_runs(text: str) -> list[list[Word]]:
-    """Runs of adjacent capitalised words, cut at punctuation."""
+def capitalised_runs(text: str, cased_only: bool = False) -> list[list[Word]]:
+    """Runs of adjacent capitalised words, cut at punctuation (``cased_only``: skip uncased scripts fast)."""
     runs: list[list[Word]] = []
     cur: list[Word] = []
     prev_end = 0
-    for m in _WORD.finditer(text):
+    for m in (_WORD_CASED if cased_only else _WORD).finditer(text):
         w = _strip_apostrophe(Word(m.start(), m.end(), m.group()))
         gap = text[prev_end:w.start]
         if cur and (_BREAK.search(gap) or not w.text[0].isupper()):
@@ -131,10 +134,10 @@ def is_ordinary(word: str, lang: str) -> bool:
     return lang == "vi" and is_vietnamese_word(word)
 
 
-def runs_to_mentions(text: str, lang: str) -> list[Mention]:
+def runs_to_mentions(text: str, lang: str, cased_only: bool = False) -> list[Mention]:
     """Candidate mentions from capitalised runs; ``label`` is left empty for the resolver to decide."""
     out: list[Mention] = []
-    for run in capitalised_runs(text):
+    for run in capitalised_runs(text, cased_only):
         # ordinary words (Trung Đông, sentence starts) split a run; each remaining piece is a candidate
         pieces: list[list[Word]] = [[]]
         for w in run:
