@@ -214,6 +214,24 @@ def event_cmd(ctx: Context, event_id: str, as_markdown: bool, lang: str | None, 
         click.echo(render_markdown(card) if as_markdown else render_text(card), nl=False)
 
 
+@main.command("events")
+@click.option("--limit", type=int, default=None, help="Show at most this many (largest first).")
+@click.option("--lang", default=None, help="Language for titles where one exists (default: display_lang).")
+@json_option
+@pass_ctx
+def events_cmd(ctx: Context, limit: int | None, lang: str | None, as_json: bool) -> None:
+    """List events, largest first: id, articles, languages, event date, place, title."""
+    from tidings.tell.listing import list_events
+
+    with ctx.store() as store:
+        rows = list_events(store, lang or ctx.options.display_lang, limit)
+    if as_json:
+        echo_json(rows)
+        return
+    print_table(rows, [("id", "ID", 16), ("articles", "ARTS", 4), ("languages", "LANGS", 10), ("date", "DATE", 10),
+                       ("where", "WHERE", 14), ("title", "TITLE", 60)])
+
+
 @main.command("storylines")
 @click.option("--rebuild/--no-rebuild", default=True, help="Rebuild from the current events (default) or list saved.")
 @json_option

@@ -171,10 +171,12 @@ def test_copies_from_event_duplicates_show_in_timeline_and_coverage(seed_store: 
     ids = seed_ids(seed_store)
     event = Event("ev-dup-test", [ids["000"], ids["003"]], "t0", "t0", duplicates={ids["003"]: ids["000"]})
     seed_store.put_record("event", event.id, event.to_dict())
+    seed_store.commit()
     try:
         card = build_card(seed_store, event.id)
     finally:
         seed_store.delete_record("event", event.id)
+        seed_store.commit()
     entry = next(t for t in card.timeline if t.article_id == ids["003"])
     assert entry.role == "translation" and entry.copy_of == ids["000"]
     assert card.coverage.copies == {ids["003"]: ids["000"]}

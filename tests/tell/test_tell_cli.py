@@ -1,0 +1,37 @@
+"""The tell commands of the CLI on the seed store: card, events, storylines, report; bad ids fail in one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from seedstore import CAIRO, RIYADH
+
+from tidings.cli import main
+
+
+def _run(db: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--db", str(db), *args])
+    return result.exit_code, result.output
+
+
+def test_event_card_commands(seed_db: Path) -> None:
+    code, out = _run(seed_db, "event", RIYADH, "--json")
+    assert code == 0 and json.loads(out)["when"]["start"] == "2025-02-18"
+    code, out = _run(seed_db, "event", RIYADH, "--markdown")
+    assert code == 0 and out.startswith("## ")
+    code, out = _run(seed_db, "event", "no-such-event")
+    assert code != 0 and "no event with id" in out and "Traceback" not in out
+
+
+def test_events_storylines_report(seed_db: Path, tmp_path: Path) -> None:
+    code, out = _run(seed_db, "events", "--json")
+    assert code == 0 and {r["id"] for r in json.loads(out)} == {RIYADH, CAIRO}
+    code, out = _run(seed_db, "storylines", "--json")
+    assert code == 0 and json.loads(out)[0]["event_ids"] == [CAIRO, RIYADH]
+    story = json.loads(out)[0]["id"]
+    code, out = _run(seed_db, "storyline", story)
+    assert code == 0 and RIYADH in out
+    code, out = _run(seed_db, "report", str(tmp_path / "r.html"))
+    assert code == 0 and (tmp_path / "r.html").exists()
