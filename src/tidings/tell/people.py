@@ -100,6 +100,36 @@ def _group_of(data: EventData, article_id: str) -> str:
     return article_id
 
 
+def _is_latin(text: str) -> bool:
+    return all(ord(ch) < 0x250 for ch in text if ch.isalpha())
+
+
+def _romanize(text: str) -> str:
+    try:
+        from tidings.understand.names_phonetic import romanize
+    except ImportError:
+        return ""
+    try:
+        return str(romanize(text)).replace(" ", "").casefold()
+    except Exception:
+        return ""
+
+
+def _shown_name(name: str, label: str, native: Counter[str]) -> str:
+    """A name that is only our romanisation of a foreign spelling keeps that spelling next to it.
+
+    "Liyabukefu" alone is a guess a reader cannot check; "里亚布科夫 (Liyabukefu)" can be. A name
+    anchored to a real Latin spelling ("Sergei Lavrov" for 拉夫罗夫) is shown as it is.
+    """
+    if label not in ("PERSON", "ORG") or not _is_latin(name):
+        return name
+    flat = name.replace(" ", "").casefold()
+    for surface, _count in native.most_common():
+        if surface and not _is_latin(surface) and _romanize(surface) == flat:
+            return f"{surface} ({name})"
+    return name
+
+
 def rank_actors(data: EventData, limit: int = 12) -> list[Actor]:
     """People, organisations and countries, one normalised name each, most widely reported first."""
     groups: dict[str, set[str]] = defaultdict(set)
@@ -107,6 +137,7 @@ def rank_actors(data: EventData, limit: int = 12) -> list[Actor]:
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     surfaces: dict[str, set[str]] = defaultdict(set)
     display: dict[str, Counter[str]] = defaultdict(Counter)
+    native: dict[str, Counter[str]] = defaultdict(Counter)
     for article in data.articles:
         lang = data.lang(article)
         for ent in data.entities.get(article.id, []):
@@ -123,10 +154,11 @@ def rank_actors(data: EventData, limit: int = 12) -> list[Actor]:
             labels[key][label] += 1
             surfaces[key].update(entity_surfaces(ent))
             display[key][str(ent.get("display") or key)] += 1
+            native[key][str(ent.get("text") or "")] += int(ent.get("count", 1) or 1)
     label_rank = {"PERSON": 0, "ORG": 1, "NORP": 2, "GPE": 3}
     actors = [
         Actor(
-            name=display[key].most_common(1)[0][0],
+            name=_shown_name(display[key].most_common(1)[0][0], labels[key].most_common(1)[0][0], native[key]),
             label=labels[key].most_common(1)[0][0],
             articles=len(groups[key]),
             mentions=mentions[key],
