@@ -115,7 +115,7 @@ def _romanize(text: str) -> str:
         return ""
 
 
-def _shown_name(name: str, label: str, native: Counter[str]) -> str:
+def shown_name(name: str, label: str, native: Counter[str]) -> str:
     """A name that is only our romanisation of a foreign spelling keeps that spelling next to it.
 
     "Liyabukefu" alone is a guess a reader cannot check; "里亚布科夫 (Liyabukefu)" can be. A name
@@ -158,7 +158,7 @@ def rank_actors(data: EventData, limit: int = 12) -> list[Actor]:
     label_rank = {"PERSON": 0, "ORG": 1, "NORP": 2, "GPE": 3}
     actors = [
         Actor(
-            name=_shown_name(display[key].most_common(1)[0][0], labels[key].most_common(1)[0][0], native[key]),
+            name=shown_name(display[key].most_common(1)[0][0], labels[key].most_common(1)[0][0], native[key]),
             label=labels[key].most_common(1)[0][0],
             articles=len(groups[key]),
             mentions=mentions[key],

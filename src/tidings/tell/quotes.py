@@ -10,10 +10,12 @@ the sentence before (reports often name the speaker, then quote them).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from tidings.tell.cards import Quote
 from tidings.tell.eventdata import EventData, entity_key, entity_surfaces
+from tidings.tell.people import shown_name
 
 _QUOTE_RE = re.compile(r"“([^“”]+)”|「([^「」]+)」|『([^『』]+)』|«([^«»]+)»|„([^„“”]+)[“”]|\"([^\"]+)\"")
 _SAID_RE = re.compile(
@@ -45,7 +47,7 @@ def _speakers(entities: list[dict[str, Any]]) -> list[tuple[str, str]]:
     for ent in entities:
         if ent.get("label") != "PERSON":
             continue
-        name = str(ent.get("display") or entity_key(ent))
+        name = shown_name(str(ent.get("display") or entity_key(ent)), "PERSON", Counter({str(ent.get("text", "")): 1}))
         for form in entity_surfaces(ent):
             if len(form) >= 2:
                 out.setdefault(form, name)
