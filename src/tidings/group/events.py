@@ -68,6 +68,8 @@ class _EventState:
     dense_sum: np.ndarray | None = None
     n_dense: int = 0
     entity_counts: Counter[str] = field(default_factory=Counter)
+    #: Sum over members of their total entity weight (for the overlap coefficient).
+    entity_mass: float = 0.0
     year_counts: Counter[int] = field(default_factory=Counter)
     n_with_years: int = 0
     date_min: dt.date | None = None
@@ -99,10 +101,12 @@ class EventClusterer:
         *,
         profile: str = "fast",
         encoder: Any = None,
-        threshold: float = 0.3,
-        merge_threshold: float = 0.55,
+        threshold: float = 0.22,
+        merge_threshold: float = 0.35,
         dense_weight: float = 0.3,
-        cross_lingual_scale: float = 0.6,
+        cross_lingual_scale: float = 1.0,
+        cross_lingual_offset: float = 0.6,
+        cross_lingual_entity_weight: float = 0.5,
         entity_weight: float = 0.4,
         year_weight: float = 0.1,
         max_gap_days: int = 7,
@@ -112,7 +116,7 @@ class EventClusterer:
         max_terms: int = 400,
         duplicate_dense: float = 0.95,
         duplicate_terms: float = 0.8,
-        translation_dense: float = 0.8,
+        translation_dense: float = 0.65,
         seed: int = 0,
     ) -> None:
         self.profile = profile
@@ -121,6 +125,8 @@ class EventClusterer:
         self.merge_threshold = merge_threshold
         self.dense_weight = dense_weight
         self.cross_lingual_scale = cross_lingual_scale
+        self.cross_lingual_offset = cross_lingual_offset
+        self.cross_lingual_entity_weight = cross_lingual_entity_weight
         self.entity_weight = entity_weight
         self.year_weight = year_weight
         self.max_gap_days = max_gap_days
@@ -201,19 +207,29 @@ class EventClusterer:
             gap = max((ev.date_min - f.date).days, (f.date - ev.date_max).days, 0)
             if gap > self.max_gap_days:
                 return float("-inf")
-        same_lang = ev.lang_counts.get(f.lang or "", 0) if f.lang else ev.n
+        ent = 0.0
+        if f.entities:
+            # Overlap coefficient (shared / smaller side), averaged over members: a long article
+            # naming many people must not look less related than a short one naming a few.
+            total = min(sum(f.entities.values()), ev.entity_mass / ev.n) if ev.entity_mass else 0.0
+            if total > 0:
+                shared = sum(w * ev.entity_counts.get(e, 0) for e, w in f.entities.items())
+                ent = min(1.0, shared / (ev.n * total))
         dense = None
         if f.dense is not None and ev.dense_sum is not None and ev.n_dense:
             dense = float(f.dense @ ev.dense_sum) / ev.n_dense
+        same_lang = ev.lang_counts.get(f.lang or "", 0) if f.lang else ev.n
+        scores = []
         if same_lang:
             lex = sum(w * ev.term_sum.get(k, 0.0) for k, w in weights.items()) / same_lang
             content = lex if dense is None else (1 - self.dense_weight) * lex + self.dense_weight * dense
-        else:
-            content = 0.0 if dense is None else self.cross_lingual_scale * dense
-        score = content
-        if f.entities:
-            shared = sum(ev.entity_counts.get(e, 0) for e in f.entities)
-            score += self.entity_weight * shared / (ev.n * len(f.entities))
+            scores.append(content + self.entity_weight * ent)
+        if same_lang < ev.n:
+            # Across languages words say nothing and a multilingual encoder says mostly "same topic"
+            # (the 2022 Cairo and 2025 Riyadh talks score 0.81 with USE): shared actors carry more.
+            xl = 0.0 if dense is None else self.cross_lingual_scale * (dense - self.cross_lingual_offset)
+            scores.append(xl + self.cross_lingual_entity_weight * ent)
+        score = max(scores)
         if f.years and ev.n_with_years:
             agree = min(1.0, sum(ev.year_counts.get(y, 0) for y in f.years) / ev.n_with_years)
             score += self.year_weight * (2 * agree - 1) * ev.n_with_years / ev.n
@@ -313,6 +329,7 @@ class EventClusterer:
         if f.dense is not None:
             ev.dense_sum = f.dense.copy() if ev.dense_sum is None else ev.dense_sum + f.dense
             ev.n_dense += 1
+        ev.entity_mass += sum(f.entities.values())
         for e in f.entities:
             ev.entity_counts[e] += 1
             self._entity_index.setdefault(e, set()).add(ev.id)
@@ -385,6 +402,7 @@ class EventClusterer:
             a.dense_sum = b.dense_sum.copy() if a.dense_sum is None else a.dense_sum + b.dense_sum
             a.n_dense += b.n_dense
         a.entity_counts.update(b.entity_counts)
+        a.entity_mass += b.entity_mass
         a.year_counts.update(b.year_counts)
         a.n_with_years += b.n_with_years
         dates = [d for d in (a.date_min, a.date_max, b.date_min, b.date_max) if d is not None]
@@ -523,7 +541,8 @@ class EventClusterer:
 
     def get_params(self) -> dict[str, Any]:
         names = [
-            "profile", "threshold", "merge_threshold", "dense_weight", "cross_lingual_scale", "entity_weight",
+            "profile", "threshold", "merge_threshold", "dense_weight", "cross_lingual_scale", "cross_lingual_offset",
+            "cross_lingual_entity_weight", "entity_weight",
             "year_weight", "max_gap_days", "candidates", "max_active", "idle_after", "max_terms",
             "duplicate_dense", "duplicate_terms", "translation_dense", "seed",
         ]  # fmt: skip
@@ -592,6 +611,7 @@ def _pack_event(ev: _EventState) -> bytes:
         "lang_counts": dict(ev.lang_counts),
         "n_dense": ev.n_dense,
         "entity_counts": dict(ev.entity_counts),
+        "entity_mass": ev.entity_mass,
         "year_counts": {str(k): v for k, v in ev.year_counts.items()},
         "n_with_years": ev.n_with_years,
         "date_min": ev.date_min.isoformat() if ev.date_min else None,
@@ -627,6 +647,7 @@ def _unpack_event(blob: bytes) -> _EventState:
     ev.n_dense = int(meta["n_dense"])
     ev.dense_sum = arrays["dense_sum"] if "dense_sum" in arrays.files else None
     ev.entity_counts = Counter(meta["entity_counts"])
+    ev.entity_mass = float(meta.get("entity_mass", 0.0))
     ev.year_counts = Counter({int(k): v for k, v in meta["year_counts"].items()})
     ev.n_with_years = int(meta["n_with_years"])
     ev.date_min = dt.date.fromisoformat(meta["date_min"]) if meta["date_min"] else None

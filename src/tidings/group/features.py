@@ -62,42 +62,51 @@ def mentioned_years(text: str) -> frozenset[int]:
     return frozenset(int(y) for y in _YEAR.findall(text))
 
 
-#: Entity labels that identify *who* and *where* an event is about.
-ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC"})
+#: How much sharing an entity of each label says about being the same event: a
+#: person or organisation names the actors, a country is shared by every other
+#: story from the region (the same priors as the storyline builder).
+LABEL_WEIGHTS = {"PERSON": 1.0, "ORG": 0.8, "FAC": 0.8, "LOC": 0.5, "GPE": 0.4}
 
 _CAPS = re.compile(r"\b[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*")
 
 
-def entity_norms(article: Article) -> frozenset[str]:
-    """Normalised entity names of an article.
+def entity_weights(article: Article) -> dict[str, float]:
+    """Normalised entity names of an article with their label weight.
 
     Uses ``article.entities`` (the understand stage, whose norms are identical
     across scripts) when present; otherwise falls back to capitalised words of
     Latin-script text, which is what a name usually looks like there.
     """
     if article.entities:
-        return frozenset(
-            str(e.get("norm") or e.get("text", "")).lower()
-            for e in article.entities
-            if e.get("label", "PERSON") in ENTITY_LABELS and (e.get("norm") or e.get("text"))
-        )
-    found: set[str] = set()
+        out: dict[str, float] = {}
+        for e in article.entities:
+            norm = str(e.get("norm") or e.get("text") or "").lower()
+            weight = LABEL_WEIGHTS.get(str(e.get("label", "")), 0.0)
+            if norm and weight > out.get(norm, 0.0):
+                out[norm] = weight
+        return out
+    found: dict[str, float] = {}
     for line in article_text(article).split("\n"):
         for m in _CAPS.finditer(line):
             phrase = m.group(0)
             if m.start() == 0 and " " not in phrase:
                 continue  # a sentence-initial capital is not evidence of a name
-            found.update(w for w in phrase.lower().split() if w not in _STOP and len(w) > 1)
-    return frozenset(found)
+            found.update((w, 1.0) for w in phrase.lower().split() if w not in _STOP and len(w) > 1)
+    return found
 
 
 def article_text(article: Article) -> str:
-    """Title plus clean body; the raw text when no read stage ran."""
-    body = article.text or article.raw_text
-    title = article.title.value if article.title else ""
-    if title and not body.startswith(title):
-        return title + "\n" + body
-    return body
+    """Title, header, body and captions; the raw text when no read stage ran.
+
+    Header blocks are kept because a headline or dateline set aside there still
+    says what the article is about (grouping wants every clue; only boilerplate,
+    footers and link lists are noise).
+    """
+    if not article.blocks:
+        return article.raw_text
+    parts = [article.title.value] if article.title else []
+    parts += [b.text for b in article.blocks if b.role in ("title", "header", "body", "caption")]
+    return "\n".join(dict.fromkeys(p for p in parts if p))
 
 
 def article_date(article: Article) -> dt.date | None:
@@ -117,7 +126,7 @@ class ArticleFeatures:
     article_id: str
     term_counts: Counter[int]
     dense: np.ndarray | None
-    entities: frozenset[str]
+    entities: dict[str, float]
     years: frozenset[int]
     date: dt.date | None
     lang: str | None
@@ -132,7 +141,7 @@ def build_features(article: Article, dense: np.ndarray | None) -> ArticleFeature
         article_id=article.id,
         term_counts=Counter(terms(text)),
         dense=None if dense is None else np.asarray(dense, dtype=np.float32),
-        entities=entity_norms(article),
+        entities=entity_weights(article),
         years=mentioned_years(text),
         date=article_date(article),
         lang=article.lang.value if article.lang else None,

@@ -1,0 +1,138 @@
+"""The event clusterer on the five seed articles: two events in every order of arrival."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from tidings.article import Article, RawDocument
+from tidings.group.api import cluster_store, get_event, list_events
+from tidings.group.events import EventClusterer
+from tidings.store.sqlite import SQLiteStore
+
+SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seeds() -> list[Article]:
+    """The seeds after read + understand, with their dense vectors computed once (reused by every order)."""
+    from tidings.api import default_pipeline
+    from tidings.read import article_from_raw
+
+    pipeline = default_pipeline()
+    articles = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        doc = RawDocument(uri=str(path), text=path.read_text(encoding="utf-8"), format="text")
+        articles.append(pipeline(article_from_raw(doc)))
+    clusterer = EventClusterer()
+    for article, feats in zip(articles, clusterer.featurize(articles), strict=True):
+        article.vector = feats.dense
+    return articles
+
+
+def _fresh(articles: list[Article]) -> list[Article]:
+    """Copies not yet assigned to any event, keeping the precomputed vectors."""
+    out = []
+    for a in articles:
+        copy = Article.from_dict(a.to_dict(with_raw=True))
+        copy.vector, copy.event_id = a.vector, None
+        out.append(copy)
+    return out
+
+
+def _labels(clusterer: EventClusterer, articles: list[Article]) -> list[str]:
+    return [clusterer.resolve(clusterer.assignments[a.id]) for a in articles]
+
+
+def test_two_events_in_every_order(seeds: list[Article]) -> None:
+    failures = []
+    for order in itertools.permutations(range(len(seeds))):
+        clusterer = EventClusterer()
+        for i in order:
+            clusterer.learn_one(seeds[i])
+        lab = _labels(clusterer, seeds)
+        if not (lab[0] == lab[2] == lab[3] == lab[4] != lab[1]):
+            failures.append(order)
+    assert not failures, f"{len(failures)} of 120 orders wrong, e.g. {failures[:3]}"
+
+
+def test_same_input_same_events(seeds: list[Article]) -> None:
+    runs = []
+    for _ in range(2):
+        clusterer = EventClusterer()
+        runs.append([clusterer.learn_one(a) for a in _fresh(seeds)])
+    assert runs[0] == runs[1]
+    assert all(eid.startswith("ev-") for eid in runs[0])
+
+
+def test_predict_does_not_learn(seeds: list[Article]) -> None:
+    clusterer = EventClusterer()
+    first = clusterer.learn_one(seeds[0])
+    assert clusterer.predict_one(seeds[3]) == first
+    assert seeds[3].id not in clusterer.assignments
+    assert clusterer.predict_one(seeds[1]) is None  # Nov 2022 vs Feb 2025: another event
+
+
+def test_translation_is_flagged_as_duplicate(seeds: list[Article]) -> None:
+    clusterer = EventClusterer()
+    for a in seeds:
+        clusterer.learn_one(a)
+    event = next(e for e in clusterer.events() if seeds[4].id in e.article_ids)
+    assert seeds[4].translated
+    assert event.duplicates.get(seeds[4].id) in event.article_ids
+
+
+def test_survives_restart(seeds: list[Article]) -> None:
+    whole = EventClusterer()
+    expected = [whole.learn_one(a) for a in _fresh(seeds)]
+    store = SQLiteStore(":memory:")
+    first = EventClusterer()
+    got = []
+    for a in _fresh(seeds)[:3]:
+        store.put_article(a)
+        got.append(first.learn_one(a))
+    first.save(store)
+    store.commit()
+    second = EventClusterer().load(store)
+    for a in _fresh(seeds)[3:]:
+        store.put_article(a)
+        got.append(second.learn_one(a))
+    second.save(store)
+    assert got == expected
+    assert {r["event_id"] for r in store.article_rows()} == set(expected)
+
+
+def test_merge_keeps_old_ids_resolvable(seeds: list[Article]) -> None:
+    # A merge threshold below every score makes the undated Arabic report bridge the two events.
+    clusterer = EventClusterer(merge_threshold=-1.0)
+    store = SQLiteStore(":memory:")
+    ids = []
+    for a in _fresh([seeds[0], seeds[1], seeds[3]]):
+        store.put_article(a)
+        ids.append(clusterer.learn_one(a))
+    clusterer.save(store)
+    old = ids[1]
+    assert clusterer.resolve(old) == ids[0] == ids[2]
+    event = get_event(store, old)
+    assert event is not None and event["id"] == ids[0]
+    assert old in event["lineage"]
+    assert [e["id"] for e in list_events(store)] == [ids[0]]
+
+
+def test_cluster_store_and_views(seeds: list[Article]) -> None:
+    store = SQLiteStore(":memory:")
+    for a in _fresh(seeds):
+        store.put_article(a)
+    store.commit()
+    counts = cluster_store(store)
+    assert counts == {"clustered": 5, "events": 2}
+    assert cluster_store(store)["clustered"] == 0  # nothing left to do
+    events = list_events(store)
+    assert [e["n_articles"] for e in events] == [4, 1]
+    big = events[0]
+    assert big["languages"] == ["ar", "vi", "zh"]
+    assert big["date_span"] == ["2025-02-18", "2025-02-18"]
+    detail = get_event(store, big["id"][:8])
+    assert detail is not None and {m["lang"] for m in detail["members"]} == {"ar", "vi", "zh"}
