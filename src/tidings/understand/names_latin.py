@@ -39,6 +39,7 @@ _ORG_WORDS = {"news", "agency", "press", "ministry", "bank", "fund", "university
               "council", "committee", "party", "army", "group", "inc", "corp", "times", "post"}
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 #: Words in Latin, Greek or Cyrillic letters only: what to scan inside Chinese or Arabic text.
+_LETTER = re.compile(r"[^\W\d_]")  # skipped uncased text (Han, Arabic) between two words ends a run
 _WORD_CASED = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0370-\u03ff\u0400-\u04ff]+"
                          r"(?:[-'’][A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0370-\u03ff\u0400-\u04ff]+)*")
 _BREAK = re.compile(r"[.,;:!?()\[\]\"“”„‟«»‹›「」|/–—\n]|\s-\s")
@@ -99,7 +100,7 @@ def capitalised_runs(text: str, cased_only: bool = False) -> list[list[Word]]:
     for m in (_WORD_CASED if cased_only else _WORD).finditer(text):
         w = _strip_apostrophe(Word(m.start(), m.end(), m.group()))
         gap = text[prev_end:w.start]
-        if cur and (_BREAK.search(gap) or not w.text[0].isupper()):
+        if cur and (_BREAK.search(gap) or not w.text[0].isupper() or _LETTER.search(gap)):
             runs.append(cur)
             cur = []
         if w.text[0].isupper():
