@@ -154,7 +154,7 @@ class EntityExtractor:
             if form is not None and len(form) >= 4:
                 cut = len(tok.norm) - len(form)
                 repeated[form].append((tok.start + cut, tok.end))
-        for form, occ in repeated.items():
+        for occ in repeated.values():
             if len(occ) >= 2:
                 for s0, e0 in occ:
                     mentions.append(Mention(s0, e0, text[s0:e0], "PERSON", "repeated", 0.35))
