@@ -226,5 +226,8 @@ def load_event(store: Store, event_id: str, names: Any = None) -> EventData:
     present = {a.id for a in articles}
     copies = {k: v for k, v in event.duplicates.items() if k in present and v in present and k != v}
     data = EventData(event=event, articles=articles, copies=copies)
-    data.entities = {a.id: canonical_entities(entities_of(a), names) for a in articles}
+    # extract on the fly only for events stored before the entity stage existed: when some article has
+    # entities, the others simply have none (re-extracting them for every card would be slow)
+    stored = any(a.entities for a in articles)
+    data.entities = {a.id: canonical_entities(a.entities if stored else entities_of(a), names) for a in articles}
     return data

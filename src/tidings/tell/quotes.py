@@ -61,9 +61,12 @@ def _mentions(text: str, speakers: list[tuple[str, str]]) -> list[tuple[int, int
     """(start, end, name) of every speaker mention, longer forms winning overlaps."""
     found: list[tuple[int, int, str]] = []
     for form, name in speakers:
-        for m in re.finditer(re.escape(form), text):
-            if not any(m.start() < e and s < m.end() for s, e, _ in found):
-                found.append((m.start(), m.end(), name))
+        start = text.find(form)
+        while start >= 0:
+            end = start + len(form)
+            if not any(start < e and s < end for s, e, _ in found):
+                found.append((start, end, name))
+            start = text.find(form, end)
     return sorted(found)
 
 

@@ -70,9 +70,7 @@ def _norm(a: Counter[str]) -> float:
 def _cosine(a: Counter[str], b: Counter[str], na: float | None = None, nb: float | None = None) -> float:
     if not a or not b:
         return 0.0
-    if len(a) > len(b):
-        a, b, na, nb = b, a, nb, na
-    dot = sum(v * b.get(k, 0) for k, v in a.items())
+    dot = sum(a[k] * b[k] for k in a.keys() & b.keys())  # set intersection runs in C: few shared keys
     if not dot:
         return 0.0
     na = _norm(a) if na is None else na

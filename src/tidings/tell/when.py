@@ -41,6 +41,10 @@ for names in (
         _WEEKDAYS[name] = i
 _WEEKDAYS.update({"周天": 6, "星期天": 6, "الإثنين": 0, "الاربعاء": 2, "thứ 2": 0, "thứ 3": 1, "thứ 4": 2,
                   "thứ 5": 3, "thứ 6": 4, "thứ 7": 5})
+_DIGIT = re.compile(r"\d")
+#: Substrings one of which every weekday name above contains (a fast pre-test before the regex).
+_WEEKDAY_HINTS = ("day", "周", "星期", "thứ", "chủ nhật", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الاربعاء",
+                  "الخميس", "الجمعة", "السبت", "الأحد")
 _WEEKDAY_RE = re.compile("|".join(sorted(map(re.escape, _WEEKDAYS), key=len, reverse=True)), re.IGNORECASE)
 
 _MONTHS: dict[str, int] = {}
@@ -137,8 +141,12 @@ def find_dates(sentence: str, anchor: dt.date | None) -> list[DateMention]:
     """Explicit dates and weekdays in one sentence; a weekday next to a date confirms it."""
     out: list[DateMention] = []
     used: list[tuple[int, int]] = []
-    weekdays = [(m.start(), m.end(), _WEEKDAYS[m.group(0).lower()]) for m in _WEEKDAY_RE.finditer(sentence)]
-    for pattern, (yk, mk, dk) in _DATE_PATTERNS:
+    low = sentence.lower()
+    weekdays = []
+    if any(hint in low for hint in _WEEKDAY_HINTS):  # cheap test first: most sentences name no weekday
+        weekdays = [(m.start(), m.end(), _WEEKDAYS[m.group(0).lower()]) for m in _WEEKDAY_RE.finditer(sentence)]
+    has_digit = _DIGIT.search(sentence) is not None
+    for pattern, (yk, mk, dk) in _DATE_PATTERNS if has_digit else ():
         for m in pattern.finditer(sentence):
             if any(m.start() < e and s < m.end() for s, e in used):
                 continue
