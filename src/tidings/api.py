@@ -108,6 +108,7 @@ def ingest(
     own_store = store is None
     store = store or open_store(options.db)
     pipeline = default_pipeline()
+    lexicon = _attach_lexicon(pipeline, store)
     grouper = make_grouper(store, options)
     report = IngestReport()
     pending: list[tuple[str, str]] = []  # (kind, article id) written since the last commit
@@ -124,6 +125,8 @@ def ingest(
     def commit() -> None:
         if grouper is not None:
             grouper.save(store)
+        if lexicon is not None:
+            lexicon.save(store)
         store.commit()
         for kind, article_id in pending:
             if kind == "new":
@@ -180,6 +183,15 @@ def ingest(
         if own_store:
             store.close()
     return report
+
+
+def _attach_lexicon(pipeline: Pipeline, store: Store) -> Any:
+    """The entity stage's alias lexicon, loaded from the store (names learned in earlier runs)."""
+    try:
+        from tidings.understand.entities import attach_lexicon
+    except ImportError:  # pragma: no cover - during development only
+        return None
+    return attach_lexicon(pipeline, store)
 
 
 def _safe_read(docs: Iterable[Any], uri: str) -> Iterable[Any]:

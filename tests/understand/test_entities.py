@@ -130,3 +130,20 @@ def test_lexicon_round_trips_through_a_store(tmp_path, stream):
     assert again.lookup_surface("卢比奥") == "marco rubio"
     assert again.match_sound("روبيو") == "marco rubio"
     store.close()
+
+
+def test_ingest_saves_the_lexicon_for_the_next_run(tmp_path):
+    """Names learned while ingesting 000 are in the store, and a later ingest of 004 uses them."""
+    from tidings.api import ingest
+    from tidings.options import Options
+    from tidings.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "t.db")
+    opts = Options(cluster=False)
+    ingest([next(SEEDS.glob("000_*.txt"))], opts, store=store, progress=False)
+    lex = AliasLexicon.load(store)
+    assert lex.lookup_surface("卢比奥") == "marco rubio"
+    ingest([next(SEEDS.glob("004_*.txt"))], opts, store=store, progress=False)
+    art = next(a for a in store.iter_articles() if a.uri.endswith(".txt") and "004_" in a.uri)
+    assert "marco rubio" in _norms(art, "PERSON")
+    store.close()

@@ -346,4 +346,20 @@ def _guess_lang(text: str) -> str:
     return {"han": "zh", "arabic": "ar"}.get(top, "und")
 
 
-__all__ = ["EntityExtractor", "latin_norm"]
+__all__ = ["EntityExtractor", "attach_lexicon", "latin_norm"]
+
+
+def attach_lexicon(stages: Any, store: Any) -> AliasLexicon | None:
+    """Give every :class:`EntityExtractor` among ``stages`` the lexicon saved in ``store``.
+
+    Returns that lexicon (save it with ``lexicon.save(store)`` when committing), or
+    None when no stage extracts entities. This is how names learned in one ingest
+    run (卢比奥 = Marco Rubio) are known in the next.
+    """
+    extractors = [s for s in getattr(stages, "stages", stages) if isinstance(s, EntityExtractor)]
+    if not extractors:
+        return None
+    lexicon = AliasLexicon.load(store)
+    for ex in extractors:
+        ex.lexicon = lexicon
+    return lexicon
