@@ -71,14 +71,16 @@ class EventProfile:
     title_tokens: Counter[str] = field(default_factory=Counter)
 
 
-def event_profile(store: Store, event_id: str, names: Any = None, top: int = 30, data: Any = None) -> EventProfile:
+def event_profile(store: Store, event_id: str, names: Any = None, top: int = 30, data: Any = None,
+                  describe: bool = True) -> EventProfile:
     """Entities (by salience over independent articles), date and title of one event.
 
     ``data`` is the event already loaded (:class:`tidings.tell.eventdata.EventData`), when the caller has it.
+    ``describe=False`` skips the event's date and card title (only events that join a storyline need them;
+    :func:`describe_profile` fills them in later).
     """
     from tidings.tell.eventdata import load_event
-    from tidings.tell.summary import choose_title, tokens
-    from tidings.tell.when import event_date
+    from tidings.tell.summary import tokens
 
     if data is None:
         data = load_event(store, event_id, names=names)
@@ -99,20 +101,31 @@ def event_profile(store: Store, event_id: str, names: Any = None, top: int = 30,
             labels.setdefault(key, label)
             display.setdefault(key, str(ent.get("display") or key))
     ranked = sorted(seen, key=lambda k: (-len(seen[k]), -mentions[k], k))[:top]
-    title = choose_title(data)
-    when = event_date(data)
     centroid = data.event.extra.get("centroid") if isinstance(data.event.extra, dict) else None
-    return EventProfile(
+    first = next((a for a in data.articles if data.title(a)), None)  # cheap topic words for the lexical fallback
+    profile = EventProfile(
         event_id=data.event.id,
         entities={k: len(seen[k]) / independent for k in ranked},
         labels={k: labels[k] for k in ranked},
         names={k: display[k] for k in ranked},
-        date=when.start,
-        title=title.text if title else "",
-        lang=title.lang if title else "",
+        date=None,
+        lang=data.lang(first) if first else "",
         centroid=centroid if isinstance(centroid, list) else None,
-        title_tokens=tokens(title.text) if title else Counter(),
+        title_tokens=tokens(data.title(first)) if first else Counter(),
     )
+    if describe:
+        describe_profile(profile, data)
+    return profile
+
+
+def describe_profile(profile: EventProfile, data: Any) -> None:
+    """Fill in the event's own date and its card title (costly: only for events shown in a storyline)."""
+    from tidings.tell.summary import choose_title
+    from tidings.tell.when import event_date
+
+    title = choose_title(data)
+    profile.date = event_date(data).start
+    profile.title = title.text if title else ""
 
 
 class StorylineBuilder:
@@ -190,11 +203,11 @@ class StorylineBuilder:
             members[ci].extend(members.pop(cj))
         return [sorted(m) for m in members.values() if len(m) >= 2]
 
-    def build(self, profiles: list[EventProfile]) -> list[Storyline]:
+    def build(self, profiles: list[EventProfile], groups: list[list[int]] | None = None) -> list[Storyline]:
         """Storylines with their events in date order and the entities that carry them."""
         weights = self.weights(profiles)
         out = []
-        for group in self.group(profiles):
+        for group in groups if groups is not None else self.group(profiles):
             events = sorted(group, key=lambda i: (profiles[i].date is None, profiles[i].date or "", i))
             carry: Counter[str] = Counter()
             spread: Counter[str] = Counter()
@@ -233,15 +246,20 @@ def build_storylines(store: Store, options: StorylineOptions | None = None,
     Earlier storyline records are replaced: a storyline is derived data, rebuilt whole.
     ``loaded`` maps event ids to already loaded ``EventData`` (the report passes what it loaded for cards).
     """
-    from tidings.tell.eventdata import iter_events, name_resolver
+    from tidings.tell.eventdata import iter_events, load_event, name_resolver
 
     options = options or StorylineOptions()
     names = name_resolver(store)
     loaded = loaded or {}
     ids = list(event_ids) if event_ids is not None else [e.id for e in iter_events(store)]
-    profiles = [event_profile(store, eid, names=names, top=options.top_entities, data=loaded.get(eid))
+    profiles = [event_profile(store, eid, names=names, top=options.top_entities, data=loaded.get(eid), describe=False)
                 for eid in ids]
-    storylines = StorylineBuilder(options).build(profiles)
+    builder = StorylineBuilder(options)
+    groups = builder.group(profiles)
+    for i in sorted({i for g in groups for i in g}):
+        eid = profiles[i].event_id
+        describe_profile(profiles[i], loaded.get(eid) or load_event(store, eid, names=names))
+    storylines = builder.build(profiles, groups)
     for key, _value in list(store.iter_records("storyline")):
         store.delete_record("storyline", key)
     for s in storylines:
