@@ -29,7 +29,7 @@ from tidings.tell.cards import EventCard
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "base-uri 'none'; form-action 'none'"  # (frame-ancestors is ignored in a <meta> CSP, so not set here)
 )
 #: Events drawn in the timeline chart (the largest ones); the list below shows all.
 CHART_EVENTS = 30
