@@ -110,6 +110,7 @@ def ingest(
     pipeline = default_pipeline()
     lexicon = _attach_lexicon(pipeline, store)
     grouper = make_grouper(store, options)
+    alias_learner = _alias_learner(lexicon) if grouper is not None else None
     report = IngestReport()
     pending: list[tuple[str, str]] = []  # (kind, article id) written since the last commit
     bar = _progress_bar(progress, desc="ingest", unit="art")
@@ -165,6 +166,8 @@ def ingest(
                 if grouper is not None:
                     event_id = grouper.learn_one(article)
                     _set_event(store, article.id, event_id)
+                    if alias_learner is not None:  # names that co-occur in one event teach aliases
+                        alias_learner.observe(event_id, article.id, article.entities)
                 pending.append((result.status, article.id))
                 if len(pending) >= options.commit_every:
                     commit()
@@ -192,6 +195,14 @@ def _attach_lexicon(pipeline: Pipeline, store: Store) -> Any:
     except ImportError:  # pragma: no cover - during development only
         return None
     return attach_lexicon(pipeline, store)
+
+
+def _alias_learner(lexicon: Any) -> Any:
+    if lexicon is None:
+        return None
+    from tidings.understand.aliases import EventAliasLearner
+
+    return EventAliasLearner(lexicon)
 
 
 def _safe_read(docs: Iterable[Any], uri: str) -> Iterable[Any]:

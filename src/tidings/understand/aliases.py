@@ -306,29 +306,45 @@ class AliasLexicon:
         return len(self._entries)
 
     # -- learning from events -----------------------------------------------------------
-    def learn_one(self, event_entities_by_article: Mapping[str, Iterable[Mapping[str, Any]]]) -> int:
+    def learn_one(
+        self, event_entities_by_article: Mapping[str, Iterable[Mapping[str, Any]]], focus: str | None = None
+    ) -> int:
         """Link names that co-occur in one event's articles and sound alike; returns links made.
 
         Within an event the candidate set is tiny, so a looser rule is safe than in
         free lookup: same label, different articles, and whole-name or surname keys
-        within one edit (普京 BKN ~ Putin BTN).
+        within one edit (普京 BKN ~ Putin BTN). ``focus`` (an article id) limits the
+        comparison to pairs involving that article, for streaming use.
         """
         items: list[tuple[str, Mapping[str, Any]]] = [
             (aid, ent) for aid, ents in event_entities_by_article.items() for ent in ents
         ]
-        made = 0
+        # candidates per name that no Latin spelling anchors: every close name in another article
+        cands: dict[str, set[str]] = {}
         for i, (aid, a) in enumerate(items):
             for bid, b in items[i + 1:]:
+                if focus is not None and focus not in (aid, bid):
+                    continue  # only pairs with the new article: older pairs were compared before
                 if aid == bid or a.get("label") != b.get("label") or a.get("label") not in ("PERSON", "ORG"):
                     continue
                 na, nb = a.get("norm", ""), b.get("norm", "")
-                if not na or not nb or self.canonical(na) == self.canonical(nb):
+                if not na or not nb or na not in self._entries or nb not in self._entries:
                     continue
-                if na not in self._entries or nb not in self._entries:
+                ra, rb = self.canonical(na), self.canonical(nb)
+                if ra == rb or not self._keys_close(a, b):
                     continue
-                if self._keys_close(a, b):
-                    self.link(na, nb)
-                    made += 1
+                # two Latin-anchored names are two people (Putin/Biden differ by one class)
+                if self._entries[ra].anchored and self._entries[rb].anchored:
+                    continue
+                for x, y in ((ra, rb), (rb, ra)):
+                    if not self._entries[x].anchored:
+                        cands.setdefault(x, set()).add(y)
+        made = 0
+        for x, ys in cands.items():
+            roots = {self.canonical(y) for y in ys} - {self.canonical(x)}
+            if len(roots) == 1:  # an ambiguous name (two sound-alikes) is left alone
+                self.link(x, roots.pop())
+                made += 1
         return made
 
     @staticmethod
@@ -389,3 +405,42 @@ class AliasLexicon:
         """The lexicon saved in ``store``, or an empty one."""
         raw = store.get_state(STATE_KEY)
         return cls.from_bytes(raw) if raw else cls()
+
+
+class EventAliasLearner:
+    """Feeds :meth:`AliasLexicon.learn_one` from a stream of (event, article, entities).
+
+    Keeps the entities of the most recent articles per event (bounded: ``max_articles``
+    in all, ``max_per_event`` per event) so that each new article is compared with its
+    event's recent members only — the cost per article stays constant as the stream grows.
+    """
+
+    def __init__(self, lexicon: AliasLexicon, max_articles: int = 5000, max_per_event: int = 20) -> None:
+        self.lexicon = lexicon
+        self.max_articles = max_articles
+        self.max_per_event = max_per_event
+        self._members: dict[str, list[tuple[str, list[Mapping[str, Any]]]]] = {}
+        self._order: list[tuple[str, str]] = []
+
+    def observe(self, event_id: str | None, article_id: str, entities: list[Mapping[str, Any]]) -> int:
+        """Record an article's entities under its event; returns the links learned."""
+        if not event_id or not entities:
+            return 0
+        members = self._members.setdefault(event_id, [])
+        made = 0
+        if members:
+            ents = [e for e in entities if e.get("label") in ("PERSON", "ORG")]
+            others: dict[str, Iterable[Mapping[str, Any]]] = {aid: es for aid, es in members if aid != article_id}
+            if ents and others:
+                made = self.lexicon.learn_one({article_id: ents, **others}, focus=article_id)
+        members.append((article_id, [e for e in entities if e.get("label") in ("PERSON", "ORG")]))
+        del members[: max(0, len(members) - self.max_per_event)]
+        self._order.append((event_id, article_id))
+        while len(self._order) > self.max_articles:
+            old_event, old_article = self._order.pop(0)
+            kept = [m for m in self._members.get(old_event, []) if m[0] != old_article]
+            if kept:
+                self._members[old_event] = kept
+            else:
+                self._members.pop(old_event, None)
+        return made

@@ -294,7 +294,7 @@ class EntityExtractor:
                 "count": count,
                 "confidence": round(conf, 3),
                 "source": best.source,
-                "key": name_key(best.latin or (norm if script_of(norm) == "latin" else text)),
+                "key": name_key(best.latin or (text if script_of(text) != "latin" else norm)),
             }
             place = next((m.place for m in ms if m.place is not None), None)
             if place is not None:

@@ -147,9 +147,22 @@ def runs_to_mentions(text: str, lang: str, cased_only: bool = False) -> list[Men
             else:
                 pieces[-1].append(w)
         for words in pieces:
+            # a title inside the run ("Russian President Vladimir Putin") ends before the name
+            single = _single_word_titles(lang)
+            last = max((k for k, w in enumerate(words) if w.text.lower() in single), default=-1)
+            cue = words[last].text.lower() if last >= 0 else None
+            words = words[last + 1:]
             if words:
-                out.append(_classify(text, words, lang))
+                m = _classify(text, words, lang)
+                if cue and m.cue is None and not m.label:
+                    m.cue = cue
+                out.append(m)
     return out
+
+
+@lru_cache(maxsize=16)
+def _single_word_titles(lang: str) -> frozenset[str]:
+    return frozenset(t for t in _titles(lang) if " " not in t)
 
 
 def _classify(text: str, words: list[Word], lang: str) -> Mention:
