@@ -80,6 +80,7 @@ def event_profile(store: Store, event_id: str, names: Any = None, top: int = 30,
     :func:`describe_profile` fills them in later).
     """
     from tidings.tell.eventdata import load_event
+    from tidings.tell.people import shown_name
     from tidings.tell.summary import tokens
 
     if data is None:
@@ -99,7 +100,8 @@ def event_profile(store: Store, event_id: str, names: Any = None, top: int = 30,
             seen[key].add(groups[article.id])
             mentions[key] += int(ent.get("count", 1) or 1)
             labels.setdefault(key, label)
-            display.setdefault(key, str(ent.get("display") or key))
+            if key not in display:
+                display[key] = shown_name(str(ent.get("display") or key), label, Counter({str(ent.get("text", "")): 1}))
     ranked = sorted(seen, key=lambda k: (-len(seen[k]), -mentions[k], k))[:top]
     centroid = data.event.extra.get("centroid") if isinstance(data.event.extra, dict) else None
     first = next((a for a in data.articles if data.title(a)), None)  # cheap topic words for the lexical fallback
