@@ -90,7 +90,10 @@ class EntityExtractor:
         for s, e, surf in names_zh.known_names(text, learned, taken):
             mentions.append(Mention(s, e, surf, "", "lexicon", 0.9))
             taken.add(s, e)
-        cued = names_zh.translit_runs(text, taken, cued_only=True)
+        cued = names_zh.titled_dictionary_names(text, taken)  # 沙利文 whole, before the run 沙利
+        for m in cued:
+            taken.add(m.start, m.end)
+        cued += names_zh.translit_runs(text, taken, cued_only=True)
         mentions += cued
         for m in cued:
             taken.add(m.start, m.end)
@@ -102,7 +105,16 @@ class EntityExtractor:
                 continue
             mentions.append(Mention(s, e, surf, "GPE", "gazetteer", 0.9, place=place))
             taken.add(s, e)
-        mentions += names_zh.translit_runs(text, taken)
+        runs = names_zh.translit_runs(text, taken)
+        mentions += runs
+        for m in runs:
+            taken.add(m.start, m.end)
+        # a name found once (after a title) counts wherever else the article repeats it
+        found = {m.surface: m for m in mentions if m.label == "PERSON" and len(m.surface) >= 2}
+        for s, e, surf in names_zh.known_names(text, found, taken):
+            first = found[surf]
+            mentions.append(Mention(s, e, surf, "PERSON", first.source, first.confidence, latin=first.latin))
+            taken.add(s, e)
         return mentions
 
     def _mentions_ar(self, text: str) -> list[Mention]:

@@ -160,3 +160,41 @@ def translit_runs(text: str, taken: Coverage, cued_only: bool = False) -> list[M
             conf = 0.75 if (dotted or cue) else 0.55
             out.append(Mention(s, e, run, "PERSON", "translit", conf, cue=cue))
     return out
+
+
+@lru_cache(maxsize=1)
+def dictionary_person_names() -> frozenset[str]:
+    """Words jieba's dictionary tags as person names (nr, nrfg, nrt), 2–4 characters.
+
+    Read straight from jieba's ``dict.txt`` (no segmenter initialisation). Many are
+    noise on their own (the tagger's dictionary calls 明白 a name), so they are only
+    trusted right after a title (国安顾问沙利文, 主席习近平).
+    """
+    import jieba
+
+    names = set()
+    path = Path(jieba.__file__).with_name("dict.txt")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split(" ")
+        if len(parts) >= 3 and parts[2] in ("nr", "nrfg", "nrt") and 2 <= len(parts[0]) <= 4:
+            names.add(parts[0])
+    return frozenset(names)
+
+
+@lru_cache(maxsize=1)
+def _title_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(sorted(map(re.escape, ZH_TITLES), key=len, reverse=True)))
+
+
+def titled_dictionary_names(text: str, taken: Coverage) -> list[Mention]:
+    """Dictionary person names right after a title: 白宫国安顾问沙利文 → 沙利文."""
+    names = dictionary_person_names()
+    out = []
+    for m in _title_pattern().finditer(text):
+        i = m.end()
+        for k in (4, 3, 2):
+            cand = text[i:i + k]
+            if len(cand) == k and cand in names and taken.free(i, i + k):
+                out.append(Mention(i, i + k, cand, "PERSON", "title", 0.7, cue=m.group()))
+                break
+    return out
