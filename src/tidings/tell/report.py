@@ -33,6 +33,10 @@ CSP = (
 )
 #: Events drawn in the timeline chart (the largest ones); the list below shows all.
 CHART_EVENTS = 30
+#: Articles published more than this far from their event's date do not stretch the chart's time axis.
+AXIS_SLACK_DAYS = 366
+#: Map pins that get a text label (the largest); the others show their name on hover.
+MAP_LABELS = 12
 #: Colours of the first languages (others cycle), chosen for contrast on white.
 LANG_COLOURS = ("#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#db2777", "#0891b2", "#4b5563")
 
@@ -99,15 +103,24 @@ def timeline_svg(cards: Sequence[EventCard], langs: Sequence[str], limit: int = 
             rows.append((min(dated), card, points, when))
     if not rows:
         return '<p class="muted">No dated events to draw.</p>'
+    # the axis covers event dates and the articles near them: one misdated article (a 1996 "publication")
+    # must not squash every event into a corner; points beyond the axis are pinned to its edge, hollow
+    for n, (_start, card, points, when) in enumerate(rows):
+        if when:
+            near = [p for p, _ in points if p and abs((p - when).days) <= AXIS_SLACK_DAYS]
+            rows[n] = (min([when, *near]), card, points, when)
     rows.sort(key=lambda r: (r[0], r[1].event_id))
-    t0 = min(r[0] for r in rows)
-    t1 = max(max([p for p, _ in r[2] if p] + [r[0]] + ([r[3]] if r[3] else [])) for r in rows)
+    core = [r[0] for r in rows] + [r[3] for r in rows if r[3]]
+    for _start, _card, points, when in rows:
+        core.extend(p for p, _ in points if p and (when is None or abs((p - when).days) <= AXIS_SLACK_DAYS))
+    t0, t1 = min(core), max(core)
     span = max((t1 - t0).total_seconds(), 86400.0)
     left, right, top, row_h = 300, 1180, 40, 26
     width = right + 20
     height = top + row_h * len(rows) + 20
 
     def x(t: dt.datetime) -> float:
+        t = min(max(t, t0), t1)
         return left + (right - left) * (t - t0).total_seconds() / span
 
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
@@ -154,7 +167,9 @@ def timeline_svg(cards: Sequence[EventCard], langs: Sequence[str], limit: int = 
                          f'<title>event date {e(card.when.start)}</title></path>')
         for p, plang in points:
             if p:
-                parts.append(f'<circle cx="{x(p):.1f}" cy="{y:.1f}" r="4.5" fill="{_colour(plang, langs)}" '
+                colour = _colour(plang, langs)
+                fill = colour if t0 <= p <= t1 else "#fff"
+                parts.append(f'<circle cx="{x(p):.1f}" cy="{y:.1f}" r="4.5" fill="{fill}" stroke="{colour}" '
                              f'class="art"><title>{e(plang)} · {e(p.isoformat())}</title></circle>')
     parts.append("</svg>")
     return "".join(parts)
@@ -196,15 +211,23 @@ def map_svg(cards: Sequence[EventCard]) -> str:
     land = _land_path()
     if land:
         parts.append(f'<path d="{land}" class="land"/>')
-    for (lon, lat), here in sorted(pins.items(), key=lambda kv: -sum(c.article_count for c in kv[1])):
+    ranked = sorted(pins.items(), key=lambda kv: (-sum(c.article_count for c in kv[1]), kv[0]))
+    labelled: list[tuple[float, float]] = []
+    for rank, ((lon, lat), here) in enumerate(ranked):
         n = sum(c.article_count for c in here)
-        r = min(6.0, 1.8 + math.sqrt(n))
+        r = min(3.0, 0.8 + 0.4 * math.sqrt(n))
         name = here[0].where[0].name
         titles = "; ".join((c.title.text if c.title else c.event_id)[:60] for c in here[:5])
         x, y = lon + 180, 90 - lat
+        # label the largest pins, skipping one that would overprint a label already placed
+        show = rank < MAP_LABELS and all(abs(x - lx) > 22 or abs(y - ly) > 5 for lx, ly in labelled)
+        if show:
+            labelled.append((x, y))
         parts.append(f'<a href="#{e(_anchor(here[0].event_id))}"><circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" '
                      f'class="pin"><title>{e(name)}: {len(here)} event(s), {n} article(s) — {e(titles)}</title>'
-                     f'</circle><text x="{x + r + 1.5:.1f}" y="{y + 2:.1f}" class="pinlabel">{e(name)}</text></a>')
+                     "</circle>"
+                     + (f'<text x="{x + r + 1:.1f}" y="{y + 1.5:.1f}" class="pinlabel">{e(name)}</text>'
+                        if show else "") + "</a>")
     parts.append("</svg>")
     return "".join(parts)
 
@@ -329,13 +352,13 @@ table.timeline{border-collapse:collapse;width:100%;font-size:13px}
 .muted{color:#6b7280;font-size:12px}
 .chart{background:#fff}.chart .tick{stroke:#e5e7eb}.chart .row{stroke:#f3f4f6}
 .chart .span{stroke:#9ca3af;stroke-width:2}.chart .when{fill:#d1d5db;stroke:#111827;stroke-width:1.5}
-.chart .art{stroke:#fff;stroke-width:1.5}
+.chart .art{stroke-width:1.5}
 .chart .ticklabel{font-size:11px;fill:#6b7280;text-anchor:middle}
 .chart .rowlabel{font-size:12px;fill:#111827;text-anchor:end}
 .map{background:#fff;max-height:480px}.map .sea{fill:#f0f6ff}.map .grid{stroke:#dbe4f0;stroke-width:.3}
 .map .land{stroke:#c7cdd6;stroke-width:1.1;stroke-linecap:round}
 .map .pin{fill:#dc2626;fill-opacity:.85;stroke:#fff;stroke-width:.6}
-.map .pinlabel{font-size:5px;fill:#111827;paint-order:stroke;stroke:#fff;stroke-width:1.2px}
+.map .pinlabel{font-size:4px;fill:#111827;paint-order:stroke;stroke:#fff;stroke-width:1.2px}
 .thread{margin:6px 0 0}.thread .date{font-family:ui-monospace,monospace;color:#6b7280;font-size:12px}
 .legend span{margin-right:12px;font-size:13px}
 code{font-size:12px;color:#6b7280}
