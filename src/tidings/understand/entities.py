@@ -17,6 +17,7 @@ and :meth:`AliasLexicon.canonical` maps norms handed out before a later link.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -190,22 +191,8 @@ class EntityExtractor:
             if place is not None:
                 out.append(Mention(m.start, m.end, m.surface, "GPE", "gazetteer", 0.9, place=place))
                 continue
-            # "Nga Yuri Ushakov", "Saudi Arabia Riyadh": a place heading a run
-            words = m.surface.split()
-            split = False
-            for k in range(len(words) - 1, 0, -1):
-                head = " ".join(words[:k])
-                place = self.gazetteer.lookup(head)
-                if place is not None and (place.kind == "country" or place.population >= SHORT_CITY_MIN_POPULATION):
-                    e = m.start + len(head)
-                    out.append(Mention(m.start, e, head, "GPE", "gazetteer", 0.9, place=place))
-                    rest = m.surface[len(head):].lstrip()
-                    s2 = m.end - len(rest)
-                    out.append(Mention(s2, m.end, rest, "", "capitalised", 0.6, cue=m.cue or head))
-                    split = True
-                    break
-            if not split:
-                out.append(m)
+            # "Nga Yuri Ushakov", "İspanya Çin": places inside a run, the rest is a name
+            out.extend(self._segment_run(m, text, lang))
         resolved = []
         repeated = Counter(m.surface for m in out if not m.label and not _sentence_start(text, m.start))
         for m in out:
@@ -230,6 +217,44 @@ class EntityExtractor:
                 continue
             resolved.append(m)
         return resolved
+
+    def _segment_run(self, m: Mention, text: str, lang: str) -> list[Mention]:
+        """Split a capitalised run into places (longest first, left to right) and the name pieces between."""
+        words = [(w.start() + m.start, w.end() + m.start) for w in re.finditer(r"\S+", m.surface)]
+        out: list[Mention] = []
+        pending: list[tuple[int, int]] = []
+
+        def flush() -> None:
+            if pending:
+                s0, e0 = pending[0][0], pending[-1][1]
+                cue = m.cue if s0 == m.start else None
+                out.append(Mention(s0, e0, text[s0:e0], "", "capitalised", 0.6, cue=cue))
+                pending.clear()
+
+        i = 0
+        while i < len(words):
+            hit = None
+            for j in range(len(words), i, -1):
+                if (i, j) == (0, len(words)):
+                    continue  # the whole run was looked up already
+                s0, e0 = words[i][0], words[j - 1][1]
+                place = self.gazetteer.lookup(text[s0:e0])
+                if place is None:
+                    continue
+                small = place.kind == "city" and place.population < SHORT_CITY_MIN_POPULATION
+                if j - i == 1 and (small or _common_word_not_city(text[s0:e0], place, lang)):
+                    continue
+                hit = (j, Mention(s0, e0, text[s0:e0], "GPE", "gazetteer", 0.9, place=place))
+                break
+            if hit is None:
+                pending.append(words[i])
+                i += 1
+            else:
+                flush()
+                out.append(hit[1])
+                i = hit[0]
+        flush()
+        return out
 
     # -- resolution -------------------------------------------------------------------
     def _resolve(self, m: Mention) -> None:

@@ -34,6 +34,14 @@ LATIN_TITLES = {
         "spokesman", "spokeswoman", "spokesperson", "senator", "general", "chancellor", "king", "prince", "premier",
         "director", "chief", "chairman", "leader", "professor",
     ),
+    "de": ("herr", "frau", "präsident", "präsidentin", "minister", "ministerin", "kanzler", "kanzlerin",
+           "bundeskanzler", "bundeskanzlerin", "außenminister", "sprecher", "sprecherin", "chef", "chefin"),
+    "fr": ("m", "mme", "président", "présidente", "ministre", "premier ministre", "porte-parole", "chancelier"),
+    "es": ("sr", "sra", "presidente", "presidenta", "ministro", "ministra", "canciller", "portavoz"),
+    "it": ("sig", "presidente", "ministro", "premier", "cancelliere", "portavoce"),
+    "pl": ("pan", "pani", "prezydent", "premier", "minister", "rzecznik"),
+    "tr": ("cumhurbaşkanı", "bakan", "bakanı", "başbakan", "sözcüsü"),
+    "ru": ("президент", "министр", "премьер", "канцлер", "глава", "пресс-секретарь", "господин", "госпожа"),
 }
 _ORG_WORDS = {"news", "agency", "press", "ministry", "bank", "fund", "university", "novosti", "tass", "reuters",
               "council", "committee", "party", "army", "group", "inc", "corp", "times", "post"}
