@@ -26,7 +26,7 @@ def seeds() -> list[Article]:
     for path in sorted(SEEDS.glob("*.txt")):
         doc = RawDocument(uri=str(path), text=path.read_text(encoding="utf-8"), format="text")
         articles.append(pipeline(article_from_raw(doc)))
-    clusterer = EventClusterer()
+    clusterer = EventClusterer(profile="accurate")  # USE vectors, used only by the accurate profile
     for article, feats in zip(articles, clusterer.featurize(articles), strict=True):
         article.vector = feats.dense
     return articles
@@ -46,10 +46,11 @@ def _labels(clusterer: EventClusterer, articles: list[Article]) -> list[str]:
     return [clusterer.resolve(clusterer.assignments[a.id]) for a in articles]
 
 
-def test_two_events_in_every_order(seeds: list[Article]) -> None:
+@pytest.mark.parametrize("profile", ["fast", "accurate"])
+def test_two_events_in_every_order(seeds: list[Article], profile: str) -> None:
     failures = []
     for order in itertools.permutations(range(len(seeds))):
-        clusterer = EventClusterer()
+        clusterer = EventClusterer(profile=profile)
         for i in order:
             clusterer.learn_one(seeds[i])
         lab = _labels(clusterer, seeds)

@@ -1,0 +1,147 @@
+"""``tidings bench events``: end-to-end ingest → event throughput, latency and memory.
+
+The stream: the real texts of the benchmark files (ECB+ dev, SemEval-2022 dev
+texts, the seeds), cycled until it holds ``n`` articles. Copy *r* of a text is
+perturbed so it is a new article (a sentence dropped, a distinct URL) and is
+dated ``r`` × 45 days after the first copy (texts of one round share a date
+window of a few days), so repeated texts form *new* events, as the same kind of
+story does months later, instead of growing one giant event forever.
+
+Each article goes the product's way: ``article_from_raw`` → read + understand
+pipeline → ``store.put_article`` → ``EventClusterer.learn_one`` →
+``store.set_event``, with ``save`` + ``commit`` every ``Options.commit_every``
+articles, into a temporary SQLite file. Per-article latency is measured around
+that whole path; time per article is also reported per slice of the stream to
+show it does not grow with the store. Last line: ``articles_per_s=…``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import random
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parents[3] / "benchmarks" / "data"
+SEEDS = Path(__file__).resolve().parents[3] / "examples" / "seeds"
+#: Days between two copies of the same text (beyond the clusterer's date gap).
+ROUND_DAYS = 45
+#: Articles timed after warm-up (model loading) are reported apart.
+WARMUP = 20
+
+
+def base_texts() -> list[str]:
+    texts: list[str] = []
+    ecb = DATA / "ecbplus" / "dev.jsonl"
+    if ecb.exists():
+        texts += [json.loads(line)["text"] for line in ecb.read_text(encoding="utf-8").splitlines() if line.strip()]
+    semeval = DATA / "semeval2022" / "dev.jsonl"
+    if semeval.exists():
+        for line in semeval.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                pair = json.loads(line)
+                texts += [pair.get("text1", ""), pair.get("text2", "")]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    return [t for t in dict.fromkeys(t.strip() for t in texts) if len(t) > 200]
+
+
+def stream(n: int, seed: int = 0) -> list[dict[str, Any]]:
+    """``n`` JSON records (text, url, published) built from the real texts as documented above."""
+    texts = base_texts()
+    rng = random.Random(seed)
+    start = dt.date(2020, 1, 1)
+    out = []
+    for i in range(n):
+        r, k = divmod(i, len(texts))
+        text = texts[k]
+        if r:
+            sentences = text.split(". ")
+            if len(sentences) > 3:
+                del sentences[rng.randrange(1, len(sentences))]
+            text = ". ".join(sentences)
+        day = start + dt.timedelta(days=r * ROUND_DAYS + (k * 5) // len(texts))
+        out.append({"text": text, "url": f"https://bench.example/{i}", "published": day.isoformat()})
+    return out
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(n: int, profile: str = "fast", *, checkpoints: tuple[int, ...] = (), echo: Callable[[str], Any] = print
+        ) -> dict[str, Any]:  # fmt: skip
+    from tidings.api import default_pipeline
+    from tidings.group.events import EventClusterer
+    from tidings.ingest.readers import record_to_document
+    from tidings.options import Options
+    from tidings.read import article_from_raw
+    from tidings.store.sqlite import SQLiteStore
+
+    records = stream(n)
+    commit_every = Options().commit_every
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SQLiteStore(Path(tmp) / "bench.db")
+        pipeline = default_pipeline()
+        clusterer = EventClusterer(profile=profile).load(store)
+        latencies: list[float] = []
+        slices: list[tuple[int, float, float]] = []
+        slice_size = max(100, n // 10)
+        t0 = time.perf_counter()
+        t_slice = t0
+        t_warm = t0
+        for i, rec in enumerate(records, 1):
+            t = time.perf_counter()
+            doc = record_to_document(rec, f"bench#{i}", f"record {i}")
+            article = pipeline(article_from_raw(doc))  # type: ignore[arg-type]
+            store.put_article(article)
+            clusterer.learn_one(article)
+            if i % commit_every == 0:
+                clusterer.save(store)
+                store.commit()
+            latencies.append(time.perf_counter() - t)
+            if i == WARMUP:
+                t_warm = time.perf_counter()
+            if i % slice_size == 0:
+                now = time.perf_counter()
+                slices.append((i, (now - t_slice) / slice_size * 1000, peak_rss_mb()))
+                t_slice = now
+                echo(f"  {i:>7} articles: {slices[-1][1]:.1f} ms/article over the last {slice_size}, "
+                     f"active events {len(clusterer.active)}, peak RSS {slices[-1][2]:.0f} MB")  # fmt: skip
+            if i in checkpoints:
+                gc.collect()
+        clusterer.save(store)
+        store.commit()
+        total = time.perf_counter() - t0
+        timed = time.perf_counter() - t_warm
+        events = sum(1 for _, r in store.iter_records("event") if not r.get("merged_into"))
+        store.close()
+    steady = latencies[WARMUP:] or latencies
+    return {
+        "n": n,
+        "profile": profile,
+        "seconds": total,
+        "articles_per_s": (len(steady)) / timed if timed > 0 else 0.0,
+        "p50_ms": statistics.median(steady) * 1000,
+        "p95_ms": sorted(steady)[int(0.95 * (len(steady) - 1))] * 1000,
+        "peak_rss_mb": peak_rss_mb(),
+        "events": events,
+        "slices": slices,
+    }
+
+
+def main(n: int = 2000, profile: str = "fast", echo: Callable[[str], Any] = print) -> float:
+    echo(f"stream: {n} articles from {len(base_texts())} real texts (copies perturbed, dated {ROUND_DAYS} days apart)")
+    res = run(n, profile, echo=echo)
+    echo(f"profile {profile}: {res['n']} articles in {res['seconds']:.1f} s → {res['events']} events")
+    echo(f"latency per article (read+understand+store+group): p50 {res['p50_ms']:.1f} ms, p95 {res['p95_ms']:.1f} ms")
+    first, last = res["slices"][0][1], res["slices"][-1][1]
+    echo(f"time per article, first vs last slice: {first:.1f} → {last:.1f} ms; peak RSS {res['peak_rss_mb']:.0f} MB")
+    echo(f"articles_per_s={res['articles_per_s']:.1f}")
+    return float(res["articles_per_s"])
