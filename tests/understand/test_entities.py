@@ -165,3 +165,13 @@ def test_event_learner_links_sound_alikes_across_articles_of_one_event():
     other = ex.extract("President Joe Biden and Vladimir Putin spoke.", "en")
     learner.observe("ev1", "a-en2", other)
     assert ex.lexicon.canonical("joe biden") == "joe biden"
+
+
+def test_a_later_latin_spelling_anchors_earlier_guesses(stream):
+    """布林肯 (001) and بلينكن (003) were linked by sound; a Latin 'Blinken' later names them both."""
+    arts, ex = stream
+    zh = {e["text"]: e["norm"] for e in arts["001"].entities}["布林肯"]
+    lex = AliasLexicon.from_bytes(ex.lexicon.to_bytes())  # leave the shared fixture untouched
+    later = EntityExtractor(lexicon=lex)
+    later.extract("Secretary of State Antony Blinken met his Russian counterpart.", "en")
+    assert lex.canonical(zh) == "antony blinken"

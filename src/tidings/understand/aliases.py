@@ -384,10 +384,11 @@ class AliasLexicon:
         for d in data["entries"]:
             e = NameEntry(d["norm"], d["label"], d["anchored"], dict(d["surfaces"]), int(d["mentions"]))
             lex._entries[e.norm] = e
-            lex._index(e.norm, e.norm)
+            if e.anchored:
+                lex._index(e.norm, e.norm)
             for s in e.surfaces:
                 if script_of(s) != "latin":
-                    lex._index(e.norm, s, alias=True)
+                    lex._index(e.norm, s, alias=e.anchored)  # an unanchored name is known by its own spelling
             toks = e.norm.split()
             if e.anchored and e.label == "PERSON" and len(toks) >= 2:
                 lex._surname.setdefault(toks[-1], set()).add(e.norm)

@@ -200,6 +200,16 @@ class EntityExtractor:
                 resolved.append(m)
                 continue
             toks = name_tokens(m.surface)
+            # "State Antony Blinken": a given name inside the run starts the person's name
+            if not m.cue and len(toks) >= 3 and not self.lexicon.is_given_name(toks[0]):
+                k = next((k for k in range(1, len(toks) - 1) if self.lexicon.is_given_name(toks[k])
+                          and 2 <= len(toks) - k <= 3), None)
+                if k is not None:
+                    offs = [w.start() for w in re.finditer(r"\S+", m.surface)]
+                    if len(offs) == len(toks):
+                        cut = m.start + offs[k]
+                        m = Mention(cut, m.end, text[cut:m.end], "", m.source, m.confidence)
+                        toks = toks[k:]
             known = self.lexicon.lookup_surface(m.surface) or (
                 self.lexicon.lookup_surname(toks[-1]) if len(toks) == 1 else None
             )

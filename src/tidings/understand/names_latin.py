@@ -125,13 +125,25 @@ def _titles(lang: str) -> tuple[str, ...]:
     return tuple(sorted(set(titles), key=len, reverse=True))
 
 
+#: Words a title may be followed by before the name: "Secretary of State Antony Blinken";
+#: 2 or 3 score alike on SemEval dev (entity Pearson 0.517, 0.002 below no window).
+TITLE_WINDOW_WORDS = 2
+
+
 def title_before(text: str, start: int, lang: str) -> str | None:
-    """The title (lower-case) ending right before ``start``."""
-    head = text[max(0, start - 40):start].lower()
+    """The title (lower-case) ending right before ``start``, or at most a few words before it."""
+    head = text[max(0, start - 60):start].lower()
+    if _BREAK.search(head[-2:] if head.endswith(" ") else head[-1:]):
+        return None
     head = " " + re.sub(r"\s+", " ", head).strip()
-    for t in _titles(lang):
-        if head.endswith(" " + t):
-            return t
+    words = head.split(" ")
+    for drop in range(TITLE_WINDOW_WORDS + 1):
+        cut = " ".join(words[: len(words) - drop]) if drop else head
+        if _BREAK.search(" ".join(words[len(words) - drop:])):
+            break
+        for t in _titles(lang):
+            if cut.endswith(" " + t):
+                return t
     return None
 
 
