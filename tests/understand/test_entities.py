@@ -175,3 +175,13 @@ def test_a_later_latin_spelling_anchors_earlier_guesses(stream):
     later = EntityExtractor(lexicon=lex)
     later.extract("Secretary of State Antony Blinken met his Russian counterpart.", "en")
     assert lex.canonical(zh) == "antony blinken"
+
+
+def test_vietnamese_names_after_a_title():
+    # lines from the related-links block of seed 002
+    text = ("Phát biểu của Tổng Bí thư Tô Lâm quán triệt tinh thần các Nghị quyết của Bộ Chính trị. "
+            "Kế tục xuất sắc sự nghiệp vĩ đại của Chủ tịch Hồ Chí Minh. "
+            "Người đứng đầu Bộ Ngoại giao Nga tiết lộ rằng.")
+    ents = {e["text"]: e["label"] for e in EntityExtractor().extract(text, "vi")}
+    assert ents.get("Tô Lâm") == "PERSON" and ents.get("Hồ Chí Minh") == "PERSON"
+    assert "Bộ Ngoại" not in ents

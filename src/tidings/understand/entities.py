@@ -237,7 +237,7 @@ class EntityExtractor:
         def flush() -> None:
             if pending:
                 s0, e0 = pending[0][0], pending[-1][1]
-                cue = m.cue if s0 == m.start else None
+                cue = m.cue if not any(o.label == "" for o in out) else None  # title, place, name
                 out.append(Mention(s0, e0, text[s0:e0], "", "capitalised", 0.6, cue=cue))
                 pending.clear()
 

@@ -66,6 +66,18 @@ class Word:
     text: str
 
 
+#: One Vietnamese syllable (accents folded): onset, 1-3 vowels, coda. Foreign names fail it (Stephen, Witkoff).
+_VI_SYLLABLE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(ng|nh|ch|[cmnpt])?$")
+#: First words of Vietnamese organisation and place names (Bộ Ngoại giao, Ủy ban, Tỉnh ủy …), never of a person's.
+_VI_ORG_HEADS = {"bộ", "sở", "ủy", "ban", "hội", "đảng", "quốc", "chính", "điện", "viện", "tòa", "trường", "công",
+                 "tập", "ngân", "thành", "tỉnh", "huyện", "xã", "phòng", "cục", "vụ", "báo", "đài", "hãng", "nhà"}
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
+                   if not unicodedata.combining(c))
+
+
 def is_vietnamese_word(word: str) -> bool:
     """A Vietnamese syllable: a Vietnamese-only letter or a tone mark under/over a vowel."""
     if any(ch in _VI_MARKS for ch in word):
@@ -159,6 +171,14 @@ def runs_to_mentions(text: str, lang: str, cased_only: bool = False) -> list[Men
     """Candidate mentions from capitalised runs; ``label`` is left empty for the resolver to decide."""
     out: list[Mention] = []
     for run in capitalised_runs(text, cased_only):
+        # a Vietnamese person's name is Vietnamese words, capitalised after a title: Tổng Bí thư Tô Lâm
+        if (lang == "vi" and 2 <= len(run) <= 4 and any(is_vietnamese_word(w.text) for w in run)
+                and all(_VI_SYLLABLE.match(_fold(w.text)) for w in run) and run[0].text.lower() not in _VI_ORG_HEADS):
+            cue = title_before(text, run[0].start, lang)
+            if cue and cue in LATIN_TITLES["vi"]:
+                s, e = run[0].start, run[-1].end
+                out.append(Mention(s, e, text[s:e], "", "title", 0.7, cue=cue))
+                continue
         # ordinary words (Trung Đông, sentence starts) split a run; each remaining piece is a candidate
         pieces: list[list[Word]] = [[]]
         for w in run:
