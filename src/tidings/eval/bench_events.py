@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import os
 import random
 import resource
 import statistics
@@ -87,6 +88,9 @@ def run(n: int, profile: str = "fast", *, checkpoints: tuple[int, ...] = (), ech
     records = stream(n)
     commit_every = Options().commit_every
     with tempfile.TemporaryDirectory() as tmp:
+        # A fresh embedding cache: vectors cached by earlier runs would flatter the accurate profile.
+        old_cache = os.environ.get("TIDINGS_CACHE")
+        os.environ["TIDINGS_CACHE"] = str(Path(tmp) / "cache")
         store = SQLiteStore(Path(tmp) / "bench.db")
         pipeline = default_pipeline()
         clusterer = EventClusterer(profile=profile).load(store)
@@ -122,6 +126,10 @@ def run(n: int, profile: str = "fast", *, checkpoints: tuple[int, ...] = (), ech
         timed = time.perf_counter() - t_warm
         events = sum(1 for _, r in store.iter_records("event") if not r.get("merged_into"))
         store.close()
+        if old_cache is None:
+            os.environ.pop("TIDINGS_CACHE", None)
+        else:
+            os.environ["TIDINGS_CACHE"] = old_cache
     steady = latencies[WARMUP:] or latencies
     return {
         "n": n,

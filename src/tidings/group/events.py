@@ -274,15 +274,21 @@ class EventClusterer:
         if self._index is not None and probe is not None:
             for eid, _ in self._index.search(probe, self.candidates):
                 found[eid] = None
+        # The article's rarest actors point at the few recent events naming them; an entity named by
+        # more than ``candidates`` active events ("United States") is no lead and is skipped, which
+        # keeps this lookup's cost independent of how many events are active.
         rare = sorted(f.entities, key=lambda e: (len(self._entity_index.get(e, ())), e))[:8]
         for e in rare:
-            for eid in sorted(self._entity_index.get(e, ()))[: self.candidates]:
-                found[eid] = None
+            ids = self._entity_index.get(e, ())
+            if len(ids) <= self.candidates:
+                found.update(dict.fromkeys(sorted(ids)))
         return [eid for eid in found if eid in self.active]
 
-    def _probe_vector(self, dense: np.ndarray | None, weights: dict[int, float]) -> np.ndarray | None:
+    def _probe_vector(
+        self, dense: np.ndarray | None, weights: dict[int, float], scale: float = 1.0
+    ) -> np.ndarray | None:
         """The retrieval vector: dense part (or zeros) + a fixed random projection of the TF-IDF terms."""
-        proj = _project(weights)
+        proj = _project(weights) * np.float32(scale)
         dim = _DENSE_DIM
         vec = np.zeros(dim + proj.shape[0], dtype=np.float32)
         if dense is not None and dense.shape[0] <= dim:
@@ -417,10 +423,8 @@ class EventClusterer:
         return None if best is None else best[1]
 
     def _reindex(self, ev: _EventState) -> None:
-        probe = self._probe_vector(
-            None if ev.dense_sum is None else ev.dense_sum / max(ev.n_dense, 1),
-            {k: v / ev.n for k, v in ev.term_sum.items()},
-        )
+        dense = None if ev.dense_sum is None else ev.dense_sum / max(ev.n_dense, 1)
+        probe = self._probe_vector(dense, ev.term_sum, scale=1.0 / ev.n)
         if probe is None:
             return
         if self._index is None:
