@@ -95,6 +95,8 @@ class AliasLexicon:
         self._surname: dict[str, set[str]] = {}
         self._given: set[str] = set()
         self._script_cache: dict[str, tuple[int, dict[str, str]]] = {}
+        #: Changed since the last save (ingest saves at every commit; an unchanged lexicon is not rewritten).
+        self.dirty = False
 
     # -- union-find --------------------------------------------------------------
     def canonical(self, norm: str) -> str:
@@ -119,6 +121,7 @@ class AliasLexicon:
             return ra
         root, child = (ra, rb) if self._rank(ra) >= self._rank(rb) else (rb, ra)
         self._parent[child] = root
+        self.dirty = True
         self._entries[root].mentions += self._entries[child].mentions if child in self._entries else 0
         return root
 
@@ -175,6 +178,7 @@ class AliasLexicon:
                     self.link(norm, toks[-1])  # an earlier bare "Lavrov" is this "Sergei Lavrov"
         entry = self._entries[norm]
         entry.mentions += 1
+        self.dirty = True
         for s in {surface, name} - {None}:
             assert s is not None
             entry.surfaces[s] = entry.surfaces.get(s, 0) + 1
@@ -190,6 +194,7 @@ class AliasLexicon:
                 self.link(norm, old)
             return
         self._surface[key] = norm
+        self.dirty = True
         entry = self._entries.get(norm)
         if entry is not None:
             entry.surfaces[surface] = entry.surfaces.get(surface, 0) + 1
@@ -399,7 +404,9 @@ class AliasLexicon:
 
     def save(self, store: Any) -> None:
         """Persist through ``store.put_state`` (any :class:`tidings.store.Store`)."""
-        store.put_state(STATE_KEY, self.to_bytes())
+        if self.dirty or store.get_state(STATE_KEY) is None:
+            store.put_state(STATE_KEY, self.to_bytes())
+            self.dirty = False
 
     @classmethod
     def load(cls, store: Any) -> AliasLexicon:
