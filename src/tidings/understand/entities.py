@@ -164,7 +164,7 @@ class EntityExtractor:
                 continue
             forms = names_ar.strip_clitics(tok.norm)
             form = next((f for f in forms if names_ar.looks_foreign(f)), None)
-            if form is not None and len(form) >= 4:
+            if form is not None and len(form) >= 4 and names_ar.is_rare_name_like(form):
                 cut = len(tok.norm) - len(form)
                 repeated[form].append((tok.start + cut, tok.end))
         for occ in repeated.values():
