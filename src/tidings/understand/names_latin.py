@@ -149,7 +149,8 @@ def title_before(text: str, start: int, lang: str) -> str | None:
         return None
     head = " " + re.sub(r"\s+", " ", head).strip()
     words = head.split(" ")
-    for drop in range(TITLE_WINDOW_WORDS + 1):
+    window = 0 if lang == "vi" else TITLE_WINDOW_WORDS  # Vietnamese titles are whole phrases (Tổng thống Mỹ)
+    for drop in range(window + 1):
         cut = " ".join(words[: len(words) - drop]) if drop else head
         if _BREAK.search(" ".join(words[len(words) - drop:])):
             break
