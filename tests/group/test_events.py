@@ -137,3 +137,20 @@ def test_cluster_store_and_views(seeds: list[Article]) -> None:
     assert big["date_span"] == ["2025-02-18", "2025-02-18"]
     detail = get_event(store, big["id"][:8])
     assert detail is not None and {m["lang"] for m in detail["members"]} == {"ar", "vi", "zh"}
+
+
+def test_retired_events_stay_in_the_store(seeds: list[Article]) -> None:
+    # One active event at most: the Cairo article's event is retired when the Riyadh one starts.
+    clusterer = EventClusterer(max_active=1)
+    store = SQLiteStore(":memory:")
+    ids = []
+    for a in _fresh([seeds[1], seeds[0], seeds[3]]):
+        store.put_article(a)
+        ids.append(clusterer.learn_one(a))
+    clusterer.save(store)
+    assert list(clusterer.active) == [ids[1]]
+    assert ids[1] == ids[2] != ids[0]
+    assert get_event(store, ids[0]) is not None  # retired, still listed
+    reloaded = EventClusterer(max_active=1).load(store)
+    assert list(reloaded.active) == [ids[1]]
+    assert reloaded.resolve(reloaded.assignments[seeds[1].id]) == ids[0]
