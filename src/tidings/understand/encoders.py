@@ -46,17 +46,14 @@ class Encoder(Protocol):
 
 
 def prepare_text(text: str, max_chars: int | None) -> str:
-    """Collapse whitespace and cut to ``max_chars`` (at a word boundary when one is near).
+    """Collapse whitespace and cut to ``max_chars`` characters.
 
     Why cut: news puts the event in the title and lead; the tail adds related-story
-    noise and (for e5) quadratic cost.
+    noise and (for e5) quadratic cost. A plain cut (not at a word boundary) keeps the
+    prepared text, hence the cache key, a simple function of the text.
     """
     flat = " ".join(text.split())
-    if max_chars is None or len(flat) <= max_chars:
-        return flat
-    cut = flat[:max_chars]
-    space = cut.rfind(" ")
-    return cut[:space] if space > max_chars * 0.8 else cut
+    return flat if max_chars is None else flat[:max_chars]
 
 
 def l2_normalise(mat: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ missing or unreadable entry is simply recomputed.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -35,10 +36,32 @@ class EmbeddingCache:
         self.root = root
         self.enabled = enabled
 
-    def _path(self, key: str, text: str) -> Path:
+    def _path(self, key: str, text: str, suffix: str = ".npy") -> Path:
         root = Path(self.root) if self.root is not None else default_cache_dir()
         digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
-        return root / "embeddings" / key / digest[:2] / f"{digest}.npy"
+        return root / "embeddings" / key / digest[:2] / f"{digest}{suffix}"
+
+    def get_json(self, key: str, text: str) -> object | None:
+        """A JSON value stored for (key, text), e.g. a text's entity norms; ``None`` when absent."""
+        if not self.enabled:
+            return None
+        try:
+            return json.loads(self._path(key, text, ".json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put_json(self, key: str, text: str, value: object) -> None:
+        if not self.enabled:
+            return
+        path = self._path(key, text, ".json")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(value, fh, ensure_ascii=False)
+            os.replace(tmp, path)
+        except OSError:
+            pass
 
     def get(self, key: str, text: str) -> np.ndarray | None:
         if not self.enabled:
