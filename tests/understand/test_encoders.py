@@ -123,3 +123,5 @@ def test_similarity_on_the_seeds(seeds: list[str], static_encoder) -> None:  # t
     for i, j in ((0, 3), (0, 4), (3, 4)):
         assert sim(reps[i], reps[j]) > 0.5
     assert sim(reps[0], reps[1]) > 0.8  # the known limit
+    empty = RepresentationBuilder("fast", encoders=encoders).build([""], ["zh"])[0]
+    assert sim(reps[0], empty) == 0.0

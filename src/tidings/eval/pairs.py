@@ -241,6 +241,28 @@ def fit(rows: Sequence[dict[str, Any]], feats: Sequence[dict[str, float]], folds
     return full, stats
 
 
+def throughput(path: str | Path, n: int = 200, echo: Callable[[str], Any] = print) -> dict[str, float]:
+    """Texts per second of each encoder on the first ``n`` ``text1`` of a pair file, without cache."""
+    from tidings.understand.encoders_lexical import LexicalEncoder
+    from tidings.understand.static_embed import StaticEncoder
+
+    texts = [r["text1"] for r in read_pairs(path, n)]
+    off = EmbeddingCache(enabled=False)
+    runs: dict[str, Callable[[Sequence[str]], Any]] = {
+        "lexical": LexicalEncoder().vectorize, "static": StaticEncoder().encode,
+        "use": UseEncoder(cache=off).encode, "e5": E5Encoder(cache=off).encode,
+    }
+    out = {}
+    for name, run in runs.items():
+        sample = texts[: max(2, len(texts) // 8)] if name == "e5" else texts  # e5: ~2 texts/s
+        run(sample[:2])  # load the model first
+        t0 = time.time()
+        run(sample)
+        out[name] = len(sample) / max(time.time() - t0, 1e-9)
+        echo(f"{name}: {out[name]:.1f} texts/s over {len(sample)} texts")
+    return out
+
+
 def _cli(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tidings.eval.pairs", description=__doc__.split("\n")[0])
     ap.add_argument("file")
@@ -249,8 +271,12 @@ def _cli(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--fit", action="store_true", help="refit combination weights (5-fold CV) and print them")
     ap.add_argument("--entities", action="store_true", help="add entity overlap as a feature")
     ap.add_argument("--write", action="store_true", help="with --fit: store the weights as the shipped ones")
+    ap.add_argument("--throughput", action="store_true", help="measure each encoder's texts/s instead")
     args = ap.parse_args(argv)
     try:
+        if args.throughput:
+            throughput(args.file, args.limit or 200)
+            return 0
         if not args.fit:
             main(args.file, profile=args.profile, limit=args.limit)
             return 0

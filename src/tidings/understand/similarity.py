@@ -43,7 +43,7 @@ def detect_lang(text: str) -> str | None:
     try:
         from tidings.read.language import _fasttext, normalise_lang
 
-        result = _fasttext().detect(" ".join(text[:1500].split()), k=1)
+        result = _fasttext().detect(" ".join(text[:1500].split()), model="lite", k=1)
         return normalise_lang(result[0]["lang"])[0] if result else None
     except Exception:  # language is a hint here: without it every encoder is used
         return None
@@ -180,11 +180,11 @@ class ArticleSimilarity:
 
     def rating(self, feats: Mapping[str, float]) -> float:
         """Predicted SemEval overall rating (1 … 4) from a pair's features."""
+        if all(k == "cross" for k in feats):
+            return 4.0  # nothing to compare (e.g. an empty text): unrelated
         table = self.weights if self.weights is not None else fitted_weights()
         model = _best_model(table, frozenset(feats))
         if model is None:
-            if not feats:
-                return 4.0
             cosines = [v for k, v in feats.items() if "^" not in k and k != "cross"] or [0.0]
             return _FALLBACK["bias"] + _FALLBACK["slope"] * float(np.mean(cosines))
         return model["bias"] + sum(w * feats[k] for k, w in model.items() if k != "bias")
