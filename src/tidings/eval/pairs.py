@@ -33,7 +33,14 @@ import numpy as np
 
 from tidings.understand.encoders import PROFILES, E5Encoder, UseEncoder
 from tidings.understand.encoders_cache import EmbeddingCache
-from tidings.understand.similarity import WEIGHTS_FILE, ArticleSimilarity, RepresentationBuilder, fitted_weights
+from tidings.understand.similarity import (
+    DERIVED,
+    WEIGHTS_FILE,
+    ArticleSimilarity,
+    RepresentationBuilder,
+    fitted_weights,
+    identical_value,
+)
 
 _REQUIRED = ("lang1", "lang2", "text1", "text2", "overall")
 
@@ -172,6 +179,11 @@ def _fit_one(x: np.ndarray, y: np.ndarray, ridge: float = 1e-3) -> np.ndarray:
 MONOTONE = ("e5", "use")
 
 
+def _monotone(name: str) -> bool:
+    """An encoder cosine of :data:`MONOTONE`, or its square."""
+    return name in MONOTONE or (DERIVED.get(name, ("",))[0] in MONOTONE and name.endswith("^2"))
+
+
 def _fit_monotone(names: list[str], x: np.ndarray, y: np.ndarray) -> dict[str, float]:
     """Least squares in which a multilingual encoder's cosine may never lower the similarity.
 
@@ -184,10 +196,16 @@ def _fit_monotone(names: list[str], x: np.ndarray, y: np.ndarray) -> dict[str, f
     keep = list(range(len(names)))
     while True:
         coef = _fit_one(x[:, keep], y)
-        wrong = [j for j, c in zip(keep, coef[:-1], strict=True) if names[j].split("^")[0] in MONOTONE and c > 0]
+        wrong = [j for j, c in zip(keep, coef[:-1], strict=True) if c > 0 and _monotone(names[j])]
         if not wrong:
             break
         keep.remove(max(wrong, key=lambda j: coef[keep.index(j)]))
+    ident = np.array([identical_value(names[j]) for j in keep] + [1.0])
+    if ident @ coef > 1.0:
+        # two copies of one text must rate 1 ("same event"): least squares under that equality
+        a = np.hstack([x[:, keep], np.ones((len(x), 1))])
+        g_inv = np.linalg.inv(a.T @ a + 1e-3 * np.eye(a.shape[1]))
+        coef = coef - g_inv @ ident * ((ident @ coef - 1.0) / (ident @ g_inv @ ident))
     model = {names[j]: 0.0 for j in range(len(names))}
     model.update({names[j]: float(c) for j, c in zip(keep, coef[:-1], strict=True)})
     model["bias"] = float(coef[-1])
@@ -202,13 +220,13 @@ def fit(rows: Sequence[dict[str, Any]], feats: Sequence[dict[str, float]], folds
     (so a USE-less model still learns from pairs where USE exists, by ignoring it).
     """
     y = np.array([r["overall"] for r in rows])
-    base = sorted({k for f in feats for k in f if "^" not in k})
-    derived = {k for f in feats for k in f if "^" in k}
-    # one model per set of base features that may be present; a squared feature goes with its base
+    base = sorted({k for f in feats for k in f if k not in DERIVED})
+    derived = {k for f in feats for k in f if k in DERIVED}
+    # one model per set of base features that may be present; a derived feature goes with its bases
     subsets = set()
     for k in range(1, len(base) + 1):
         for combo in combinations(base, k):
-            subsets.add(frozenset(combo) | {d for d in derived if d.split("^")[0] in combo})
+            subsets.add(frozenset(combo) | {d for d in derived if set(DERIVED[d]) <= set(combo)})
 
     def fit_table(idx: np.ndarray) -> dict[frozenset[str], dict[str, float]]:
         table = {}
