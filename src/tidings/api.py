@@ -14,7 +14,7 @@ URL/content based): nothing is lost, nothing is duplicated.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -99,21 +99,26 @@ def ingest(
 
     Bad input never stops the batch: each failing file or record becomes a
     :class:`DeadLetter` (stored, passed to ``on_error`` and listed in the report).
+    The read stages run in worker processes for large inputs (``Options.workers``);
+    understanding, grouping and storing run here, in input order.
     """
-    from tidings.ingest import iter_sources
-    from tidings.ingest.base import IngestError
-    from tidings.read import article_from_raw
+    from tidings.ingest import walk
+    from tidings.read import read_pipeline
+    from tidings.workers import ReadRunner, choose_workers
 
     options = options or Options()
     own_store = store is None
     store = store or open_store(options.db)
-    pipeline = default_pipeline()
-    lexicon = _attach_lexicon(pipeline, store)
+    reader = read_pipeline()
+    later = Pipeline(understand_stages() if options.understand else [], after=reader)
+    lexicon = _attach_lexicon(later, store)
     grouper = make_grouper(store, options)
     alias_learner = _alias_learner(lexicon) if grouper is not None else None
     report = IngestReport()
     pending: list[tuple[str, str]] = []  # (kind, article id) written since the last commit
     bar = _progress_bar(progress, desc="ingest", unit="art")
+    input_bytes = sum(p.stat().st_size for p in walk(paths) if isinstance(p, Path))
+    runner = ReadRunner(reader, choose_workers(options.workers, input_bytes))
 
     def fail(uri: str, stage: str, reason: str) -> None:
         letter = DeadLetter(uri=uri, stage=stage, reason=reason)
@@ -141,39 +146,32 @@ def ingest(
         pending.clear()
 
     try:
-        for source in iter_sources(paths, max_file_bytes=options.max_file_bytes):
-            if isinstance(source, IngestError):
-                fail(source.uri, source.stage, source.reason)
+        for item in runner.map(_articles_to_read(paths, options, store, report, fail)):
+            if isinstance(item, _SourceDone):
+                store.mark_source_done(item.uri, item.fingerprint)
+                if not pending:
+                    store.commit()
                 continue
-            report.sources += 1
-            if store.source_done(source.uri, source.fingerprint):
-                report.sources_skipped += 1
+            if isinstance(item, StageError):
+                fail(item.uri, item.stage, str(item))
                 continue
-            for doc in _safe_read(source.read(), source.uri):
-                if isinstance(doc, IngestError):
-                    fail(doc.uri, doc.stage, doc.reason)
-                    continue
-                article = article_from_raw(doc)
-                if store.content_hash_of(article.id) == article.content_hash:
-                    report.unchanged += 1
-                    continue
-                try:
-                    article = pipeline(article)
-                except StageError as err:
-                    fail(err.uri, err.stage, str(err))
-                    continue
-                result = store.put_article(article)
-                if grouper is not None:
-                    event_id = grouper.learn_one(article)
-                    _set_event(store, article.id, event_id)
-                    if alias_learner is not None:  # names that co-occur in one event teach aliases
-                        alias_learner.observe(event_id, article.id, article.entities)
-                pending.append((result.status, article.id))
-                if len(pending) >= options.commit_every:
-                    commit()
-            store.mark_source_done(source.uri, source.fingerprint)
-            if not pending:
-                store.commit()
+            try:
+                article = later(item)
+            except StageError as err:
+                fail(err.uri, err.stage, str(err))
+                continue
+            result = store.put_article(article)
+            if result.status == "unchanged":  # the same content twice in one batch
+                report.unchanged += 1
+                continue
+            if grouper is not None:
+                event_id = grouper.learn_one(article)
+                _set_event(store, article.id, event_id)
+                if alias_learner is not None:  # names that co-occur in one event teach aliases
+                    alias_learner.observe(event_id, article.id, article.entities)
+            pending.append((result.status, article.id))
+            if len(pending) >= options.commit_every:
+                commit()
         commit()
     except BaseException:
         # Ctrl-C or a bug mid-batch: keep only what was committed (and reported);
@@ -181,11 +179,52 @@ def ingest(
         store.rollback()
         raise
     finally:
+        runner.close()
         if bar is not None:
             bar.close()
         if own_store:
             store.close()
     return report
+
+
+@dataclass(frozen=True)
+class _SourceDone:
+    """Marker after a source's last document: checkpoint it once everything before is stored."""
+
+    uri: str
+    fingerprint: str
+
+
+def _articles_to_read(
+    paths: Sequence[str | Path],
+    options: Options,
+    store: Store,
+    report: IngestReport,
+    fail: Callable[[str, str, str], None],
+) -> Iterator[Article | _SourceDone]:
+    """Fresh Articles (ids set, not yet read) for every document not already stored as it is."""
+    from tidings.ingest import iter_sources
+    from tidings.ingest.base import IngestError
+    from tidings.read import article_from_raw
+
+    for source in iter_sources(paths, max_file_bytes=options.max_file_bytes):
+        if isinstance(source, IngestError):
+            fail(source.uri, source.stage, source.reason)
+            continue
+        report.sources += 1
+        if store.source_done(source.uri, source.fingerprint):
+            report.sources_skipped += 1
+            continue
+        for doc in _safe_read(source.read(), source.uri):
+            if isinstance(doc, IngestError):
+                fail(doc.uri, doc.stage, doc.reason)
+                continue
+            article = article_from_raw(doc)
+            if store.content_hash_of(article.id) == article.content_hash:
+                report.unchanged += 1
+                continue
+            yield article
+        yield _SourceDone(source.uri, source.fingerprint)
 
 
 def _attach_lexicon(pipeline: Pipeline, store: Store) -> Any:

@@ -30,6 +30,11 @@ class Options:
     #: Files larger than this are refused with a dead letter instead of being
     #: parsed: a 50 MB "HTML page" is not a news article and would stall a batch.
     max_file_bytes: int = 20 * 1024 * 1024
+    #: Processes for the read stages: 0 = automatic (one per core for large
+    #: inputs, none for small ones, see ``tidings.workers``).
+    workers: int = 0
+    #: Run the understand stages (entities) during ingest.
+    understand: bool = True
     #: Run event clustering as part of ingest.
     cluster: bool = True
     #: Encoder profile for clustering: "fast" or "accurate".

@@ -42,14 +42,16 @@ class StageError(RuntimeError):
 class Pipeline:
     """An ordered list of stages, validated once, applied to articles."""
 
-    def __init__(self, stages: Sequence[Stage]) -> None:
+    def __init__(self, stages: Sequence[Stage], *, after: Pipeline | None = None) -> None:
+        """``after``: the pipeline that runs before this one (its fields count as set)."""
         self.stages = list(stages)
-        available = set(BASE_FIELDS)
+        available = set(BASE_FIELDS if after is None else after.fields)
         for stage in self.stages:
             missing = [f for f in stage.reads if f not in available]
             if missing:
                 raise ValueError(f"stage {stage.name!r} reads {missing} which no earlier stage sets")
             available.update(stage.sets)
+        self.fields = frozenset(available)
 
     @property
     def names(self) -> list[str]:

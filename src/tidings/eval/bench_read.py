@@ -138,7 +138,12 @@ def main(n: int = 3000, echo: Callable[[str], Any] = print, *, detail: bool = Tr
         build_corpus(warm, WARMUP_DOCS, texts[-WARMUP_DOCS:])
         t0 = time.perf_counter()
         with SQLiteStore(root / "warmup.db") as store:
-            ingest([warm], Options(db=str(root / "warmup.db"), cluster=False), store=store, progress=False)
+            ingest(
+                [warm],
+                Options(db=str(root / "warmup.db"), cluster=False, understand=False),
+                store=store,
+                progress=False,
+            )
         startup = time.perf_counter() - t0
 
         corpus = root / "corpus"
@@ -146,7 +151,7 @@ def main(n: int = 3000, echo: Callable[[str], Any] = print, *, detail: bool = Tr
         db = root / "bench.db"
         t0, c0 = time.perf_counter(), time.process_time()
         with SQLiteStore(db) as store:
-            report = ingest([corpus], Options(db=str(db), cluster=False), store=store, progress=False)
+            report = ingest([corpus], Options(db=str(db), cluster=False, understand=False), store=store, progress=False)
         elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
         done = report.new + report.updated + report.unchanged
         result: dict[str, Any] = {
