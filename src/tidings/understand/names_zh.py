@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from tidings.understand.names_mention import Coverage, Mention
 from tidings.understand.names_phonetic import key_distance, name_key
@@ -83,10 +84,19 @@ def _best_suffix(run: str, latin: str) -> str | None:
 
 
 def _last_word(run: str) -> str:
+    words = [w for w in _jieba().lcut(run) if w.strip()]
+    return words[-1] if words else run
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> Any:
+    """jieba, initialised once and quietly (it logs its dictionary build to stderr)."""
+    import logging
+
     import jieba
 
-    words = [w for w in jieba.lcut(run) if w.strip()]
-    return words[-1] if words else run
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
 
 
 def parentheticals(text: str) -> list[Mention]:
