@@ -118,7 +118,8 @@ def ingest(
     pending: list[tuple[str, str]] = []  # (kind, article id) written since the last commit
     bar = _progress_bar(progress, desc="ingest", unit="art")
     input_bytes = sum(p.stat().st_size for p in walk(paths) if isinstance(p, Path))
-    runner = ReadRunner(reader, choose_workers(options.workers, input_bytes))
+    main_busy = bool(later.stages) or grouper is not None
+    runner = ReadRunner(reader, choose_workers(options.workers, input_bytes, main_busy=main_busy))
 
     def fail(uri: str, stage: str, reason: str) -> None:
         letter = DeadLetter(uri=uri, stage=stage, reason=reason)

@@ -30,9 +30,9 @@ class Options:
     #: Files larger than this are refused with a dead letter instead of being
     #: parsed: a 50 MB "HTML page" is not a news article and would stall a batch.
     max_file_bytes: int = 20 * 1024 * 1024
-    #: Processes for the read stages: 0 = automatic (one per core for large
-    #: inputs, none for small ones, see ``tidings.workers``).
-    workers: int = 0
+    #: Worker processes for the read stages: -1 = automatic (by input size and
+    #: cores, see ``tidings.workers.choose_workers``), 0 = read in this process.
+    workers: int = -1
     #: Run the understand stages (entities) during ingest.
     understand: bool = True
     #: Run event clustering as part of ingest.

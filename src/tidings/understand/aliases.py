@@ -18,6 +18,7 @@ preferred over a romanised guess like ``bulinken``).
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -238,10 +239,19 @@ class AliasLexicon:
 
     def surfaces_in_script(self, script: str) -> dict[str, str]:
         """Learned surface forms written in ``script`` (``"han"``…) → norm, for scanning unsegmented text."""
+        # Incremental: surfaces are only ever added (insertion-ordered dict), so a
+        # growing lexicon costs the new entries, not a rescan of all (flat per-article cost).
         cached = self._script_cache.get(script)
-        if cached is None or cached[0] != len(self._surface):
-            table = {s: n for s, n in self._surface.items() if script_of(s) == script}
-            cached = self._script_cache[script] = (len(self._surface), table)
+        size = len(self._surface)
+        if cached is None or cached[0] > size:
+            cached = (0, {})
+        if cached[0] < size:
+            table = cached[1]
+            for s, n in itertools.islice(self._surface.items(), cached[0], None):
+                if script_of(s) == script:
+                    table[s] = n
+            cached = (size, table)
+        self._script_cache[script] = cached
         return cached[1]
 
     def label_of(self, norm: str) -> str | None:

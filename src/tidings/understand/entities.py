@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 from typing import Any
 
 from tidings.article import Article
@@ -359,14 +360,21 @@ class EntityExtractor:
 _CITY_ZIPF_SLOPE, _CITY_ZIPF_INTERCEPT, _CITY_ZIPF_EXCESS = 1.19, -2.1, 0.8
 
 
-def _common_word_not_city(word: str, place: Place, lang: str) -> bool:
-    if place.kind != "city" or place.population >= SHORT_CITY_MIN_POPULATION or place.population <= 0:
-        return False
+@lru_cache(maxsize=65536)
+def _zipf(word: str, lang: str) -> float | None:
     try:
         from wordfreq import zipf_frequency
 
-        z = zipf_frequency(word, lang)
-    except Exception:  # a language wordfreq does not know: keep the place
+        return float(zipf_frequency(word, lang))
+    except Exception:
+        return None
+
+
+def _common_word_not_city(word: str, place: Place, lang: str) -> bool:
+    if place.kind != "city" or place.population >= SHORT_CITY_MIN_POPULATION or place.population <= 0:
+        return False
+    z = _zipf(word, lang)
+    if z is None:  # a language wordfreq does not know: keep the place
         return False
     expected = _CITY_ZIPF_SLOPE * math.log10(place.population) + _CITY_ZIPF_INTERCEPT
     return z - expected > _CITY_ZIPF_EXCESS

@@ -154,9 +154,25 @@ def title_before(text: str, start: int, lang: str) -> str | None:
         cut = " ".join(words[: len(words) - drop]) if drop else head
         if _BREAK.search(" ".join(words[len(words) - drop:])):
             break
-        for t in _titles(lang):
-            if cut.endswith(" " + t):
-                return t
+        title = _title_suffix(cut.split(" "), lang)
+        if title is not None:
+            return title
+    return None
+
+
+@lru_cache(maxsize=16)
+def _title_index(lang: str) -> tuple[frozenset[str], int]:
+    titles = _titles(lang)
+    return frozenset(titles), max((t.count(" ") + 1 for t in titles), default=0)
+
+
+def _title_suffix(words: list[str], lang: str) -> str | None:
+    """The longest title that the word list ends with (set look-ups, not a scan of every title)."""
+    titles, longest = _title_index(lang)
+    for k in range(min(longest, len(words) - 1), 0, -1):  # words[0] is the "" before the leading space
+        candidate = " ".join(words[-k:])
+        if candidate in titles:
+            return candidate
     return None
 
 

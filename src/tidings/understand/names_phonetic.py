@@ -62,6 +62,7 @@ _PINYIN_RULES = [
 ]
 
 
+@lru_cache(maxsize=65536)
 def script_of(text: str) -> str:
     """``"han"``, ``"arabic"``, ``"cyrillic"`` or ``"latin"``: the script of a name's letters."""
     for ch in text:
