@@ -51,6 +51,10 @@ from tidings.store import Store
 PROFILE_ENCODERS: dict[str, str | None] = {"fast": None, "accurate": "use"}
 #: Join threshold per profile (the dense blend shifts the score scale); ECB+ dev grid, seeds checked.
 PROFILE_THRESHOLDS = {"fast": 0.32, "accurate": 0.35}
+#: Score penalty for a publication date 1 week to 1 year off the event's span, per profile (the
+#: dense blend shifts the score scale). ECB+ dev, grid 0.1-0.5 against the former hard veto at 7 days:
+#: fast 0.852 -> 0.859 (0.1), accurate 0.833 -> 0.836 (0.3; 0.1 gives 0.823 there). Seeds checked.
+PROFILE_LATE_PENALTIES = {"fast": 0.1, "accurate": 0.3}
 #: State keys in the store.
 STATE_GLOBAL = "group.events.global"
 STATE_EVENT = "group.events.ev:"
@@ -96,7 +100,7 @@ class EventClusterer:
     ``threshold`` is the score an article needs to join an event;
     ``merge_threshold`` the (higher) score against a *second* event that makes the
     two one. ``max_gap_days``: dated articles further than this from an event's
-    date span pay ``late_penalty`` on their score; beyond ``veto_days`` they never
+    date span pay ``late_penalty`` (default: the profile's) on their score; beyond ``veto_days`` they never
     join it. ``max_active`` / ``idle_after`` bound memory and cost:
     events beyond ``max_active`` or not updated for ``idle_after`` articles leave the
     index. ``seed`` fixes anything random (the ANN graph is built deterministically
@@ -109,9 +113,9 @@ class EventClusterer:
     Arabic AP relays, one of them machine-translated, score 0.68 with USE and share
     87% of their entities, while independent reports of that event share 74-75%).
     ``max_gap_days`` = 7: a news event is reported within days; the seeds' two
-    events are 27 months apart (beyond ``veto_days`` = 365). ``late_penalty`` = 0.1
-    (ECB+ dev, grid 0-0.5 with the old hard veto at 7 days as 0.852): follow-ups weeks
-    later and misread publication dates were split off by a hard veto (0.859 with it).
+    events are 27 months apart (beyond ``veto_days`` = 365). ``late_penalty``: see
+    ``PROFILE_LATE_PENALTIES``; follow-ups weeks later and misread publication dates
+    were split off by the former hard veto at ``max_gap_days``.
     """
 
     def __init__(
@@ -128,7 +132,7 @@ class EventClusterer:
         entity_weight: float = 0.5,
         year_weight: float = 0.2,
         max_gap_days: int = 7,
-        late_penalty: float = 0.1,
+        late_penalty: float | None = None,
         veto_days: int = 365,
         candidates: int = 24,
         max_active: int = 5000,
@@ -177,6 +181,12 @@ class EventClusterer:
         if self.profile not in PROFILE_THRESHOLDS:
             raise ValueError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILE_THRESHOLDS)}")
         return PROFILE_THRESHOLDS[self.profile]
+
+    def _late_penalty(self) -> float:
+        """``late_penalty`` if given, else the profile's calibrated one."""
+        if self.late_penalty is not None:
+            return self.late_penalty
+        return PROFILE_LATE_PENALTIES.get(self.profile, PROFILE_LATE_PENALTIES["fast"])
 
     # -- state ------------------------------------------------------------------------
     def _reset(self) -> None:
@@ -244,7 +254,7 @@ class EventClusterer:
                 return float("-inf")
             # Between a week and a year: a follow-up (charges filed, a lawsuit, an anniversary) or a
             # misread date, not necessarily another event; a small penalty, not a veto.
-            late = self.late_penalty if gap > self.max_gap_days else 0.0
+            late = self._late_penalty() if gap > self.max_gap_days else 0.0
         else:
             late = 0.0
         # Entities: the share of the article's (label-weighted) actors each member also names
