@@ -336,24 +336,29 @@ class AliasLexicon:
         ]
         # candidates per name that no Latin spelling anchors: every close name in another article
         cands: dict[str, set[str]] = {}
-        for i, (aid, a) in enumerate(items):
-            for bid, b in items[i + 1:]:
-                if focus is not None and focus not in (aid, bid):
-                    continue  # only pairs with the new article: older pairs were compared before
-                if aid == bid or a.get("label") != b.get("label") or a.get("label") not in ("PERSON", "ORG"):
-                    continue
-                na, nb = a.get("norm", ""), b.get("norm", "")
-                if not na or not nb or na not in self._entries or nb not in self._entries:
-                    continue
-                ra, rb = self.canonical(na), self.canonical(nb)
-                if ra == rb or not self._keys_close(a, b):
-                    continue
-                # two Latin-anchored names are two people (Putin/Biden differ by one class)
-                if self._entries[ra].anchored and self._entries[rb].anchored:
-                    continue
-                for x, y in ((ra, rb), (rb, ra)):
-                    if not self._entries[x].anchored:
-                        cands.setdefault(x, set()).add(y)
+        if focus is None:
+            pairs: Iterable[tuple[tuple[str, Mapping[str, Any]], tuple[str, Mapping[str, Any]]]] = (
+                (x, y) for i, x in enumerate(items) for y in items[i + 1:]
+            )
+        else:  # only pairs with the new article: older pairs were compared before
+            new = [x for x in items if x[0] == focus]
+            old = [y for y in items if y[0] != focus]
+            pairs = ((x, y) for x in new for y in old)
+        for (aid, a), (bid, b) in pairs:
+            if aid == bid or a.get("label") != b.get("label") or a.get("label") not in ("PERSON", "ORG"):
+                continue
+            na, nb = a.get("norm", ""), b.get("norm", "")
+            if not na or not nb or na not in self._entries or nb not in self._entries:
+                continue
+            ra, rb = self.canonical(na), self.canonical(nb)
+            if ra == rb or not self._keys_close(a, b):
+                continue
+            # two Latin-anchored names are two people (Putin/Biden differ by one class)
+            if self._entries[ra].anchored and self._entries[rb].anchored:
+                continue
+            for x, y in ((ra, rb), (rb, ra)):
+                if not self._entries[x].anchored:
+                    cands.setdefault(x, set()).add(y)
         made = 0
         for x, ys in cands.items():
             roots = {self.canonical(y) for y in ys} - {self.canonical(x)}
