@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-from tidings.article import Article, Block, Field, RawDocument
-from tidings.read import article_from_raw, read_pipeline
+from tidings.article import Article, Block, Field
 from tidings.read.datelines import find_dates, find_years
 from tidings.read.dates import DateFinder, infer_year, parse_declared
 
-SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
 NOW = dt.datetime(2026, 11, 23, 12, 0)
 
 
@@ -25,16 +22,6 @@ def _article(*blocks: tuple[str, str] | tuple[str, str, str], lang: str = "en", 
 
 def _date(value: dt.date | None) -> dt.date | None:
     return value.date() if isinstance(value, dt.datetime) else value
-
-
-@pytest.fixture(scope="module")
-def seeds() -> dict[str, Article]:
-    pipeline = read_pipeline()
-    out = {}
-    for path in sorted(SEEDS.glob("*.txt")):
-        doc = RawDocument(uri=str(path), text=path.read_text(encoding="utf-8"), format="text")
-        out[path.name[:3]] = pipeline(article_from_raw(doc))
-    return out
 
 
 # -- patterns -------------------------------------------------------------------------

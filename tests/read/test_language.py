@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tidings.article import Article, Block, RawDocument
-from tidings.read import article_from_raw, read_pipeline
+from tidings.article import Article, Block
 from tidings.read.language import LanguageDetector, count_scripts, han_variant, normalise_lang
-
-SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
 
 
 def _article(text: str, **meta: object) -> Article:
     art = Article(id="t", uri="test", raw_text=text, meta=dict(meta))
     art.blocks = [Block(p, "body") for p in text.split("\n\n")]
     return art
-
-
-@pytest.fixture(scope="module")
-def seeds() -> dict[str, Article]:
-    pipeline = read_pipeline()
-    out = {}
-    for path in sorted(SEEDS.glob("*.txt")):
-        doc = RawDocument(uri=str(path), text=path.read_text(encoding="utf-8"), format="text")
-        out[path.name[:3]] = pipeline(article_from_raw(doc))
-    return out
 
 
 def test_seed_languages_and_scripts(seeds: dict[str, Article]) -> None:

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tidings.article import Article, Block, RawDocument
-from tidings.read import article_from_raw, read_pipeline
+from tidings.article import Article, Block
 from tidings.read.provenance import ProvenanceFinder, canonical_name, registered_domain
-
-SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
 
 
 def _article(*blocks: tuple[str, str] | tuple[str, str, str], url: str | None = None, **meta: object) -> Article:
@@ -21,16 +16,6 @@ def _article(*blocks: tuple[str, str] | tuple[str, str, str], url: str | None = 
 
 def _links(art: Article) -> set[tuple[str, str]]:
     return {(link.relation, link.name) for link in art.provenance}
-
-
-@pytest.fixture(scope="module")
-def seeds() -> dict[str, Article]:
-    pipeline = read_pipeline()
-    out = {}
-    for path in sorted(SEEDS.glob("*.txt")):
-        doc = RawDocument(uri=str(path), text=path.read_text(encoding="utf-8"), format="text")
-        out[path.name[:3]] = pipeline(article_from_raw(doc))
-    return out
 
 
 def test_seed_provenance(seeds: dict[str, Article]) -> None:
