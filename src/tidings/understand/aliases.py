@@ -96,6 +96,9 @@ class AliasLexicon:
         self._surname: dict[str, set[str]] = {}
         self._given: set[str] = set()
         self._script_cache: dict[str, tuple[int, dict[str, str]]] = {}
+        #: root → member norms, built lazily and dropped at every link (a new, unlinked
+        #: entry is its own one-member group, so adding names needs no update).
+        self._groups: dict[str, list[str]] | None = None
         #: Changed since the last save (ingest saves at every commit; an unchanged lexicon is not rewritten).
         self.dirty = False
 
@@ -122,6 +125,7 @@ class AliasLexicon:
             return ra
         root, child = (ra, rb) if self._rank(ra) >= self._rank(rb) else (rb, ra)
         self._parent[child] = root
+        self._groups = None
         self.dirty = True
         self._entries[root].mentions += self._entries[child].mentions if child in self._entries else 0
         return root
@@ -294,23 +298,26 @@ class AliasLexicon:
                 return roots.pop()
         return None
 
+    def _members(self, root: str) -> list[str]:
+        """The norms linked into ``root``'s entity (an index, not a scan of the whole lexicon)."""
+        if self._groups is None:
+            groups: dict[str, list[str]] = {}
+            for n in self._entries:
+                groups.setdefault(self.canonical(n), []).append(n)
+            self._groups = groups
+        return self._groups.get(root) or ([root] if root in self._entries else [])
+
     def _has_script(self, norm: str, script: str) -> bool:
         root = self.canonical(norm)
-        return any(
-            script_of(s) == script
-            for n, e in self._entries.items()
-            if self.canonical(n) == root
-            for s in e.surfaces
-        )
+        return any(script_of(s) == script for n in self._members(root) for s in self._entries[n].surfaces)
 
     def display(self, norm: str) -> str:
         """The most used Latin surface of an entity (else its most used surface)."""
         root = self.canonical(norm)
         best: dict[str, int] = {}
-        for n, e in self._entries.items():
-            if self.canonical(n) == root:
-                for s, c in e.surfaces.items():
-                    best[s] = best.get(s, 0) + c
+        for n in self._members(root):
+            for s, c in self._entries[n].surfaces.items():
+                best[s] = best.get(s, 0) + c
         if not best:
             return norm
         latin = {s: c for s, c in best.items() if script_of(s) == "latin"}
