@@ -10,7 +10,6 @@ counts, time; the last line is ``bcubed_f1=0.XXXX``.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tidings.article import Article
+from tidings.eval.datasets import iter_json_lines
 from tidings.eval.metrics import PRF, bcubed, pairwise
 
 
@@ -35,17 +35,10 @@ class ClusterResult:
 
 def read_cluster_set(path: str | Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(id, gold event, record) per line; a bad line stops with a one-line ``ValueError``."""
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError as exc:
-                raise ValueError(f"line {n}: invalid JSON ({exc})") from None
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str) or "event" not in record:
-                raise ValueError(f"line {n}: a cluster set needs 'text' and 'event' on every line")
-            yield str(record.get("id", n)), str(record["event"]), record
+    for n, record in iter_json_lines(path):
+        if not isinstance(record.get("text"), str) or "event" not in record:
+            raise ValueError(f"line {n}: a cluster set needs 'text' and 'event' on every line")
+        yield str(record.get("id", n)), str(record["event"]), record
 
 
 def prepare(path: str | Path, *, progress: bool = False) -> tuple[list[Article], list[str]]:

@@ -15,7 +15,6 @@ the figure measures the product, not a side path.
 
 from __future__ import annotations
 
-import json
 import re
 import statistics
 import time
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tidings.article import Article
+from tidings.eval.datasets import iter_json_lines
 
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 NGRAM_N = 4
@@ -91,17 +91,10 @@ def iter_records(path: str | Path) -> Iterator[dict[str, Any]]:
     p = Path(path)
     if not p.is_file():
         raise ExtractionDataError("no such file")
-    with p.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ExtractionDataError(f"line {lineno}: not JSON ({exc.msg})") from None
-            if not isinstance(rec, dict) or "body" not in rec or not ("html" in rec or "text" in rec):
-                raise ExtractionDataError(f"line {lineno}: an extraction record needs 'body' and 'html' or 'text'")
-            yield rec
+    for lineno, rec in iter_json_lines(p, ExtractionDataError):
+        if "body" not in rec or not ("html" in rec or "text" in rec):
+            raise ExtractionDataError(f"line {lineno}: an extraction record needs 'body' and 'html' or 'text'")
+        yield rec
 
 
 def extract_body(rec: dict[str, Any], cleaner: Callable[[Article], Article]) -> str:

@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from tidings.eval.datasets import iter_json_lines
 from tidings.understand.encoders import PROFILES, E5Encoder, UseEncoder
 from tidings.understand.encoders_cache import EmbeddingCache
 from tidings.understand.similarity import (
@@ -53,28 +54,19 @@ _REQUIRED = ("lang1", "lang2", "text1", "text2", "overall")
 def read_pairs(path: str | Path, limit: int | None = None) -> list[dict[str, Any]]:
     """The pair records of ``path``; a bad line stops with a one-line ``ValueError``."""
     rows: list[dict[str, Any]] = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"line {n}: not JSON ({exc.msg})") from None
-            if not isinstance(rec, dict):
-                raise ValueError(f"line {n}: expected a JSON object")
-            missing = [k for k in _REQUIRED if k not in rec]
-            if missing:
-                raise ValueError(f"line {n}: missing {', '.join(missing)}")
-            if not isinstance(rec["text1"], str) or not isinstance(rec["text2"], str):
-                raise ValueError(f"line {n}: text1/text2 must be strings")
-            try:
-                rec["overall"] = float(rec["overall"])
-            except (TypeError, ValueError):
-                raise ValueError(f"line {n}: overall must be a number") from None
-            rows.append(rec)
-            if limit is not None and len(rows) >= limit:
-                break
+    for n, rec in iter_json_lines(path):
+        missing = [k for k in _REQUIRED if k not in rec]
+        if missing:
+            raise ValueError(f"line {n}: missing {', '.join(missing)}")
+        if not isinstance(rec["text1"], str) or not isinstance(rec["text2"], str):
+            raise ValueError(f"line {n}: text1/text2 must be strings")
+        try:
+            rec["overall"] = float(rec["overall"])
+        except (TypeError, ValueError):
+            raise ValueError(f"line {n}: overall must be a number") from None
+        rows.append(rec)
+        if limit is not None and len(rows) >= limit:
+            break
     if not rows:
         raise ValueError("no pairs")
     return rows
