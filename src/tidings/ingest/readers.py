@@ -79,29 +79,34 @@ def _gunzip(fh: BinaryIO, uri: str, max_bytes: int) -> bytes | IngestError:
     return bytes(out)
 
 
-def read_text(uri: str, data: bytes) -> Iterator[Item]:
+def _decoded(uri: str, data: bytes, declared: str | None = None) -> tuple[str, str] | IngestError:
+    """The text and its encoding, or the one-line reason it cannot be read (undecodable, blank)."""
     try:
-        text, encoding = decode(data)
+        text, encoding = decode(data, declared=declared)
     except UndecodableError as exc:
-        yield IngestError(uri, str(exc))
-        return
+        return IngestError(uri, str(exc))
     if not text.strip():
-        yield IngestError(uri, "empty file (only whitespace)")
+        return IngestError(uri, "empty file (only whitespace)")
+    return text, encoding
+
+
+def read_text(uri: str, data: bytes) -> Iterator[Item]:
+    decoded = _decoded(uri, data)
+    if isinstance(decoded, IngestError):
+        yield decoded
         return
+    text, encoding = decoded
     yield RawDocument(uri=uri, text=text, format="text", encoding=encoding)
 
 
 def read_html(uri: str, data: bytes, *, declared: str | None = None, url: str | None = None,
               meta: dict[str, Any] | None = None) -> Iterator[Item]:  # fmt: skip
     """An HTML page; the charset named by ``declared`` (HTTP) or the page's ``<meta>`` is honoured."""
-    try:
-        text, encoding = decode(data, declared=declared or declared_charset(data))
-    except UndecodableError as exc:
-        yield IngestError(uri, str(exc))
+    decoded = _decoded(uri, data, declared or declared_charset(data))
+    if isinstance(decoded, IngestError):
+        yield decoded
         return
-    if not text.strip():
-        yield IngestError(uri, "empty file (only whitespace)")
-        return
+    text, encoding = decoded
     yield RawDocument(uri=uri, text=text, format="html", url=url, meta=dict(meta or {}), encoding=encoding)
 
 
