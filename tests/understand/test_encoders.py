@@ -125,3 +125,21 @@ def test_similarity_on_the_seeds(seeds: list[str], static_encoder) -> None:  # t
     assert sim(reps[0], reps[1]) > 0.8  # the known limit
     empty = RepresentationBuilder("fast", encoders=encoders).build([""], ["zh"])[0]
     assert sim(reps[0], empty) == 0.0
+
+
+def test_length_gap_calibrates_short_against_full_texts_only(seeds: list[str], static_encoder) -> None:  # type: ignore[no-untyped-def]
+    """A headline-sized excerpt against a full report carries the length gap; full reports and copies don't.
+
+    Why it matters: a short text's cosines to a full one run low for its rating, so the fitted
+    model lifts such pairs; two full articles and two copies of one short text (gap 0, the
+    copies still scoring 1) are untouched.
+    """
+    from tidings.understand.similarity import LENGTH_CAP, LENGTH_GAP, pair_features
+
+    texts = [seeds[0][:1500], seeds[3][:1500], seeds[3][:200], seeds[3][:200]]
+    encoders = {"use": UseEncoder(cache=NO_CACHE), "static": static_encoder, "lexical": LexicalEncoder()}
+    builder = RepresentationBuilder("fast", encoders=encoders)
+    full0, full3, short3, copy3 = builder.build(texts, ["zh", "ar", "ar", "ar"])
+    assert pair_features(full0, full3)[LENGTH_GAP] == 0.0
+    assert pair_features(full0, short3)[LENGTH_GAP] == pytest.approx(1.0 - short3.chars / LENGTH_CAP)  # type: ignore[operator]
+    assert ArticleSimilarity()(short3, copy3) == pytest.approx(1.0)

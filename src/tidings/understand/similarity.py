@@ -36,6 +36,8 @@ class Representation:
     vectors: Mapping[str, np.ndarray] = field(default_factory=dict)
     lexical: SparseVector | None = None
     entities: frozenset[str] | None = None
+    #: characters of the whitespace-collapsed text (``None`` = unknown): how much text the encoders saw
+    chars: int | None = None
 
 
 def detect_lang(text: str) -> str | None:
@@ -107,8 +109,14 @@ class RepresentationBuilder:
             if self._extractor is not None:
                 ents = [frozenset(e["norm"] for e in self._extractor.extract(t, lang))
                         for t, lang in zip(texts, langs, strict=True)]
-        return [Representation(lang, vec, lex, ent)
-                for lang, vec, lex, ent in zip(langs, vectors, lexical, ents, strict=True)]
+        chars = [text_chars(t) for t in texts]
+        return [Representation(lang, vec, lex, ent, n)
+                for lang, vec, lex, ent, n in zip(langs, vectors, lexical, ents, chars, strict=True)]
+
+
+def text_chars(text: str) -> int:
+    """Length of ``text`` with whitespace collapsed (what :func:`prepare_text` would keep uncut)."""
+    return len(" ".join(text.split()))
 
 
 def pair_features(a: Representation, b: Representation) -> dict[str, float]:
@@ -127,6 +135,8 @@ def pair_features(a: Representation, b: Representation) -> dict[str, float]:
             feats[name + "^2"] = feats[name] ** 2
     if "lexical" in feats and "use" in feats:
         feats[USE_GAP] = feats["lexical"] * (1.0 - feats["use"])
+    if a.chars and b.chars:
+        feats[LENGTH_GAP] = abs(min(a.chars, LENGTH_CAP) - min(b.chars, LENGTH_CAP)) / LENGTH_CAP
     if a.lang and b.lang:
         # cosines of translations sit lower than of same-language texts: a bias shift fixes that
         feats["cross"] = float(a.lang != b.lang)
@@ -145,13 +155,28 @@ SQUARED = ("e5", "use")
 #: identical texts, and the fit pins identical texts to "same event" (see eval.pairs.fit).
 USE_GAP = "lexical*(1-use)"
 
+#: How unequal the two texts are in length, counting each up to :data:`LENGTH_CAP` characters
+#: (0 = both at least that long, or equally long; 0 for identical texts). Why: a short text (a
+#: title and a line, a failed scrape) against a full one gets systematically lower cosines than
+#: its rating says, so the score is calibrated on how much text each side gave the encoders.
+#: For two full-length articles it is 0 and changes nothing. On SemEval-2022 dev, 5-fold CV
+#: Pearson 0.789 → 0.800 overall, 0.789 → 0.811 cross-language (0.795 → 0.800 same-language).
+LENGTH_GAP = "length_gap"
+
+#: Characters counted per text for :data:`LENGTH_GAP`: USE's window (UseEncoder.max_chars).
+#: Calibrated on SemEval-2022 dev (texts ~1,000 chars): caps 600/800/1000 give CV 0.799/0.800/0.800.
+LENGTH_CAP = 1000
+
+#: Features that are not similarities of the texts themselves (they only calibrate the others).
+CONTEXT = ("cross", LENGTH_GAP)
+
 #: Features computed from others, with the base features they need.
 DERIVED: dict[str, tuple[str, ...]] = {**{f"{n}^2": (n,) for n in SQUARED}, USE_GAP: ("lexical", "use")}
 
 
 def identical_value(name: str) -> float:
-    """A feature's value for two copies of one text in one language (cosines 1, gap 0, cross 0)."""
-    return 0.0 if name in ("cross", USE_GAP) else 1.0
+    """A feature's value for two copies of one text in one language (cosines 1, gaps 0, cross 0)."""
+    return 0.0 if name in ("cross", USE_GAP, LENGTH_GAP) else 1.0
 
 
 #: Linear models of the SemEval "overall" rating (1 = same event … 4 = unrelated), one per
@@ -196,12 +221,12 @@ class ArticleSimilarity:
 
     def rating(self, feats: Mapping[str, float]) -> float:
         """Predicted SemEval overall rating (1 … 4) from a pair's features."""
-        if all(k == "cross" for k in feats):
+        if all(k in CONTEXT for k in feats):
             return 4.0  # nothing to compare (e.g. an empty text): unrelated
         table = self.weights if self.weights is not None else fitted_weights()
         model = _best_model(table, frozenset(feats))
         if model is None:
-            cosines = [v for k, v in feats.items() if k not in DERIVED and k != "cross"] or [0.0]
+            cosines = [v for k, v in feats.items() if k not in DERIVED and k not in CONTEXT] or [0.0]
             return _FALLBACK["bias"] + _FALLBACK["slope"] * float(np.mean(cosines))
         return model["bias"] + sum(w * feats[k] for k, w in model.items() if k != "bias")
 
