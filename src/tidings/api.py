@@ -119,7 +119,7 @@ def ingest(
     bar = _progress_bar(progress, desc="ingest", unit="art")
     input_bytes = sum(p.stat().st_size for p in walk(paths) if isinstance(p, Path))
     main_busy = bool(later.stages) or grouper is not None
-    runner = ReadRunner(reader, choose_workers(options.workers, input_bytes, main_busy=main_busy))
+    runner = ReadRunner(reader, choose_workers(options.workers, input_bytes, main_busy=main_busy), later=later.stages)
 
     def fail(uri: str, stage: str, reason: str) -> None:
         letter = DeadLetter(uri=uri, stage=stage, reason=reason)

@@ -83,6 +83,23 @@ def latin_norm(name: str) -> str:
     return " ".join(t.lower() for t in name_tokens(name))
 
 
+@lru_cache(maxsize=1 << 16)
+def _phonetic_keys_close(key_a: str, key_b: str) -> bool:
+    """Surname keys or whole-name keys within one edit (see :meth:`AliasLexicon.learn_one`).
+
+    Cached: an event's names meet the same names again with every new member.
+    """
+    ka, kb = key_a.split(), key_b.split()
+    if not ka or not kb:
+        return False
+    sa, sb = ka[-1], kb[-1]
+    if min(len(sa), len(sb)) >= 3 and abs(len(sa) - len(sb)) <= 1 and key_distance(sa, sb) <= 1:
+        return True
+    fa, fb = "".join(ka), "".join(kb)
+    return (min(len(fa), len(fb)) >= 3 and abs(len(fa) - len(fb)) <= 1 and key_distance(fa, fb) <= 1
+            and (sa == sb or len(ka) == len(kb) == 1))
+
+
 class AliasLexicon:
     """Learned cross-script aliases with phonetic lookup; persists through ``Store.put_state``."""
 
@@ -99,6 +116,13 @@ class AliasLexicon:
         #: root → member norms, built lazily and dropped at every link (a new, unlinked
         #: entry is its own one-member group, so adding names needs no update).
         self._groups: dict[str, list[str]] | None = None
+        #: Bare Latin surname → the full name it was first seen to stand for. Not a union-find
+        #: link: once two different people share the surname (Matt and Bruce Smith), a bare
+        #: "Smith" stands for neither, and a link could not be undone (on ECB+ dev such links
+        #: made one person of two and with them one event of two look-alike ones).
+        self._bare: dict[str, str] = {}
+        #: Surnames of two or more people with incompatible given names.
+        self._ambiguous: set[str] = set()
         #: Changed since the last save (ingest saves at every commit; an unchanged lexicon is not rewritten).
         self.dirty = False
 
@@ -110,6 +134,9 @@ class AliasLexicon:
             root = self._parent[root]
         while self._parent.get(norm, norm) != root:  # path compression
             self._parent[norm], norm = root, self._parent[norm]
+        full = self._bare.get(root)
+        if full is not None and root not in self._ambiguous:
+            return self.canonical(full)
         return root
 
     def _rank(self, norm: str) -> tuple[int, int, int]:
@@ -158,7 +185,8 @@ class AliasLexicon:
         if anchored and label == "PERSON" and " " not in norm and norm not in self._entries:
             known = self.lookup_surname(norm)
             if known:  # a bare "Peskov" after "Dmitry Peskov"
-                self.add_alias(name, known)
+                # not remembered as a surface: which person a bare Latin surname means is decided
+                # anew each time (lookup_surname), or "Smith" would stick to the first Smith
                 self._entries[known].mentions += 1
                 return self.canonical(known)
         if norm not in self._entries:
@@ -171,7 +199,11 @@ class AliasLexicon:
             if anchored:
                 toks = norm.split()
                 if label == "PERSON" and len(toks) >= 2:
-                    self._surname.setdefault(toks[-1], set()).add(norm)
+                    others = self._surname.setdefault(toks[-1], set())
+                    if any(not given_names_compatible(toks[0], o.split()[0]) for o in others):
+                        self._ambiguous.add(toks[-1])
+                        self._groups = None
+                    others.add(norm)
                     self._given.add(toks[0])
                 self._absorb_unanchored(norm, name, label)
             if existing:
@@ -180,7 +212,8 @@ class AliasLexicon:
             if anchored and label == "PERSON" and len(toks) >= 2:
                 bare = self._entries.get(toks[-1])
                 if bare is not None and bare.anchored and bare.label == "PERSON":
-                    self.link(norm, toks[-1])  # an earlier bare "Lavrov" is this "Sergei Lavrov"
+                    self._bare.setdefault(toks[-1], norm)  # an earlier bare "Lavrov" is this "Sergei Lavrov"
+                    self._groups = None
         entry = self._entries[norm]
         entry.mentions += 1
         self.dirty = True
@@ -239,7 +272,10 @@ class AliasLexicon:
         cands = {self.canonical(n) for n in self._surname.get(surname.lower(), ())}
         if not cands:
             return None
-        return max(sorted(cands), key=lambda n: self._entries[n].mentions if n in self._entries else 0)
+        best = max(sorted(cands), key=lambda n: self._entries[n].mentions if n in self._entries else 0)
+        if any(not given_names_compatible(best.split()[0], c.split()[0]) for c in cands if " " in c and " " in best):
+            return None  # two different people share it (Matt and Bruce Smith): a bare "Smith" says neither
+        return best
 
     def surfaces_in_script(self, script: str) -> dict[str, str]:
         """Learned surface forms written in ``script`` (``"han"``…) → norm, for scanning unsegmented text."""
@@ -376,15 +412,8 @@ class AliasLexicon:
 
     @staticmethod
     def _keys_close(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-        ka = (a.get("key") or name_key(a.get("text", ""))).split()
-        kb = (b.get("key") or name_key(b.get("text", ""))).split()
-        if not ka or not kb:
-            return False
-        sa, sb = ka[-1], kb[-1]
-        if min(len(sa), len(sb)) >= 3 and key_distance(sa, sb) <= 1:
-            return True
-        fa, fb = "".join(ka), "".join(kb)
-        return min(len(fa), len(fb)) >= 3 and key_distance(fa, fb) <= 1 and (sa == sb or len(ka) == len(kb) == 1)
+        key_a = a.get("key") or name_key(a.get("text", ""))
+        return _phonetic_keys_close(key_a, b.get("key") or name_key(b.get("text", "")))
 
     # -- persistence ------------------------------------------------------------------
     def to_bytes(self) -> bytes:
@@ -401,6 +430,8 @@ class AliasLexicon:
             ],
             "parent": self._parent,
             "surface": self._surface,
+            "bare": self._bare,
+            "ambiguous": sorted(self._ambiguous),
         }
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
@@ -422,6 +453,8 @@ class AliasLexicon:
                 lex._given.add(toks[0])
         lex._parent = dict(data["parent"])
         lex._surface = dict(data["surface"])
+        lex._bare = dict(data.get("bare", {}))
+        lex._ambiguous = set(data.get("ambiguous", ()))
         return lex
 
     def save(self, store: Any) -> None:
@@ -462,7 +495,10 @@ class EventAliasLearner:
             ents = [e for e in entities if e.get("label") in ("PERSON", "ORG")]
             others: dict[str, Iterable[Mapping[str, Any]]] = {aid: es for aid, es in members if aid != article_id}
             if ents and others:
-                made = self.lexicon.learn_one({article_id: ents, **others}, focus=article_id)
+                # the event's members name the same people again and again: each distinct name once
+                # (under the first member's id) gives the same links for a fraction of the comparisons
+                distinct = {next(iter(others)): _distinct_names(others.values())}
+                made = self.lexicon.learn_one({article_id: ents, **distinct}, focus=article_id)
         members.append((article_id, [e for e in entities if e.get("label") in ("PERSON", "ORG")]))
         del members[: max(0, len(members) - self.max_per_event)]
         self._order.append((event_id, article_id))
@@ -474,3 +510,22 @@ class EventAliasLearner:
             else:
                 self._members.pop(old_event, None)
         return made
+
+
+def _distinct_names(groups: Iterable[Iterable[Mapping[str, Any]]]) -> list[Mapping[str, Any]]:
+    """The entities of ``groups`` with repeats dropped, first occurrence first.
+
+    :meth:`AliasLexicon.learn_one` compares a new article's names with the others'
+    by label, norm and key (or text when there is no key) only, so a repeat of those
+    four can make no link the first occurrence did not make.
+    """
+    seen: set[tuple[Any, ...]] = set()
+    out: list[Mapping[str, Any]] = []
+    for group in groups:
+        for e in group:
+            key = e.get("key")
+            sig = (e.get("label"), e.get("norm"), key, None if key else e.get("text"))
+            if sig not in seen:
+                seen.add(sig)
+                out.append(e)
+    return out

@@ -59,16 +59,55 @@ class EntityExtractor:
     def __init__(self, lexicon: AliasLexicon | None = None, gazetteer: Gazetteer | None = None) -> None:
         self.lexicon = lexicon if lexicon is not None else AliasLexicon()
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer()
+        #: article id → (lang, Latin candidates) computed ahead by a read worker (:meth:`use_prepared`).
+        self._ahead: dict[str, tuple[str, list[Mention]]] = {}
 
     def __call__(self, article: Article) -> Article:
         lang = article.lang.value if article.lang else None
-        article.entities = self.extract(article.text, lang)
+        ahead = self._ahead.pop(article.id, None)
+        article.entities = self.extract(article.text, lang, ahead=ahead)
         return article
 
+    # -- work done ahead in read workers (see tidings.workers) ---------------------------
+    def preparer(self) -> EntityExtractor:
+        """A lexicon-free copy for a read worker process: it only runs :meth:`prepare`."""
+        return EntityExtractor(AliasLexicon(), self.gazetteer)
+
+    def prepare(self, article: Article) -> tuple[str, list[Mention]]:
+        """The part of extraction that needs no lexicon (Latin capitalised runs, places), done ahead.
+
+        About half the stage's time on ``tidings bench events``; a worker process can do it
+        while this process, which owns the learning lexicon, resolves earlier articles.
+        """
+        lang = (article.lang.value if article.lang else None) or _guess_lang(article.text)
+        lang = lang.split("-")[0].lower()
+        return lang, self.latin_candidates(article.text, lang)
+
+    def use_prepared(self, article_id: str, payload: tuple[str, list[Mention]]) -> None:
+        """Hand over what :meth:`prepare` computed for an article this stage will see next."""
+        if len(self._ahead) > 4096:  # never consumed (the article failed before this stage): stale
+            self._ahead.clear()
+        self._ahead[article_id] = payload
+
+    def warm(self) -> None:
+        """Load the stage's lazy tables now (gazetteer, jieba, pinyin, word frequencies), not mid-stream.
+
+        Ingest calls this while its read workers start up; the first Chinese and Arabic
+        articles would otherwise stall the stream for ~5 s. A throwaway extractor (its own
+        empty lexicon) reads two made-up sentences, so nothing is learned.
+        """
+        spare = self.preparer()
+        spare.extract("记者王明(Wang Ming)在北京报道，总统特朗普表示。", "zh")
+        spare.extract("قال الرئيس دونالد ترامب في القاهرة إن المحادثات مستمرة.", "ar")
+        names_ar.is_common("في")  # Arabic word frequencies (wordfreq)
+
     # -- extraction -------------------------------------------------------------------
-    def extract(self, text: str, lang: str | None = None) -> list[dict[str, Any]]:
+    def extract(
+        self, text: str, lang: str | None = None, *, ahead: tuple[str, list[Mention]] | None = None
+    ) -> list[dict[str, Any]]:
         """Entities of one text (``lang`` is an ISO code; guessed from the script when missing)."""
         lang = (lang or _guess_lang(text)).split("-")[0].lower()
+        latin = ahead[1] if ahead is not None and ahead[0] == lang else None
         if lang == "zh":
             mentions = self._mentions_zh(text)
         elif lang in ("ar", "fa", "ur"):
@@ -78,7 +117,7 @@ class EntityExtractor:
         taken = Coverage(len(text))
         for m in mentions:
             taken.add(m.start, m.end)
-        mentions += [m for m in self._mentions_latin(text, lang) if taken.free(m.start, m.end)]
+        mentions += [m for m in self._mentions_latin(text, lang, latin) if taken.free(m.start, m.end)]
         return self._aggregate(mentions)
 
     def _mentions_zh(self, text: str) -> list[Mention]:
@@ -174,7 +213,8 @@ class EntityExtractor:
                     mentions.append(Mention(s0, e0, text[s0:e0], "PERSON", "repeated", 0.35))
         return mentions
 
-    def _mentions_latin(self, text: str, lang: str) -> list[Mention]:
+    def latin_candidates(self, text: str, lang: str) -> list[Mention]:
+        """Capitalised runs with their places resolved: everything Latin extraction does without the lexicon."""
         out = []
         cased_only = lang in ("zh", "ja", "ar", "fa", "ur")
         for m in names_latin.runs_to_mentions(text, lang, cased_only):
@@ -194,6 +234,10 @@ class EntityExtractor:
                 continue
             # "Nga Yuri Ushakov", "İspanya Çin": places inside a run, the rest is a name
             out.extend(self._segment_run(m, text, lang))
+        return out
+
+    def _mentions_latin(self, text: str, lang: str, candidates: list[Mention] | None = None) -> list[Mention]:
+        out = self.latin_candidates(text, lang) if candidates is None else candidates
         resolved = []
         repeated = Counter(m.surface for m in out if not m.label and not _sentence_start(text, m.start))
         for m in out:
@@ -318,6 +362,7 @@ class EntityExtractor:
         order = sorted(mentions, key=lambda m: (-(m.latin is not None), -len(name_tokens(m.surface)), m.start))
         for m in order:
             self._resolve(m)
+        _bare_surnames_to_full_names(mentions)
         groups: dict[str, list[Mention]] = defaultdict(list)
         for m in mentions:
             if not m.norm:
@@ -351,6 +396,26 @@ class EntityExtractor:
             out.append((salience, ent))
         out.sort(key=lambda x: -x[0])
         return [e for _, e in out]
+
+
+def _bare_surnames_to_full_names(mentions: list[Mention]) -> None:
+    """A bare Latin surname means the person of that surname the same article names in full.
+
+    Within one article "Smith" after "Matt Smith" is Matt Smith whatever the stream
+    learned before (the lexicon only knows which Smith is most mentioned overall);
+    left alone when the article names two people of that surname.
+    """
+    full: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        toks = name_tokens(m.surface)
+        if m.label == "PERSON" and m.norm and len(toks) >= 2 and script_of(m.surface) == "latin":
+            full[toks[-1].lower()].add(m.norm)
+    for m in mentions:
+        toks = name_tokens(m.surface)
+        if len(toks) == 1 and m.label in ("PERSON", "") and script_of(m.surface) == "latin":
+            norms = full.get(toks[0].lower())
+            if norms is not None and len(norms) == 1:
+                m.norm, m.label = next(iter(norms)), "PERSON"
 
 
 #: A one-word city name is read as an ordinary word when it is this much more frequent

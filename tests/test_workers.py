@@ -1,0 +1,93 @@
+"""Read workers: ingest gives the same articles, entities and events with or without them.
+
+The entity stage's lexicon-free part (``EntityExtractor.prepare``) runs in the
+workers; these tests check on real texts (the seeds and ECB+ dev) that doing it
+ahead changes nothing, both stage-level and through ``tidings.api.ingest``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tidings.api import ingest
+from tidings.article import RawDocument
+from tidings.options import Options
+from tidings.read import article_from_raw, read_pipeline
+from tidings.store.sqlite import SQLiteStore
+from tidings.understand.entities import EntityExtractor
+from tidings.workers import ReadRunner, choose_workers
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "examples" / "seeds"
+ECB = ROOT / "benchmarks" / "data" / "ecbplus" / "dev.jsonl"
+
+
+def real_texts(n_ecb: int) -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    with open(ECB, encoding="utf-8") as fh:
+        texts += [json.loads(line)["text"] for _, line in zip(range(n_ecb), fh, strict=False)]
+    return texts
+
+
+def test_prepared_entities_equal_sequential() -> None:
+    """Two extractors in lockstep, one fed by ``prepare`` of a lexicon-free copy: same entities."""
+    reader = read_pipeline()
+    plain, ahead = EntityExtractor(), EntityExtractor()
+    worker = ahead.preparer()
+    for i, text in enumerate(real_texts(40)):
+        article = reader(article_from_raw(RawDocument(uri=f"t{i}", text=text, format="text")))
+        expected = plain.extract(article.text, article.lang.value if article.lang else None)
+        ahead.use_prepared(article.id, worker.prepare(article))
+        assert ahead(article).entities == expected, f"text {i}"
+    assert not ahead._ahead  # every payload was consumed
+
+
+def test_stale_payload_is_ignored() -> None:
+    """A payload computed for another language is not used (the stage redoes the work)."""
+    reader = read_pipeline()
+    article = reader(article_from_raw(RawDocument(uri="s", text=real_texts(0)[0], format="text")))
+    expected = EntityExtractor().extract(article.text, article.lang.value if article.lang else None)
+    stage = EntityExtractor()
+    stage.use_prepared(article.id, ("xx", []))
+    assert stage(article).entities == expected
+
+
+def _ingest(folder: Path, db: Path, workers: int) -> dict[str, tuple[str | None, list[dict]]]:
+    ingest([folder], Options(db=str(db), workers=workers), progress=False)
+    store = SQLiteStore(db)
+    try:
+        return {a.id: (a.event_id, a.entities) for a in store.iter_articles()}
+    finally:
+        store.close()
+
+
+@pytest.mark.slow
+def test_ingest_with_workers_equals_sequential(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    texts = real_texts(150)
+    for start in range(0, len(texts), 50):
+        chunk = texts[start : start + 50]
+        lines = [json.dumps({"text": t, "url": f"https://w.example/{start + i}"}) for i, t in enumerate(chunk)]
+        (folder / f"part-{start // 50}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    sequential = _ingest(folder, tmp_path / "seq.db", workers=0)
+    parallel = _ingest(folder, tmp_path / "par.db", workers=1)
+    assert len(sequential) == len(texts)
+    assert parallel == sequential
+
+
+def test_runner_without_workers_leaves_stages_alone() -> None:
+    """With no workers nothing is prepared ahead: the stage does all its work itself."""
+    stage = EntityExtractor()
+    runner = ReadRunner(read_pipeline(), workers=0, later=[stage])
+    article = article_from_raw(RawDocument(uri="s", text=real_texts(0)[1], format="text"))
+    (read,) = list(runner.map([article]))
+    assert read.lang is not None and not stage._ahead
+
+
+def test_choose_workers_small_input_reads_here() -> None:
+    assert choose_workers(-1, 10_000, main_busy=True) == 0
+    assert choose_workers(2, 10_000, main_busy=True) == 2
