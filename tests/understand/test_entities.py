@@ -185,3 +185,31 @@ def test_vietnamese_names_after_a_title():
     ents = {e["text"]: e["label"] for e in EntityExtractor().extract(text, "vi")}
     assert ents.get("Tô Lâm") == "PERSON" and ents.get("Hồ Chí Minh") == "PERSON"
     assert "Bộ Ngoại" not in ents
+
+
+def _ecb(*ids: str) -> list[str]:
+    import json
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "ecbplus" / "dev.jsonl"
+    rows = {r["id"]: r["text"] for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+    return [rows[i] for i in ids]
+
+
+def test_weekdays_do_not_glue_onto_names() -> None:
+    (text,) = _ecb("3_5ecb")  # "sentenced Brian Nichols Saturday to multiple life prison sentences"
+    norms = {e["norm"] for e in EntityExtractor().extract(text, "en")}
+    assert "brian nichols" in norms
+    assert not any("saturday" in n for n in norms)
+
+
+def test_a_bare_surname_is_not_every_earlier_namesake() -> None:
+    # ECB+: the Chargers' bare "Smith" (topic 35), Dean Smith (31), then Matt Smith named the
+    # eleventh Doctor (39). A surname two people share stands for neither, and never makes them one.
+    ex = EntityExtractor()
+    for text in _ecb("35_2ecb", "31_7ecb", "39_1ecb"):
+        ex.extract(text, "en")
+    assert ex.lexicon.canonical("dean smith") != ex.lexicon.canonical("matt smith")
+    (later,) = _ecb("39_5ecb")  # "Smith, 26, who played a young political researcher ..."
+    people = {ex.lexicon.canonical(e["norm"]) for e in ex.extract(later, "en") if e["label"] == "PERSON"}
+    assert "dean smith" not in people
+    assert "matt smith" in {ex.lexicon.canonical(e["norm"]) for e in ex.extract(_ecb("39_1ecb")[0], "en")}

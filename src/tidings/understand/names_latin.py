@@ -176,10 +176,37 @@ def _title_suffix(words: list[str], lang: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=16)
+def calendar_words(lang: str) -> frozenset[str]:
+    """Lower-case day and month names of ``lang`` (full forms, from Babel's CLDR data).
+
+    Capitalised in most Latin-script languages, they glue onto names in capitalised runs
+    ("Brian Nichols Saturday", "Manokwari Jan"); on ECB+ dev such runs became false people
+    that linked unrelated articles. Month names that are also given names (May, June,
+    August, Jan, from the ``nicknames`` table) are kept out: "Theresa May" is a name.
+    """
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import get_day_names, get_month_names
+
+    from tidings.understand.aliases import given_names
+
+    try:
+        locale = Locale.parse(lang)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return frozenset()
+    names: set[str] = set()
+    # full forms only: abbreviations are ordinary words too often ("Sun", "Sat", "Mar")
+    names.update(str(d).lower() for d in get_day_names("wide", locale=locale).values())
+    names.update(str(m).lower() for m in get_month_names("wide", locale=locale).values())
+    return frozenset(n for n in names if " " not in n) - given_names()
+
+
 def is_ordinary(word: str, lang: str) -> bool:
-    """A capitalised word that is an ordinary word of the language (sentence start, title)."""
+    """A capitalised word that is an ordinary word of the language (sentence start, title, weekday)."""
     low = word.lower()
     if low in stopwords(lang) or low in stopwords("en"):
+        return True
+    if low in calendar_words(lang) or low in calendar_words("en"):
         return True
     return lang == "vi" and is_vietnamese_word(word)
 
