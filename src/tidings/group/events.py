@@ -16,13 +16,18 @@ in file order and checked on the five seeds in all 120 arrival orders):
   names (norms are identical across scripts, so this bridges languages the encoder
   does not know, e.g. Vietnamese for USE);
 * time — publication dates far apart veto the event outright (same actors, another
-  meeting); undated articles are compared by the years their texts mention.
+  meeting); undated articles are compared by the years their texts mention, and
+  pay for members whose *era* (publication year, else the latest year a lead names)
+  is two or more years off;
+* quantities — shared numbers (a magnitude 6.1, 23 dead), rare ones counting more.
 
 Candidates come from an approximate nearest-neighbour index over the centroids of
 *recent* events plus an inverted index of their entities, so the cost per article
 stays flat as the store grows; events idle for long are retired from memory (their
 records stay in the store). An article that scores high against two events merges
-them (the older id survives; the younger records ``merged_into``).
+them (the older id survives; the younger records ``merged_into``), and so does an
+average-link score between two whole events (``event_merge_threshold``): the first
+articles of a story may open two events that later evidence shows to be one.
 """
 
 from __future__ import annotations
@@ -49,12 +54,23 @@ from tidings.store import Store
 #: entity norms carry the seeds (120/120 orders) without it. ``accurate`` adds multilingual USE,
 #: for languages the entity lexicon does not cover. (e5 is ~6 texts/s: too slow for a stream.)
 PROFILE_ENCODERS: dict[str, str | None] = {"fast": None, "accurate": "use"}
-#: Join threshold per profile (the dense blend shifts the score scale); ECB+ dev grid, seeds checked.
-PROFILE_THRESHOLDS = {"fast": 0.32, "accurate": 0.35}
-#: Score penalty for a publication date 1 week to 1 year off the event's span, per profile (the
-#: dense blend shifts the score scale). ECB+ dev, grid 0.1-0.5 against the former hard veto at 7 days:
-#: fast 0.852 -> 0.859 (0.1), accurate 0.833 -> 0.836 (0.3; 0.1 gives 0.823 there). Seeds checked.
-PROFILE_LATE_PENALTIES = {"fast": 0.1, "accurate": 0.3}
+#: Calibrated settings per profile (a constructor argument left at None takes these; the dense
+#: blend shifts the score scale, so each profile has its own). All from ECB+ dev in file order,
+#: checked on the seeds in all 120 orders:
+#: * ``threshold`` — the join score;
+#: * ``late_penalty`` — for a publication date 1 week to 1 year off the event's span (grid 0.1-0.5
+#:   against the former hard veto at 7 days: fast 0.852 -> 0.859, accurate 0.833 -> 0.836);
+#: * ``era_penalty``, ``number_weight``, ``event_merge_threshold`` — the era and quantity signals
+#:   and event-to-event merging. Fast: 0.859 -> 0.862 (merging alone 0.855 -> 0.862). Accurate: all
+#:   three off, since numbers and merging raise its USE-blended scores into false joins (0.842 ->
+#:   0.836 at best) and a higher join threshold breaks the seeds' Vietnamese report, which USE
+#:   does not cover.
+PROFILE_SETTINGS: dict[str, dict[str, float]] = {
+    "fast": {"threshold": 0.32, "late_penalty": 0.1, "era_penalty": 0.5, "number_weight": 0.2,
+             "event_merge_threshold": 0.3},
+    "accurate": {"threshold": 0.35, "late_penalty": 0.3, "era_penalty": 0.0, "number_weight": 0.0,
+                 "event_merge_threshold": float("inf")},
+}
 #: State keys in the store.
 STATE_GLOBAL = "group.events.global"
 STATE_EVENT = "group.events.ev:"
@@ -82,6 +98,13 @@ class _EventState:
     entity_mass: float = 0.0
     year_counts: Counter[int] = field(default_factory=Counter)
     n_with_years: int = 0
+    #: Members' eras (see :func:`~tidings.group.features.article_era`): of undated members (the
+    #: latest year their lead names) and of dated ones (the publication year).
+    era_counts: Counter[int] = field(default_factory=Counter)
+    dated_years: Counter[int] = field(default_factory=Counter)
+    #: Members per hashed quantity, and the members' total count of quantities.
+    number_counts: Counter[int] = field(default_factory=Counter)
+    number_mass: int = 0
     date_min: dt.date | None = None
     date_max: dt.date | None = None
     #: (article id, dense vector, term set, sources, translated) of the latest members, for duplicates.
@@ -101,7 +124,10 @@ class EventClusterer:
     ``merge_threshold`` the (higher) score against a *second* event that makes the
     two one. ``max_gap_days``: dated articles further than this from an event's
     date span pay ``late_penalty`` (default: the profile's) on their score; beyond ``veto_days`` they never
-    join it. ``max_active`` / ``idle_after`` bound memory and cost:
+    join it. ``era_penalty`` is taken off per share of members whose era is 2+ years off
+    the article's; ``number_weight`` scales the shared-quantities signal;
+    ``event_merge_threshold`` (default: the profile's; ``inf`` turns it off) is the
+    event-to-event average-link score that merges two events. ``max_active`` / ``idle_after`` bound memory and cost:
     events beyond ``max_active`` or not updated for ``idle_after`` articles leave the
     index. ``seed`` fixes anything random (the ANN graph is built deterministically
     from the arrival order; the seed is recorded for reproducibility).
@@ -114,8 +140,9 @@ class EventClusterer:
     87% of their entities, while independent reports of that event share 74-75%).
     ``max_gap_days`` = 7: a news event is reported within days; the seeds' two
     events are 27 months apart (beyond ``veto_days`` = 365). ``late_penalty``: see
-    ``PROFILE_LATE_PENALTIES``; follow-ups weeks later and misread publication dates
-    were split off by the former hard veto at ``max_gap_days``.
+    ``PROFILE_SETTINGS``; follow-ups weeks later and misread publication dates
+    were split off by the former hard veto at ``max_gap_days``. ``era_penalty``,
+    ``number_weight``, ``event_merge_threshold``: see ``PROFILE_SETTINGS``.
     """
 
     def __init__(
@@ -131,6 +158,9 @@ class EventClusterer:
         cross_lingual_entity_weight: float = 0.6,
         entity_weight: float = 0.5,
         year_weight: float = 0.2,
+        era_penalty: float | None = None,
+        number_weight: float | None = None,
+        event_merge_threshold: float | None = None,
         max_gap_days: int = 7,
         late_penalty: float | None = None,
         veto_days: int = 365,
@@ -154,6 +184,9 @@ class EventClusterer:
         self.cross_lingual_entity_weight = cross_lingual_entity_weight
         self.entity_weight = entity_weight
         self.year_weight = year_weight
+        self.era_penalty = era_penalty
+        self.number_weight = number_weight
+        self.event_merge_threshold = event_merge_threshold
         self.max_gap_days = max_gap_days
         self.late_penalty = late_penalty
         self.veto_days = veto_days
@@ -173,20 +206,19 @@ class EventClusterer:
         """The clusterer for a :class:`tidings.options.Options` (only the profile is read)."""
         return cls(profile=getattr(options, "profile", "fast") or "fast")
 
+    def _setting(self, name: str) -> float:
+        """A constructor argument if given, else the profile's calibrated value (``PROFILE_SETTINGS``)."""
+        value = getattr(self, name)
+        if value is not None:
+            return float(value)
+        if self.profile not in PROFILE_SETTINGS:
+            raise ValueError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILE_SETTINGS)}")
+        return PROFILE_SETTINGS[self.profile][name]
+
     @property
     def join_threshold(self) -> float:
         """``threshold`` if given, else the profile's calibrated one."""
-        if self.threshold is not None:
-            return self.threshold
-        if self.profile not in PROFILE_THRESHOLDS:
-            raise ValueError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILE_THRESHOLDS)}")
-        return PROFILE_THRESHOLDS[self.profile]
-
-    def _late_penalty(self) -> float:
-        """``late_penalty`` if given, else the profile's calibrated one."""
-        if self.late_penalty is not None:
-            return self.late_penalty
-        return PROFILE_LATE_PENALTIES.get(self.profile, PROFILE_LATE_PENALTIES["fast"])
+        return self._setting("threshold")
 
     # -- state ------------------------------------------------------------------------
     def _reset(self) -> None:
@@ -247,14 +279,16 @@ class EventClusterer:
         return out
 
     # -- scoring ----------------------------------------------------------------------
-    def _score(self, f: ArticleFeatures, weights: dict[int, float], ev: _EventState) -> float:
+    def _score(
+        self, f: ArticleFeatures, weights: dict[int, float], ev: _EventState, nidf: dict[int, float] | None = None
+    ) -> float:
         if f.date is not None and ev.date_min is not None and ev.date_max is not None:
             gap = max((ev.date_min - f.date).days, (f.date - ev.date_max).days, 0)
             if gap > self.veto_days:
                 return float("-inf")
             # Between a week and a year: a follow-up (charges filed, a lawsuit, an anniversary) or a
             # misread date, not necessarily another event; a small penalty, not a veto.
-            late = self._late_penalty() if gap > self.max_gap_days else 0.0
+            late = self._setting("late_penalty") if gap > self.max_gap_days else 0.0
         else:
             late = 0.0
         # Entities: the share of the article's (label-weighted) actors each member also names
@@ -288,7 +322,26 @@ class EventClusterer:
             # A bonus only: texts mention background years ("since the 2022 invasion") too often
             # for a disagreement to count against an article.
             score += self.year_weight * agree * ev.n_with_years / ev.n
+        if f.era is not None:
+            conflict = self._era_conflict(f.era, f.date is not None, ev.era_counts, ev.dated_years)
+            score -= self._setting("era_penalty") * conflict / ev.n
+        if nidf and ev.number_mass:
+            # Shared quantities, rare ones counting more, against the geometric mean of the two
+            # sides' number counts (+1, so two articles sharing their only number score < 1).
+            shared = sum(v * ev.number_counts.get(k, 0) for k, v in nidf.items()) / ev.n
+            score += self._setting("number_weight") * shared / (1.0 + (len(nidf) * ev.number_mass / ev.n) ** 0.5)
         return score
+
+    def _era_conflict(self, era: int, dated: bool, undated_eras: Counter[int], dated_years: Counter[int]) -> float:
+        """How many of an event's members are from a year 2+ years off an article's era.
+
+        Two publication years are left to the date gap (and its late penalty), which
+        knows days; every other pair of eras counts here.
+        """
+        far = sum(c for y, c in undated_eras.items() if abs(y - era) > 1)
+        if not dated:
+            far += sum(c for y, c in dated_years.items() if abs(y - era) > 1)
+        return far
 
     def _candidates(self, f: ArticleFeatures, weights: dict[int, float]) -> list[str]:
         found: dict[str, None] = {}
@@ -319,9 +372,92 @@ class EventClusterer:
         return vec if np.any(vec) else None
 
     def _rank(self, f: ArticleFeatures, weights: dict[int, float]) -> list[tuple[float, str]]:
-        scored = [(self._score(f, weights, self.active[eid]), eid) for eid in self._candidates(f, weights)]
+        nidf = self.idf.idf(f.numbers) if self._setting("number_weight") else None
+        scored = [(self._score(f, weights, self.active[eid], nidf), eid) for eid in self._candidates(f, weights)]
         scored.sort(key=lambda x: (-x[0], self.active[x[1]].created_seq))
         return scored
+
+    def _pair_score(self, a: _EventState, b: _EventState) -> float:
+        """Average-link score of two events over all their member pairs, from their running sums.
+
+        The same signals as :meth:`_score`, each averaged over the |a|·|b| member pairs (exact
+        for words, numbers and eras; entities as a Dice share of the members' names). Why:
+        an article joins the best event it sees *at arrival*, so a story's first articles
+        may start two events that a batch average-link clustering would have joined; this
+        lets the stream join them as soon as the evidence is there.
+        """
+        if a.date_min is not None and a.date_max is not None and b.date_min is not None and b.date_max is not None:
+            gap = max((a.date_min - b.date_max).days, (b.date_min - a.date_max).days, 0)
+            if gap > self.veto_days:
+                return float("-inf")
+            late = self._setting("late_penalty") if gap > self.max_gap_days else 0.0
+        else:
+            late = 0.0
+        nn = a.n * b.n
+        small, big = (a, b) if len(a.term_sum) <= len(b.term_sum) else (b, a)
+        lex = sum(w * big.term_sum.get(k, 0.0) for k, w in small.term_sum.items()) / nn
+        small_e, big_e = (a, b) if len(a.entity_counts) <= len(b.entity_counts) else (b, a)
+        shared = sum(c * big_e.entity_counts.get(e, 0) for e, c in small_e.entity_counts.items()) / nn
+        per_member = (sum(a.entity_counts.values()) / a.n + sum(b.entity_counts.values()) / b.n) / 2
+        ent = shared / per_member if per_member else 0.0
+        dense = None
+        if a.dense_sum is not None and b.dense_sum is not None and a.n_dense and b.n_dense:
+            dense = float(a.dense_sum @ b.dense_sum) / (a.n_dense * b.n_dense)
+        same_lang = bool(set(a.lang_counts) & set(b.lang_counts)) or not a.lang_counts or not b.lang_counts
+        scores = []
+        if same_lang:
+            content = lex if dense is None else (1 - self.dense_weight) * lex + self.dense_weight * dense
+            scores.append(content + self.entity_weight * ent)
+        if set(a.lang_counts) != set(b.lang_counts):
+            xl = 0.0 if dense is None else self.cross_lingual_scale * (dense - self.cross_lingual_offset)
+            scores.append(xl + self.cross_lingual_entity_weight * ent)
+        score = max(scores) - late
+        na = sum(a.era_counts.values()) + sum(a.dated_years.values())
+        if na:
+            far = sum(c * self._era_conflict(y, False, b.era_counts, b.dated_years) for y, c in a.era_counts.items())
+            far += sum(c * self._era_conflict(y, True, b.era_counts, b.dated_years) for y, c in a.dated_years.items())
+            score -= self._setting("era_penalty") * far / nn
+        if self._setting("number_weight") and a.number_mass and b.number_mass:
+            small_n, big_n = (a, b) if len(a.number_counts) <= len(b.number_counts) else (b, a)
+            keys = frozenset(k for k in small_n.number_counts if k in big_n.number_counts)
+            idf = self.idf.idf(keys)
+            shared_n = sum(idf[k] * small_n.number_counts[k] * big_n.number_counts[k] for k in keys) / nn
+            spread = (a.number_mass / a.n * b.number_mass / b.n) ** 0.5
+            score += self._setting("number_weight") * shared_n / (1.0 + spread)
+        return score
+
+    def _agglomerate(self, eid: str) -> str:
+        """Merge the event with its best-scoring neighbour while that pair clears ``event_merge_threshold``."""
+        limit = self._setting("event_merge_threshold")
+        while True:
+            ev = self.active[eid]
+            best: tuple[float, int, str] | None = None
+            for other in self._event_candidates(ev):
+                if other == eid:
+                    continue
+                o = self.active[other]
+                score = self._pair_score(ev, o)
+                if score >= limit and (best is None or (score, -o.created_seq) > best[:2]):
+                    best = (score, -o.created_seq, other)
+            if best is None:
+                return eid
+            eid = self._merge(eid, best[2])
+
+    def _event_candidates(self, ev: _EventState) -> list[str]:
+        """Events near ``ev``: nearest centroids and events sharing its rarer names."""
+        found: dict[str, None] = {}
+        dense = None if ev.dense_sum is None else ev.dense_sum / max(ev.n_dense, 1)
+        probe = self._probe_vector(dense, ev.term_sum, scale=1.0 / ev.n)
+        if self._index is not None and probe is not None:
+            for other, _ in self._index.search(probe, self.candidates):
+                found[other] = None
+        top = sorted(ev.entity_counts, key=lambda e: (-ev.entity_counts[e], e))[:16]
+        rare = sorted(top, key=lambda e: (len(self._entity_index.get(e, ())), e))[:8]
+        for e in rare:
+            ids = self._entity_index.get(e, ())
+            if len(ids) <= self.candidates:
+                found.update(dict.fromkeys(sorted(ids)))
+        return [o for o in found if o in self.active]
 
     # -- river-style API ----------------------------------------------------------------
     def predict_one(self, article: Article, features: ArticleFeatures | None = None) -> str | None:
@@ -339,7 +475,7 @@ class EventClusterer:
             article.event_id = eid
             return eid
         f = features or self.featurize([article])[0]
-        self.idf.observe(f.term_counts)
+        self.idf.observe(f.term_counts, f.numbers)
         self.seq += 1
         weights = self.idf.weigh(f.term_counts)
         ranked = self._rank(f, weights)
@@ -355,6 +491,8 @@ class EventClusterer:
         for score, other in ranked[1:3]:
             if score >= self.merge_threshold and other in self.active and other != eid:
                 eid = self._merge(eid, other)
+        if self._setting("event_merge_threshold") < float("inf"):
+            eid = self._agglomerate(eid)
         article.event_id = eid
         self._retire()
         return eid
@@ -397,6 +535,10 @@ class EventClusterer:
         if f.years:
             ev.n_with_years += 1
             ev.year_counts.update(f.years)
+        if f.era is not None:
+            (ev.dated_years if f.date is not None else ev.era_counts)[f.era] += 1
+        ev.number_counts.update(f.numbers)
+        ev.number_mass += len(f.numbers)
         if f.date is not None:
             ev.date_min = f.date if ev.date_min is None else min(ev.date_min, f.date)
             ev.date_max = f.date if ev.date_max is None else max(ev.date_max, f.date)
@@ -469,6 +611,10 @@ class EventClusterer:
         a.entity_mass += b.entity_mass
         a.year_counts.update(b.year_counts)
         a.n_with_years += b.n_with_years
+        a.era_counts.update(b.era_counts)
+        a.dated_years.update(b.dated_years)
+        a.number_counts.update(b.number_counts)
+        a.number_mass += b.number_mass
         dates = [d for d in (a.date_min, a.date_max, b.date_min, b.date_max) if d is not None]
         a.date_min, a.date_max = (min(dates), max(dates)) if dates else (None, None)
         a.recent = (a.recent + b.recent)[-8:]
@@ -611,7 +757,8 @@ class EventClusterer:
         names = [
             "profile", "threshold", "merge_threshold", "dense_weight", "cross_lingual_scale", "cross_lingual_offset",
             "cross_lingual_entity_weight", "entity_weight",
-            "year_weight", "max_gap_days", "late_penalty", "veto_days",
+            "year_weight", "era_penalty", "number_weight", "event_merge_threshold",
+            "max_gap_days", "late_penalty", "veto_days",
             "candidates", "max_active", "idle_after", "max_terms",
             "duplicate_dense", "duplicate_terms", "translation_dense", "translation_entities", "seed",
         ]  # fmt: skip
@@ -683,6 +830,10 @@ def _pack_event(ev: _EventState) -> bytes:
         "entity_mass": ev.entity_mass,
         "year_counts": {str(k): v for k, v in ev.year_counts.items()},
         "n_with_years": ev.n_with_years,
+        "era_counts": {str(k): v for k, v in ev.era_counts.items()},
+        "dated_years": {str(k): v for k, v in ev.dated_years.items()},
+        "number_counts": {str(k): v for k, v in ev.number_counts.items()},
+        "number_mass": ev.number_mass,
         "date_min": ev.date_min.isoformat() if ev.date_min else None,
         "date_max": ev.date_max.isoformat() if ev.date_max else None,
         "duplicates": ev.duplicates,
@@ -725,6 +876,10 @@ def _unpack_event(blob: bytes) -> _EventState:
     ev.entity_mass = float(meta.get("entity_mass", 0.0))
     ev.year_counts = Counter({int(k): v for k, v in meta["year_counts"].items()})
     ev.n_with_years = int(meta["n_with_years"])
+    ev.era_counts = Counter({int(k): v for k, v in meta.get("era_counts", {}).items()})
+    ev.dated_years = Counter({int(k): v for k, v in meta.get("dated_years", {}).items()})
+    ev.number_counts = Counter({int(k): v for k, v in meta.get("number_counts", {}).items()})
+    ev.number_mass = int(meta.get("number_mass", 0))
     ev.date_min = dt.date.fromisoformat(meta["date_min"]) if meta["date_min"] else None
     ev.date_max = dt.date.fromisoformat(meta["date_max"]) if meta["date_max"] else None
     ev.duplicates = dict(meta["duplicates"])

@@ -57,6 +57,25 @@ def terms(text: str) -> list[int]:
     return out
 
 
+#: Quantities: integers of 2+ digits or decimals (6.1, 45-year, 1,300), not years and not
+#: digits glued to words. Why a signal of their own: look-alike events differ in their numbers
+#: (a magnitude 6.1 quake against a 7.6 one, 23 dead against 4); on ECB+ dev, batch
+#: average link with a number-overlap term went from BCubed F1 0.914 to 0.936, while the same
+#: numbers as ordinary TF-IDF terms gave 0.916 (they drown among the words).
+_NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?![\w]|[.,]\d)")
+
+
+def mentioned_numbers(text: str) -> frozenset[int]:
+    """Hashed quantities a text mentions (see ``_NUMBER``), in the term bucket space."""
+    out: set[int] = set()
+    for raw in _NUMBER.findall(text):
+        value = raw.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) else raw.replace(",", ".")
+        if len(value) < 2 or _YEAR.fullmatch(value):
+            continue
+        out.add(_bucket("#" + value))
+    return frozenset(out)
+
+
 def mentioned_years(text: str) -> frozenset[int]:
     """Four-digit years a text mentions: a weak time signature for undated articles."""
     return frozenset(int(y) for y in _YEAR.findall(text))
@@ -133,23 +152,50 @@ class ArticleFeatures:
     translated: bool = False
     sources: frozenset[str] = field(default_factory=frozenset)
     title: str = ""
+    #: The year the article is "from": its publication year, else the latest year its lead names.
+    era: int | None = None
+    #: Hashed quantities (see :func:`mentioned_numbers`).
+    numbers: frozenset[int] = field(default_factory=frozenset)
+
+
+#: Characters of an article's text (title first) whose years date it; calibrated on ECB+ dev:
+#: pairs of articles on one event whose latest years in the first 400 characters differ by 2 or
+#: more: 2% (15% over whole texts, where background years sit: "since the 2022 invasion" in a
+#: 2025 report); pairs on two look-alike events: 100% (95%).
+LEAD_CHARS = 400
+
+
+def article_era(date: dt.date | None, text: str) -> int | None:
+    """The year an article is from: its publication year, else the latest year its lead names.
+
+    News is written about the present, so a year named in a title or lead is, nearly
+    always, the article's own; deeper in the text years are as often background.
+    """
+    if date is not None:
+        return date.year
+    years = mentioned_years(text[:LEAD_CHARS])
+    return max(years) if years else None
 
 
 def build_features(article: Article, dense: np.ndarray | None) -> ArticleFeatures:
     text = article_text(article)
+    years = mentioned_years(text)
+    date = article_date(article)
     return ArticleFeatures(
         article_id=article.id,
         term_counts=Counter(terms(text)),
         dense=None if dense is None else np.asarray(dense, dtype=np.float32),
         entities=entity_weights(article),
-        years=mentioned_years(text),
-        date=article_date(article),
+        years=years,
+        date=date,
         lang=article.lang.value if article.lang else None,
         translated=article.translated,
         sources=frozenset(
             p.name.lower() for p in article.provenance if p.relation in ("source", "via", "contributor")
         ),
         title=article.title.value if article.title else text.strip().split("\n", 1)[0][:200],
+        era=article_era(date, text),
+        numbers=mentioned_numbers(text),
     )
 
 
@@ -165,10 +211,20 @@ class OnlineIdf:
         self.df = np.zeros(N_BUCKETS, dtype=np.int32) if df is None else df
         self.n_docs = n_docs
 
-    def observe(self, counts: Counter[int]) -> None:
-        if counts:
-            self.df[np.fromiter(counts.keys(), dtype=np.int64)] += 1
+    def observe(self, counts: Counter[int], extra: frozenset[int] = frozenset()) -> None:
+        """Count one document's terms (and ``extra`` keys, e.g. its numbers) once each."""
+        keys = counts.keys() | extra if extra else counts.keys()
+        if keys:
+            self.df[np.fromiter(keys, dtype=np.int64)] += 1
         self.n_docs += 1
+
+    def idf(self, keys: frozenset[int]) -> dict[int, float]:
+        """Plain IDF of some keys (log N/df, as the number-overlap signal was calibrated)."""
+        if not keys:
+            return {}
+        arr = np.fromiter(keys, dtype=np.int64)
+        vals = np.log((self.n_docs + 1) / (self.df[arr] + 1))
+        return dict(zip(arr.tolist(), vals.tolist(), strict=True))
 
     def weigh(self, counts: Counter[int]) -> dict[int, float]:
         """L2-normalised sublinear TF-IDF of one article's terms."""
