@@ -99,18 +99,39 @@ def pair_feature_table(rows: Sequence[dict[str, Any]], profile: str = "accurate"
     return [sim.features(reps[2 * i], reps[2 * i + 1]) for i in range(len(rows))]
 
 
+def _extractor_version() -> str:
+    """A digest of the entity extractor's source (entities, aliases, names_*, places modules).
+
+    Why: cached norms must not outlive a change to the extractor, or a refit with
+    ``--entities`` would silently use the old extraction.
+    """
+    import hashlib
+
+    import tidings.understand.entities as ent_mod
+
+    folder = Path(ent_mod.__file__).parent
+    digest = hashlib.sha1()
+    for name in sorted(["entities.py", "aliases.py", "places.py", *(p.name for p in folder.glob("names_*.py"))]):
+        try:
+            digest.update(name.encode() + (folder / name).read_bytes())
+        except OSError:
+            continue
+    return digest.hexdigest()[:12]
+
+
 def _entities(texts: Sequence[str], langs: Sequence[str | None], cache: EmbeddingCache) -> list[frozenset[str]]:
-    """Entity norms per text, in stream order (the alias lexicon learns as it reads), cached by text."""
+    """Entity norms per text, in stream order (the alias lexicon learns as it reads), cached by text and extractor."""
     from tidings.understand.entities import EntityExtractor
 
     extractor: Any = None
+    key = f"entities-{_extractor_version()}"
     out = []
     for text, lang in zip(texts, langs, strict=True):
-        norms = cache.get_json("entities", text)
+        norms = cache.get_json(key, text)
         if not isinstance(norms, list):
             extractor = extractor or EntityExtractor()
             norms = sorted({e["norm"] for e in extractor.extract(text, lang)})
-            cache.put_json("entities", text, norms)
+            cache.put_json(key, text, norms)
         out.append(frozenset(norms))
     return out
 
