@@ -13,6 +13,7 @@ URL/content based): nothing is lost, nothing is duplicated.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -146,8 +147,10 @@ def ingest(
             bar.set_postfix(new=report.new, failed=report.failed, refresh=False)
         pending.clear()
 
+    collector = _StreamingGc()
     try:
         for item in runner.map(_articles_to_read(paths, options, store, report, fail)):
+            collector.settled()
             if isinstance(item, _SourceDone):
                 store.mark_source_done(item.uri, item.fingerprint)
                 if not pending:
@@ -180,12 +183,47 @@ def ingest(
         store.rollback()
         raise
     finally:
+        collector.restore()
         runner.close()
         if bar is not None:
             bar.close()
         if own_store:
             store.close()
     return report
+
+
+#: Young-generation threshold while ingesting (CPython's default: 700 allocations).
+#: Calibrated with ``tidings bench events`` on 3,000 articles: 10,000 cut the main
+#: process's collection time from 2.2 s to 0.5 s; peak memory did not change.
+GC_THRESHOLD = (10_000, 20, 10)
+
+
+class _StreamingGc:
+    """Collect garbage less often during ingest (call :meth:`settled` per article, :meth:`restore` at the end).
+
+    Why: the main process holds large long-lived tables (gazetteer, name dictionaries,
+    the lexicon, the clusterer's state) and CPython's full collections walk all of them
+    again and again, ~7% of ingest time on ``tidings bench events``, and more as the
+    store grows. After the first article every lazily loaded table is in place, so
+    ``settled()`` then moves everything alive into the permanent generation
+    (``gc.freeze``); the thresholds are raised for the run and restored afterwards.
+    """
+
+    def __init__(self) -> None:
+        self.old = gc.get_threshold()
+        self.frozen = False
+        gc.set_threshold(*GC_THRESHOLD)
+
+    def settled(self) -> None:
+        if not self.frozen:
+            self.frozen = True
+            gc.collect()
+            gc.freeze()
+
+    def restore(self) -> None:
+        gc.set_threshold(*self.old)
+        if self.frozen:
+            gc.unfreeze()
 
 
 @dataclass(frozen=True)
