@@ -31,6 +31,8 @@ class Grouper(Protocol):
 
     def learn_one(self, article: Article) -> str: ...
 
+    def learn_many(self, articles: Sequence[Article]) -> list[str]: ...
+
     def save(self, store: Store) -> None: ...
 
 
@@ -130,8 +132,18 @@ def ingest(
         if on_error:
             on_error(letter)
 
+    to_group: list[Article] = []  # stored since the last commit, grouped together at the commit
+
     def commit() -> None:
         if grouper is not None:
+            # One batch per commit: the clusterer decides best pairs first within it (see
+            # EventClusterer.learn_many); the batches are fixed by commit_every, so the same
+            # input gives the same events.
+            for article, event_id in zip(to_group, grouper.learn_many(to_group), strict=True):
+                _set_event(store, article.id, event_id)
+                if alias_learner is not None:  # names that co-occur in one event teach aliases
+                    alias_learner.observe(event_id, article.id, article.entities)
+            to_group.clear()
             grouper.save(store)
         if lexicon is not None:
             lexicon.save(store)
@@ -169,10 +181,7 @@ def ingest(
                 report.unchanged += 1
                 continue
             if grouper is not None:
-                event_id = grouper.learn_one(article)
-                _set_event(store, article.id, event_id)
-                if alias_learner is not None:  # names that co-occur in one event teach aliases
-                    alias_learner.observe(event_id, article.id, article.entities)
+                to_group.append(article)
             pending.append((result.status, article.id))
             if len(pending) >= options.commit_every:
                 commit()

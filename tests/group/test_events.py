@@ -154,3 +154,15 @@ def test_retired_events_stay_in_the_store(seeds: list[Article]) -> None:
     reloaded = EventClusterer(max_active=1).load(store)
     assert list(reloaded.active) == [ids[1]]
     assert reloaded.resolve(reloaded.assignments[seeds[1].id]) == ids[0]
+
+
+def test_two_events_in_every_order_as_one_batch(seeds: list[Article]) -> None:
+    """``learn_many`` (ingest's commit batch) decides best pairs first: the same two events."""
+    failures = []
+    for order in itertools.permutations(range(len(seeds))):
+        clusterer = EventClusterer()
+        clusterer.learn_many(_fresh([seeds[i] for i in order]))
+        lab = _labels(clusterer, seeds)
+        if not (lab[0] == lab[2] == lab[3] == lab[4] != lab[1]):
+            failures.append(order)
+    assert not failures, f"{len(failures)} of 120 orders wrong, e.g. {failures[:3]}"

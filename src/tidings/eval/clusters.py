@@ -71,10 +71,16 @@ def prepare(path: str | Path, *, progress: bool = False) -> tuple[list[Article],
     return articles, gold
 
 
-def cluster(articles: list[Article], *, profile: str = "fast", batch: int = 64, **params: Any) -> list[str]:
-    """Stream the articles through a fresh clusterer and an in-memory store; final (resolved) event per article."""
+def cluster(articles: list[Article], *, profile: str = "fast", batch: int | None = None, **params: Any) -> list[str]:
+    """Stream the articles through a fresh clusterer and an in-memory store; final (resolved) event per article.
+
+    Batches are ingest's commit batches (``Options.commit_every``), as in the product.
+    """
     from tidings.group.events import EventClusterer
+    from tidings.options import Options
     from tidings.store.sqlite import SQLiteStore
+
+    batch = batch or Options().commit_every
 
     store = SQLiteStore(":memory:")
     clusterer = EventClusterer(profile=profile, **params)
