@@ -94,11 +94,12 @@ class EntityExtractor:
 
         Ingest calls this while its read workers start up; the first Chinese and Arabic
         articles would otherwise stall the stream for ~5 s. A throwaway extractor (its own
-        empty lexicon) reads two made-up sentences, so nothing is learned.
+        empty lexicon) reads two made-up sentences, so nothing is learned; their Latin part
+        is left out as it is in ingest, where the workers prepare it (and load its tables).
         """
         spare = self.preparer()
-        spare.extract("记者王明(Wang Ming)在北京报道，总统特朗普表示。", "zh")
-        spare.extract("قال الرئيس دونالد ترامب في القاهرة إن المحادثات مستمرة.", "ar")
+        spare.extract("记者王明(Wang Ming)在北京报道，总统特朗普表示。", "zh", ahead=("zh", []))
+        spare.extract("قال الرئيس دونالد ترامب في القاهرة إن المحادثات مستمرة.", "ar", ahead=("ar", []))
         names_ar.is_common("في")  # Arabic word frequencies (wordfreq)
 
     # -- extraction -------------------------------------------------------------------
