@@ -64,12 +64,13 @@ PROFILE_ENCODERS: dict[str, str | None] = {"fast": None, "accurate": "use"}
 #: * ``era_penalty``, ``number_weight``, ``event_merge_threshold``, ``entity_weight`` — the era and
 #:   quantity signals, event-to-event merging (and with it best-pair-first batches in
 #:   ``learn_many``), the weight of shared names. Fast, batches of 200 (ingest's commit size):
-#:   0.859 -> 0.911 (one at a time: 0.862). Accurate: all off, since numbers and merging raise
+#:   0.859 -> 0.917 (one at a time: 0.862); grid merge 0.31-0.39, names 0.5-1.25, era 0.5-1,
+#:   numbers 0.2-0.4; merge 0.35-0.37 score alike, 0.36 is the middle. Accurate: all off, since numbers and merging raise
 #:   its USE-blended scores into false joins (0.842 -> 0.836 at best) and a higher join
 #:   threshold breaks the seeds' Vietnamese report, which USE does not cover.
 PROFILE_SETTINGS: dict[str, dict[str, float]] = {
-    "fast": {"threshold": 0.32, "late_penalty": 0.1, "era_penalty": 0.5, "number_weight": 0.2,
-             "event_merge_threshold": 0.33, "entity_weight": 0.75},
+    "fast": {"threshold": 0.32, "late_penalty": 0.1, "era_penalty": 1.0, "number_weight": 0.3,
+             "event_merge_threshold": 0.36, "entity_weight": 1.0},
     "accurate": {"threshold": 0.35, "late_penalty": 0.3, "era_penalty": 0.0, "number_weight": 0.0,
                  "event_merge_threshold": float("inf"), "entity_weight": 0.5},
 }
