@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from tidings.eval.pairs import evaluate, fit, main, read_pairs
+from tidings.eval.pairs import _fit_censored, _fit_monotone, evaluate, fit, main, read_pairs
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "examples" / "seeds").glob("*.txt"))
 LANGS = ["zh", "zh", "vi", "ar", "ar"]
@@ -56,6 +57,24 @@ def test_fit_keeps_encoder_weights_monotone_and_reports_cv(pair_file: Path) -> N
     table, stats = fit(rows, feats, folds=2)
     assert table[frozenset({"use", "lexical"})]["use"] <= 0.0
     assert set(stats) >= {"cv", "cv_cross", "in_sample"}
+
+
+def test_censored_fit_ignores_overshoot_at_the_scale_ends() -> None:
+    """Unrelated pairs (rated 4) whose cosine is far below the rest must not bend the slope.
+
+    Real ratings of the first 40 dev pairs; the cosine is an exact linear function of the rating
+    except that the 4s sit further out, as unrelated texts do. Least squares compromises, the
+    censored fit recovers the line for the pairs inside the scale.
+    """
+    y = np.array([r["overall"] for r in read_pairs(DEV, 40)])
+    x = np.where(y >= 4.0, -0.6, (4.0 - y) / 3.0)[:, None]
+    inside = y < 4.0
+    errs = []
+    for model in (_fit_monotone(["use"], x, y), _fit_censored(["use"], x, y)):
+        pred = model["bias"] + model["use"] * x[:, 0]
+        assert np.all(pred[~inside] >= 3.5)
+        errs.append(float(np.abs(pred[inside] - y[inside]).max()))
+    assert errs[1] < 0.05 < errs[0]
 
 
 @pytest.mark.parametrize(
