@@ -3,11 +3,12 @@
 An article is embedded once into a :class:`Representation` (a unit vector per
 neural encoder, a sparse lexical vector, entity norms). :class:`ArticleSimilarity`
 turns the cosines that are meaningful for the pair (USE only when both languages
-are USE languages; lexical overlap mostly within a language) into one calibrated
-score in ``[0, 1]``: a linear model of the SemEval-2022 "overall" rating (1 = same
+are USE languages; lexical overlap mostly within a language), calibrated by two
+facts about the pair (whether the languages differ, how unequal the texts' lengths
+are), into one score in ``[0, 1]``: a linear model of the SemEval-2022 "overall" rating (1 = same
 event … 4 = unrelated) mapped to ``(4 - rating) / 3``. So 1.0 reads "same event",
 ~0.67 "same story, different angle", 0 "unrelated", which gives grouping a threshold
-with a meaning. The few weights are least-squares fits on SemEval-2022 dev
+with a meaning. The few weights are (censored) least-squares fits on SemEval-2022 dev
 (cross-validated, see :func:`tidings.eval.pairs.fit`), one set per combination of
 features that can be present, so a missing encoder never silently counts as 0.
 """
