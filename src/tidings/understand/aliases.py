@@ -394,7 +394,12 @@ class AliasLexicon:
             if not na or not nb or na not in self._entries or nb not in self._entries:
                 continue
             ra, rb = self.canonical(na), self.canonical(nb)
-            if ra == rb or not self._keys_close(a, b):
+            if ra == rb:
+                continue
+            ea, eb = self._entries.get(ra), self._entries.get(rb)
+            if ea is not None and eb is not None and ea.anchored and eb.anchored:
+                continue  # decided below anyway; tested first because it is cheaper than the keys
+            if not self._keys_close(a, b):
                 continue
             # two Latin-anchored names are two people (Putin/Biden differ by one class)
             if self._entries[ra].anchored and self._entries[rb].anchored:
