@@ -147,9 +147,10 @@ def run(n: int, profile: str = "fast", *, checkpoints: tuple[int, ...] = (), ech
 def run_ingest(n: int, profile: str = "fast") -> dict[str, Any]:
     """The same stream through the product's own path, ``tidings.api.ingest``, from JSONL files.
 
-    Unlike :func:`run`, this lets ingest use its read workers (one per core for
-    large inputs), so it is the end-to-end throughput a user gets; worker start-up
-    and model loading are included in the time.
+    Unlike :func:`run`, this lets ingest use its read workers (see
+    :func:`tidings.workers.choose_workers`; they also do the entity stage's
+    lexicon-free part), so it is the end-to-end throughput a user gets; worker
+    start-up and model loading are included in the time.
     """
     from tidings.api import ingest
     from tidings.options import Options
