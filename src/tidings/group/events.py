@@ -249,6 +249,8 @@ class EventClusterer:
         #: Article → event assignments not yet written to the store.
         self._unsaved: dict[str, str] = {}
         self._encoder_obj: Any = None
+        #: ``seq`` at the last look for idle events (every 256 articles, batches or not).
+        self._swept_at = 0
 
     def _encoder(self) -> Any:
         """The dense encoder of the profile (guarded import: the understand stage may be absent)."""
@@ -778,8 +780,9 @@ class EventClusterer:
 
     def _retire(self) -> None:
         """Take idle events out of memory and the index (their records stay in the store)."""
-        if len(self.active) <= self.max_active and self.seq % 256:
+        if len(self.active) <= self.max_active and self.seq - self._swept_at < 256:
             return
+        self._swept_at = self.seq
         idle = [eid for eid, ev in self.active.items() if self.seq - ev.last_seq > self.idle_after]
         excess = len(self.active) - len(idle) - self.max_active
         if excess > 0:
