@@ -297,15 +297,9 @@ class EventClusterer:
     def _score(
         self, f: ArticleFeatures, weights: dict[int, float], ev: _EventState, nidf: dict[int, float] | None = None
     ) -> float:
-        if f.date is not None and ev.date_min is not None and ev.date_max is not None:
-            gap = max((ev.date_min - f.date).days, (f.date - ev.date_max).days, 0)
-            if gap > self.veto_days:
-                return float("-inf")
-            # Between a week and a year: a follow-up (charges filed, a lawsuit, an anniversary) or a
-            # misread date, not necessarily another event; a small penalty, not a veto.
-            late = self._setting("late_penalty") if gap > self.max_gap_days else 0.0
-        else:
-            late = 0.0
+        late = self._late(f.date, f.date, ev.date_min, ev.date_max)
+        if late == float("inf"):
+            return float("-inf")
         # Entities: the share of the article's (label-weighted) actors each member also names
         # (``ent``), and the overlap coefficient (shared / the smaller side, ``ent_overlap``), which
         # does not punish a long article naming many people; within a language the first one
@@ -321,17 +315,8 @@ class EventClusterer:
         if f.dense is not None and ev.dense_sum is not None and ev.n_dense:
             dense = float(f.dense @ ev.dense_sum) / ev.n_dense
         same_lang = ev.lang_counts.get(f.lang or "", 0) if f.lang else ev.n
-        scores = []
-        if same_lang:
-            lex = sum(w * ev.term_sum.get(k, 0.0) for k, w in weights.items()) / same_lang
-            content = lex if dense is None else (1 - self.dense_weight) * lex + self.dense_weight * dense
-            scores.append(content + self._setting("entity_weight") * ent)
-        if same_lang < ev.n:
-            # Across languages words say nothing and a multilingual encoder says mostly "same topic"
-            # (the 2022 Cairo and 2025 Riyadh talks score 0.81 with USE): shared actors carry more.
-            xl = 0.0 if dense is None else self.cross_lingual_scale * (dense - self.cross_lingual_offset)
-            scores.append(xl + self.cross_lingual_entity_weight * ent_overlap)
-        score = max(scores) - late
+        lex = sum(w * ev.term_sum.get(k, 0.0) for k, w in weights.items()) / same_lang if same_lang else 0.0
+        score = self._blend(lex, dense, ent, ent_overlap, same=bool(same_lang), cross=same_lang < ev.n) - late
         if f.years and ev.n_with_years:
             agree = min(1.0, sum(ev.year_counts.get(y, 0) for y in f.years) / ev.n_with_years)
             # A bonus only: texts mention background years ("since the 2022 invasion") too often
@@ -347,6 +332,39 @@ class EventClusterer:
             score += self._setting("number_weight") * shared / (1.0 + (len(nidf) * ev.number_mass / ev.n) ** 0.5)
         return score
 
+    def _late(
+        self, a_min: dt.date | None, a_max: dt.date | None, b_min: dt.date | None, b_max: dt.date | None
+    ) -> float:
+        """Penalty for two date spans far apart: ``inf`` beyond ``veto_days`` (never one event).
+
+        Between a week and a year: a follow-up (charges filed, a lawsuit, an anniversary) or a
+        misread date, not necessarily another event; a small penalty, not a veto.
+        """
+        if a_min is None or a_max is None or b_min is None or b_max is None:
+            return 0.0
+        gap = max((b_min - a_max).days, (a_min - b_max).days, 0)
+        if gap > self.veto_days:
+            return float("inf")
+        return self._setting("late_penalty") if gap > self.max_gap_days else 0.0
+
+    def _blend(
+        self, lex: float, dense: float | None, ent: float, ent_overlap: float, *, same: bool, cross: bool,
+        shift: float = 0.0,
+    ) -> float:
+        """The better of the same-language and the cross-language readings of the evidence.
+
+        Across languages words say nothing and a multilingual encoder says mostly "same topic"
+        (the 2022 Cairo and 2025 Riyadh talks score 0.81 with USE): shared actors carry more.
+        """
+        scores = []
+        if same:
+            content = lex if dense is None else (1 - self.dense_weight) * lex + self.dense_weight * dense
+            scores.append(content + self._setting("entity_weight") * ent)
+        if cross:
+            xl = 0.0 if dense is None else self.cross_lingual_scale * (dense - self.cross_lingual_offset)
+            scores.append(xl + self.cross_lingual_entity_weight * ent_overlap + shift)
+        return max(scores)
+
     def _era_conflict(self, era: int, dated: bool, undated_eras: Counter[int], dated_years: Counter[int]) -> float:
         """How many of an event's members are from a year 2+ years off an article's era.
 
@@ -358,16 +376,22 @@ class EventClusterer:
             far += sum(c for y, c in dated_years.items() if abs(y - era) > 1)
         return far
 
-    def _candidates(self, f: ArticleFeatures, weights: dict[int, float]) -> list[str]:
+    def _candidates(self, f: ArticleFeatures, weights: dict[int, float], probe: np.ndarray | None = None) -> list[str]:
+        """Active events an article could join (``probe``: its retrieval vector, if already computed)."""
+        if probe is None:
+            probe = self._probe_vector(f.dense, weights)
+        return self._nearby(probe, f.entities)
+
+    def _nearby(self, probe: np.ndarray | None, names: Iterable[str]) -> list[str]:
+        """Active events with the nearest centroids to ``probe`` and events sharing the rarest ``names``."""
         found: dict[str, None] = {}
-        probe = self._probe_vector(f.dense, weights)
         if self._index is not None and probe is not None:
             for eid, _ in self._index.search(probe, self.candidates):
                 found[eid] = None
-        # The article's rarest actors point at the few recent events naming them; an entity named by
-        # more than ``candidates`` active events ("United States") is no lead and is skipped, which
+        # The rarest actors point at the few recent events naming them; an entity named by more
+        # than ``candidates`` active events ("United States") is no lead and is skipped, which
         # keeps this lookup's cost independent of how many events are active.
-        rare = sorted(f.entities, key=lambda e: (len(self._entity_index.get(e, ())), e))[:8]
+        rare = sorted(names, key=lambda e: (len(self._entity_index.get(e, ())), e))[:8]
         for e in rare:
             ids = self._entity_index.get(e, ())
             if len(ids) <= self.candidates:
@@ -401,13 +425,9 @@ class EventClusterer:
         may start two events that a batch average-link clustering would have joined; this
         lets the stream join them as soon as the evidence is there.
         """
-        if a.date_min is not None and a.date_max is not None and b.date_min is not None and b.date_max is not None:
-            gap = max((a.date_min - b.date_max).days, (b.date_min - a.date_max).days, 0)
-            if gap > self.veto_days:
-                return float("-inf")
-            late = self._setting("late_penalty") if gap > self.max_gap_days else 0.0
-        else:
-            late = 0.0
+        late = self._late(a.date_min, a.date_max, b.date_min, b.date_max)
+        if late == float("inf"):
+            return float("-inf")
         nn = a.n * b.n
         (ka, va), (kb, vb) = _sorted_terms(a), _sorted_terms(b)
         _, ia, ib = np.intersect1d(ka, kb, assume_unique=True, return_indices=True)
@@ -423,18 +443,12 @@ class EventClusterer:
         if a.dense_sum is not None and b.dense_sum is not None and a.n_dense and b.n_dense:
             dense = float(a.dense_sum @ b.dense_sum) / (a.n_dense * b.n_dense)
         same_lang = bool(set(a.lang_counts) & set(b.lang_counts)) or not a.lang_counts or not b.lang_counts
-        scores = []
-        if same_lang:
-            content = lex if dense is None else (1 - self.dense_weight) * lex + self.dense_weight * dense
-            scores.append(content + self._setting("entity_weight") * ent)
-        if set(a.lang_counts) != set(b.lang_counts):
-            xl = 0.0 if dense is None else self.cross_lingual_scale * (dense - self.cross_lingual_offset)
-            # the cross-lingual weights were calibrated against the join threshold (on the seeds):
-            # shifted, the same evidence clears the merge threshold
-            limit = self._setting("event_merge_threshold")
-            shift = limit - self.join_threshold if limit < float("inf") else 0.0
-            scores.append(xl + self.cross_lingual_entity_weight * ent_overlap + shift)
-        score = max(scores) - late
+        # the cross-lingual weights were calibrated against the join threshold (on the seeds):
+        # shifted, the same evidence clears the merge threshold
+        limit = self._setting("event_merge_threshold")
+        shift = limit - self.join_threshold if limit < float("inf") else 0.0
+        cross = set(a.lang_counts) != set(b.lang_counts)
+        score = self._blend(lex, dense, ent, ent_overlap, same=same_lang, cross=cross, shift=shift) - late
         na = sum(a.era_counts.values()) + sum(a.dated_years.values())
         if na:
             far = sum(c * self._era_conflict(y, False, b.era_counts, b.dated_years) for y, c in a.era_counts.items())
@@ -467,20 +481,14 @@ class EventClusterer:
             eid = self._merge(eid, best[2])
 
     def _event_candidates(self, ev: _EventState) -> list[str]:
-        """Events near ``ev``: nearest centroids and events sharing its rarer names."""
-        found: dict[str, None] = {}
-        dense = None if ev.dense_sum is None else ev.dense_sum / max(ev.n_dense, 1)
-        probe = self._probe_vector(dense, ev.term_sum, scale=1.0 / ev.n)
-        if self._index is not None and probe is not None:
-            for other, _ in self._index.search(probe, self.candidates):
-                found[other] = None
+        """Events near ``ev``: nearest centroids and events sharing the rarer of its main names."""
         top = sorted(ev.entity_counts, key=lambda e: (-ev.entity_counts[e], e))[:16]
-        rare = sorted(top, key=lambda e: (len(self._entity_index.get(e, ())), e))[:8]
-        for e in rare:
-            ids = self._entity_index.get(e, ())
-            if len(ids) <= self.candidates:
-                found.update(dict.fromkeys(sorted(ids)))
-        return [o for o in found if o in self.active]
+        return self._nearby(self._event_probe(ev), top)
+
+    def _event_probe(self, ev: _EventState) -> np.ndarray | None:
+        """An event's retrieval vector: its members' mean dense vector and mean TF-IDF terms."""
+        dense = None if ev.dense_sum is None else ev.dense_sum / max(ev.n_dense, 1)
+        return self._probe_vector(dense, ev.term_sum, scale=1.0 / ev.n)
 
     # -- river-style API ----------------------------------------------------------------
     def predict_one(self, article: Article, features: ArticleFeatures | None = None) -> str | None:
@@ -557,18 +565,18 @@ class EventClusterer:
         arts_of: dict[str, list[int]] = {}
         events_of: dict[str, list[str]] = {}
         links: dict[str, set[str]] = {}
+        probes = [self._probe_vector(f.dense, w) for _, f, w, _ in new]
         for i, (_, f, w, seq) in enumerate(new):
             key = f"~{i}"
             st = _EventState(key, seq, seq)
             self._accumulate(st, f, w)
             nodes[key], arts_of[key], events_of[key], links[key] = st, [i], [], set()
-            for eid in self._candidates(f, w):
+            for eid in self._candidates(f, w, probes[i]):
                 if eid not in nodes:
                     nodes[eid], arts_of[eid], events_of[eid], links[eid] = self.active[eid], [], [eid], set()
                 links[key].add(eid)
                 links[eid].add(key)
         # 2. neighbours among the new articles: the nearest by the retrieval vector
-        probes = [self._probe_vector(f.dense, w) for _, f, w, _ in new]
         ok = [i for i, p in enumerate(probes) if p is not None]
         if len(ok) > 1:
             mat = np.stack([probes[i] for i in ok])
@@ -738,8 +746,7 @@ class EventClusterer:
         return None if best is None else best[1]
 
     def _reindex(self, ev: _EventState) -> None:
-        dense = None if ev.dense_sum is None else ev.dense_sum / max(ev.n_dense, 1)
-        probe = self._probe_vector(dense, ev.term_sum, scale=1.0 / ev.n)
+        probe = self._event_probe(ev)
         if probe is None:
             return
         if self._index is None:
