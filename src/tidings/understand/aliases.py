@@ -121,7 +121,8 @@ class AliasLexicon:
         #: "Smith" stands for neither, and a link could not be undone (on ECB+ dev such links
         #: made one person of two and with them one event of two look-alike ones).
         self._bare: dict[str, str] = {}
-        #: Surnames of two or more people with incompatible given names.
+        #: Surnames of two or more people with incompatible given names (kept up to date by
+        #: ``add_name``; derived again from the names on load).
         self._ambiguous: set[str] = set()
         #: Changed since the last save (ingest saves at every commit; an unchanged lexicon is not rewritten).
         self.dirty = False
@@ -436,7 +437,6 @@ class AliasLexicon:
             "parent": self._parent,
             "surface": self._surface,
             "bare": self._bare,
-            "ambiguous": sorted(self._ambiguous),
         }
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
@@ -459,7 +459,11 @@ class AliasLexicon:
         lex._parent = dict(data["parent"])
         lex._surface = dict(data["surface"])
         lex._bare = dict(data.get("bare", {}))
-        lex._ambiguous = set(data.get("ambiguous", ()))
+        # derived, not stored: the surnames whose full names include two incompatible given names
+        lex._ambiguous = {
+            surname for surname, names in lex._surname.items()
+            if any(not given_names_compatible(a.split()[0], b.split()[0]) for a in names for b in names if a < b)
+        }
         return lex
 
     def save(self, store: Any) -> None:
