@@ -213,3 +213,37 @@ def test_a_bare_surname_is_not_every_earlier_namesake() -> None:
     people = {ex.lexicon.canonical(e["norm"]) for e in ex.extract(later, "en") if e["label"] == "PERSON"}
     assert "dean smith" not in people
     assert "matt smith" in {ex.lexicon.canonical(e["norm"]) for e in ex.extract(_ecb("39_1ecb")[0], "en")}
+
+
+def test_a_month_before_a_day_is_a_date_not_a_person() -> None:
+    # ECB+ 35_2ecbplus: "arrested early Jan. 6"; "Jan" is a given name too, so only the day
+    # after it tells the two apart
+    (text,) = _ecb("35_2ecbplus")
+    ex = EntityExtractor()
+    ex.lexicon.add_name("Jan", "PERSON")  # as a stream may have learned it from a bare "Jan"
+    norms = {e["norm"] for e in ex.extract(text, "en")}
+    assert "jan" not in norms and "jamal williams" in norms
+    names = {e["norm"] for e in EntityExtractor().extract("Jan Egeland, the UN relief chief, spoke on June 2.", "en")}
+    assert "jan egeland" in names and not any("june" in n for n in names)
+
+
+def test_a_bare_surname_after_the_full_name_is_the_person_not_a_town() -> None:
+    # 35_3ecb names "Vincent Jackson", then "Jackson" (also Jackson, Mississippi, in the gazetteer)
+    (text,) = _ecb("35_3ecb")
+    ents = {e["norm"]: e for e in EntityExtractor().extract(text, "en")}
+    assert "jackson" not in ents
+    assert ents["vincent jackson"]["label"] == "PERSON" and ents["vincent jackson"]["count"] >= 2
+
+
+def test_two_romanisations_of_one_name_are_one_person() -> None:
+    # ECB+ topic 11: "Kurbanguly Berdymukhamedov" (11_1ecb) and "Gurbanguli Berdymukhamedov" (11_3ecb)
+    ex = EntityExtractor()
+    first, second = (
+        {ex.lexicon.canonical(e["norm"]) for e in ex.extract(t, "en") if e["label"] == "PERSON"}
+        for t in _ecb("11_1ecb", "11_3ecb")
+    )
+    assert "kurbanguly berdymukhamedov" in first & second
+    # short keys are shared by different people: no link by sound alone
+    lex = AliasLexicon()
+    lex.add_name("John Smith", "PERSON")
+    assert lex.lookup_variant("Jon Smyth") is None

@@ -33,6 +33,11 @@ STATE_KEY = "understand.aliases"
 #: names by sound; 布林肯/بلينكن (BRNKN, 5) link, two-class keys like RB never do
 #: without a Latin anchor. Calibrated on the seed names (keys of 2–6 classes).
 MIN_UNANCHORED_KEY = 4
+#: Shortest whole-name key (consonant classes, all tokens) for which two Latin spellings of a
+#: person's full name with the same key are one person (Gurbanguly Berdimuhamedov,
+#: Kurbanguly Berdymukhamedov: 14). Shorter keys are shared by different people too often
+#: (John Smith / Jon Smyth: 5; Muammar Gaddafi / Qaddafi: 5 stays apart). See ``_same_person``.
+MIN_VARIANT_KEY = 9
 #: Shortest key that may link a single surname to a Latin-anchored person (Rubio = RB).
 MIN_ANCHORED_KEY = 2
 
@@ -247,6 +252,24 @@ class AliasLexicon:
         for cand in sorted(self._surname.get(toks[-1], ())):
             ctoks = cand.split()
             if given_names_compatible(toks[0], ctoks[0]):
+                return self.canonical(cand)
+        return self.lookup_variant(name)
+
+    def lookup_variant(self, name: str) -> str | None:
+        """A known person whose Latin full name is another romanisation of ``name``.
+
+        Kurbanguly and Gurbanguli Berdymukhamedov: the same whole-name phonetic key, long
+        enough (``MIN_VARIANT_KEY``) that two different people rarely share it. Outlets
+        transliterate names from Russian, Arabic or Turkmen each their own way.
+        """
+        if len(name_tokens(name)) < 2:
+            return None
+        full = name_key(name).replace(" ", "")
+        if len(full) < MIN_VARIANT_KEY:
+            return None
+        for cand in sorted(self._full_key.get(full, ())):
+            e = self._entries.get(cand)
+            if e is not None and e.anchored and e.label == "PERSON" and " " in cand:
                 return self.canonical(cand)
         return None
 

@@ -257,7 +257,7 @@ class EntityExtractor:
                         m = Mention(cut, m.end, text[cut:m.end], "", m.source, m.confidence)
                         toks = toks[k:]
             known = self.lexicon.lookup_surface(m.surface) or (
-                self.lexicon.lookup_surname(toks[-1]) if len(toks) == 1 else None
+                self.lexicon.lookup_surname(toks[-1]) if len(toks) == 1 else self.lexicon.lookup_variant(m.surface)
             )
             if known:
                 m.label, m.norm, m.source, m.confidence = "PERSON", known, "lexicon", 0.85
@@ -413,10 +413,13 @@ def _bare_surnames_to_full_names(mentions: list[Mention]) -> None:
             full[toks[-1].lower()].add(m.norm)
     for m in mentions:
         toks = name_tokens(m.surface)
-        if len(toks) == 1 and m.label in ("PERSON", "") and script_of(m.surface) == "latin":
+        # a one-word gazetteer hit too: "Jackson" after "Vincent Jackson" is the player, not
+        # Jackson, Mississippi
+        bare = m.label in ("PERSON", "") or (m.label == "GPE" and m.source == "gazetteer")
+        if len(toks) == 1 and bare and script_of(m.surface) == "latin":
             norms = full.get(toks[0].lower())
             if norms is not None and len(norms) == 1:
-                m.norm, m.label = next(iter(norms)), "PERSON"
+                m.norm, m.label, m.place = next(iter(norms)), "PERSON", None
 
 
 #: A one-word city name is read as an ordinary word when it is this much more frequent

@@ -201,6 +201,41 @@ def calendar_words(lang: str) -> frozenset[str]:
     return frozenset(n for n in names if " " not in n) - given_names()
 
 
+@lru_cache(maxsize=16)
+def month_words(lang: str) -> frozenset[str]:
+    """Lower-case month names of ``lang`` and English, full and abbreviated (Babel CLDR), without dots.
+
+    Unlike :func:`calendar_words` these include the months that are also given names or
+    ordinary words (May, June, Jan, Mar): they are used only where a day or year follows.
+    """
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import get_month_names
+
+    names: set[str] = {"sept"}
+    for code in {lang, "en"}:
+        try:
+            locale = Locale.parse(code)
+        except (UnknownLocaleError, ValueError, TypeError):
+            continue
+        for width in ("wide", "abbreviated"):
+            names.update(str(m).lower().rstrip(".") for m in get_month_names(width, locale=locale).values())
+    return frozenset(n for n in names if n and " " not in n)
+
+
+#: What follows a month name in a date: "Jan. 6", "June 12", "August 2008", "Feb 02".
+_DAY_AFTER = re.compile(r"\.?\s{0,2}\d{1,4}\b")
+
+
+def is_date_word(text: str, word: Word, lang: str) -> bool:
+    """A month name written as part of a date ("Jan. 6", "June 2009"), not a name.
+
+    Why: "Jan" and "June" are given names too, so the month list that cuts capitalised
+    runs (:func:`calendar_words`) leaves them out; followed by a day or a year they are
+    dates (on ECB+ dev "Jan" became a person shared by unrelated sports stories).
+    """
+    return word.text.lower() in month_words(lang) and _DAY_AFTER.match(text, word.end) is not None
+
+
 def is_ordinary(word: str, lang: str) -> bool:
     """A capitalised word that is an ordinary word of the language (sentence start, title, weekday)."""
     low = word.lower()
@@ -226,7 +261,7 @@ def runs_to_mentions(text: str, lang: str, cased_only: bool = False) -> list[Men
         # ordinary words (Trung Đông, sentence starts) split a run; each remaining piece is a candidate
         pieces: list[list[Word]] = [[]]
         for w in run:
-            if is_ordinary(w.text, lang):
+            if is_ordinary(w.text, lang) or is_date_word(text, w, lang):
                 pieces.append([])
             else:
                 pieces[-1].append(w)
