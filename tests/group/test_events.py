@@ -199,3 +199,51 @@ def test_ingest_in_two_runs_gives_the_events_of_one(tmp_path: Path) -> None:
     one = events(tmp_path / "one.db", "all.jsonl")
     assert len(one) >= 6  # ECB+ topics 1, 11, 13 and 19 hold two look-alike events each
     assert events(tmp_path / "two.db", "a.jsonl", "b.jsonl") == one
+
+
+def _ecb_articles(n: int) -> list[Article]:
+    """The first ``n`` ECB+ dev texts after read + understand, in file order."""
+    import json
+
+    from tidings.api import default_pipeline
+    from tidings.ingest.readers import record_to_document
+    from tidings.read import article_from_raw
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "ecbplus" / "dev.jsonl"
+    pipeline = default_pipeline()
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines()[:n]:
+        record = json.loads(line)
+        out.append(pipeline(article_from_raw(record_to_document(record, f"{path}#{record['id']}", record["id"]))))
+    return out
+
+
+def test_ids_of_regrouped_events_still_lead_to_their_articles() -> None:
+    """A batch regroups the events the previous one opened; every id handed out stays valid."""
+    articles = _ecb_articles(120)
+    clusterer = EventClusterer()
+    handed_out: dict[str, str] = {}
+    regrouped = 0
+    for start in range(0, len(articles), 40):
+        batch = articles[start : start + 40]
+        regrouped += len(clusterer._soft)
+        handed_out.update(zip((a.id for a in batch), clusterer.learn_many(batch), strict=True))
+    assert regrouped > 10
+    for article_id, event_id in handed_out.items():
+        current = clusterer.resolve(event_id)
+        assert article_id in clusterer.active[current].members
+
+
+def test_the_articles_a_next_batch_regroups_survive_a_save() -> None:
+    from tidings.group.events import _pack_soft, _unpack_soft
+
+    clusterer = EventClusterer()
+    clusterer.learn_many(_ecb_articles(40))
+    soft = clusterer._soft
+    assert soft
+    back = _unpack_soft(_pack_soft(soft))
+    assert [(f.article_id, w, seq) for f, w, seq in back] == [(f.article_id, w, seq) for f, w, seq in soft]
+    for (f, _, _), (g, _, _) in zip(back, soft, strict=True):
+        assert (f.term_counts, f.entities, f.years, f.date, f.era, f.numbers, f.lang) == (
+            g.term_counts, g.entities, g.years, g.date, g.era, g.numbers, g.lang
+        )
