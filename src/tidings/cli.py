@@ -319,9 +319,11 @@ def eval_extraction(file: str) -> None:
 @eval_group.command("clusters")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--profile", type=click.Choice(["fast", "accurate"]), default=None)
-def eval_clusters(file: str, profile: str | None) -> None:
+@click.option("--orders", type=click.IntRange(min=1), default=None,
+              help="Also stream N-1 shuffled topic orders; print mean and worst F1 (last line: file order).")
+def eval_clusters(file: str, profile: str | None, orders: int | None) -> None:
     """Streaming event clustering on a cluster set (id, text, event). Last line: bcubed_f1=…"""
-    _run_eval("clusters", file, profile=profile)
+    _run_eval("clusters", file, profile=profile, orders=orders)
 
 
 @eval_group.command("pairs")

@@ -57,10 +57,28 @@ def test_eval_clusters_on_two_ecb_topics(tmp_path: Path) -> None:
     path = tmp_path / "two-topics.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in subset) + "\n", encoding="utf-8")
     lines: list[str] = []
-    f1 = main(path, echo=lines.append, progress=False)
+    f1 = main(path, echo=lines.append, progress=False, orders=2)
     assert lines[-1] == f"bcubed_f1={f1:.4f}"
     # Two topics, four look-alike events: a working clusterer keeps the topics apart at least.
     assert f1 > 0.7
+    assert lines[-2].startswith("over 2 topic orders: mean BCubed F1=")
+
+
+def test_shuffled_orders_move_whole_topics(tmp_path: Path) -> None:
+    from tidings.eval.clusters import shuffled_orders
+
+    rows = [{"id": str(i), "text": "t", "event": f"e{i % 3}", "topic": str(i // 4)} for i in range(20)]
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    orders = shuffled_orders(path, 4)
+    assert orders[0] == list(range(20))  # file order first
+    assert len({tuple(o) for o in orders}) > 1
+    for order in orders:
+        assert sorted(order) == list(range(20))
+        topics = [i // 4 for i in order]
+        runs = [t for k, t in enumerate(topics) if k == 0 or t != topics[k - 1]]
+        assert len(runs) == 5  # each topic stays in one piece, in file order within
+        assert all(order[k] < order[k + 1] for k in range(19) if topics[k] == topics[k + 1])
 
 
 def test_bad_file_is_a_one_line_error(tmp_path: Path) -> None:
