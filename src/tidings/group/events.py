@@ -153,9 +153,10 @@ class EventClusterer:
     ``event_merge_threshold`` (default: the profile's; ``inf`` turns it off) is the
     event-to-event average-link score that merges two events. ``revisit``: a batch
     (``learn_many``) first takes apart the events the previous batch opened and nothing
-    older joined, and groups their articles again with its own. ``max_active`` / ``idle_after`` bound memory and cost:
-    events beyond ``max_active`` or not updated for ``idle_after`` articles leave the
-    index. ``seed`` fixes anything random (the ANN graph is built deterministically
+    older joined, and groups their articles again with its own; ``batch_neighbours`` is how
+    many nearest new articles each new article is scored against in a batch. ``max_active`` /
+    ``idle_after`` bound memory and cost: events beyond ``max_active`` or not updated for
+    ``idle_after`` articles leave the index. ``seed`` fixes anything random (the ANN graph is built deterministically
     from the arrival order; the seed is recorded for reproducibility).
 
     Calibration: ``threshold``, ``dense_weight``, ``entity_weight``, ``year_weight``
@@ -192,6 +193,7 @@ class EventClusterer:
         late_penalty: float | None = None,
         veto_days: int = 365,
         candidates: int = 24,
+        batch_neighbours: int = 48,
         max_active: int = 5000,
         idle_after: int = 20000,
         max_terms: int = 400,
@@ -219,6 +221,7 @@ class EventClusterer:
         self.late_penalty = late_penalty
         self.veto_days = veto_days
         self.candidates = candidates
+        self.batch_neighbours = batch_neighbours
         self.max_active = max_active
         self.idle_after = idle_after
         self.max_terms = max_terms
@@ -607,14 +610,17 @@ class EventClusterer:
                     nodes[eid], arts_of[eid], events_of[eid], links[eid] = self.active[eid], [], [eid], set()
                 links[key].add(eid)
                 links[eid].add(key)
-        # 2. neighbours among the new articles: the nearest by the retrieval vector
+        # 2. neighbours among the new articles: the nearest by the retrieval vector. How many
+        # (``batch_neighbours``): ECB+ dev, 12 topic orders, batches of 200: 16/24/48/96 ->
+        # mean BCubed F1 0.9251/0.9282/0.9317/0.9319 (worst 0.9110/0.9239/0.9253/0.9272);
+        # a missed link is a pair average link never scores. Cheap: one matrix product.
         ok = [i for i, p in enumerate(probes) if p is not None]
         if len(ok) > 1:
             mat = np.stack([probes[i] for i in ok])
             mat /= np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-12)
             sims = mat @ mat.T
             np.fill_diagonal(sims, -np.inf)
-            k = min(self.candidates, len(ok) - 1)
+            k = min(self.batch_neighbours, len(ok) - 1)
             for r, i in enumerate(ok):
                 for c in np.argpartition(-sims[r], k - 1)[:k]:
                     j = ok[int(c)]
@@ -977,7 +983,7 @@ class EventClusterer:
             "cross_lingual_entity_weight", "entity_weight",
             "year_weight", "era_penalty", "number_weight", "event_merge_threshold", "revisit",
             "max_gap_days", "late_penalty", "veto_days",
-            "candidates", "max_active", "idle_after", "max_terms",
+            "candidates", "batch_neighbours", "max_active", "idle_after", "max_terms",
             "duplicate_dense", "duplicate_terms", "translation_dense", "translation_entities", "seed",
         ]  # fmt: skip
         return {n: getattr(self, n) for n in names}
