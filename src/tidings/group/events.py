@@ -711,7 +711,8 @@ class EventClusterer:
         """
         soft = {f.article_id for f, _, _ in self._soft}
         out: dict[str, str] = {}
-        for eid in dict.fromkeys(self.resolve(self.assignments.get(aid, "")) for aid in soft):
+        # in arrival order, not set order: the index must see the same removals in every run
+        for eid in dict.fromkeys(self.resolve(self.assignments.get(f.article_id, "")) for f, _, _ in self._soft):
             ev = self.active.get(eid)
             if ev is None or not all(m in soft for m in ev.members):
                 continue
