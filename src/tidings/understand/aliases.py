@@ -422,13 +422,11 @@ class AliasLexicon:
             ra, rb = self.canonical(na), self.canonical(nb)
             if ra == rb:
                 continue
-            ea, eb = self._entries.get(ra), self._entries.get(rb)
-            if ea is not None and eb is not None and ea.anchored and eb.anchored:
-                continue  # decided below anyway; tested first because it is cheaper than the keys
-            if not self._keys_close(a, b):
-                continue
-            # two Latin-anchored names are two people (Putin/Biden differ by one class)
+            # two Latin-anchored names are two people (Putin/Biden differ by one class); tested
+            # before the keys, which cost more
             if self._entries[ra].anchored and self._entries[rb].anchored:
+                continue
+            if not self._keys_close(a, b):
                 continue
             for x, y in ((ra, rb), (rb, ra)):
                 if not self._entries[x].anchored:
