@@ -934,8 +934,6 @@ class EventClusterer:
             for aid, eid in self._unsaved.items():
                 setter(aid, self.resolve(eid))
         self._unsaved.clear()
-        buf = io.BytesIO()
-        np.savez_compressed(buf, df=self.idf.df)
         meta = {
             "seq": self.seq,
             "n_docs": self.idf.n_docs,
@@ -943,7 +941,7 @@ class EventClusterer:
             "merged": self.merged,
             "params": self.get_params(),
         }
-        store.put_state(STATE_GLOBAL, json.dumps(meta).encode() + b"\n" + buf.getvalue())
+        store.put_state(STATE_GLOBAL, _frame(meta, {"df": self.idf.df}, compressed=True))
         # the next batch regroups these: without them a restart would group differently
         store.put_state(STATE_SOFT, _pack_soft(self._soft))
         self._dirty.clear()
@@ -955,9 +953,8 @@ class EventClusterer:
         blob = store.get_state(STATE_GLOBAL)
         if not blob:
             return self
-        head, _, body = blob.partition(b"\n")
-        meta = json.loads(head)
-        self.idf = OnlineIdf(np.load(io.BytesIO(body))["df"].astype(np.int32), int(meta["n_docs"]))
+        meta, arrays = _unframe(blob)
+        self.idf = OnlineIdf(arrays["df"].astype(np.int32), int(meta["n_docs"]))
         self.seq = int(meta["seq"])
         self.merged = dict(meta["merged"])
         self._soft = _unpack_soft(store.get_state(STATE_SOFT) or b"")
@@ -1123,15 +1120,11 @@ def _pack_event(ev: _EventState) -> bytes:
     for i, m in enumerate(ev.recent):
         if m["dense"] is not None:
             arrays[f"recent_{i}"] = m["dense"]
-    buf = io.BytesIO()
-    np.savez(buf, **arrays)
-    return json.dumps(meta, ensure_ascii=False).encode() + b"\n" + buf.getvalue()
+    return _frame(meta, arrays)
 
 
 def _unpack_event(blob: bytes) -> _EventState:
-    head, _, body = blob.partition(b"\n")
-    meta = json.loads(head)
-    arrays = np.load(io.BytesIO(body))
+    meta, arrays = _unframe(blob)
     ev = _EventState(meta["id"], int(meta["created_seq"]), int(meta["last_seq"]), list(meta["members"]))
     ev.term_sum = dict(zip(arrays["term_keys"].tolist(), arrays["term_vals"].tolist(), strict=True))
     ev.lang_counts = Counter(meta["lang_counts"])
@@ -1164,58 +1157,39 @@ def _unpack_event(blob: bytes) -> _EventState:
     return ev
 
 
+def _frame(meta: Any, arrays: dict[str, np.ndarray], *, compressed: bool = False) -> bytes:
+    """A state blob: JSON metadata, a newline, then the arrays as ``.npz`` (every blob the clusterer saves)."""
+    buf = io.BytesIO()
+    (np.savez_compressed if compressed else np.savez)(buf, **arrays)
+    return json.dumps(meta, ensure_ascii=False).encode() + b"\n" + buf.getvalue()
+
+
+def _unframe(blob: bytes) -> tuple[Any, Any]:
+    """The metadata and the arrays of a blob :func:`_frame` wrote."""
+    head, _, body = blob.partition(b"\n")
+    return json.loads(head), np.load(io.BytesIO(body))
+
+
 def _pack_soft(soft: list[tuple[ArticleFeatures, dict[int, float], int]]) -> bytes:
     """The articles a next batch may regroup: their features, term weights and arrival numbers."""
     if not soft:
         return b""
-    rows = []
-    arrays: dict[str, np.ndarray] = {}
-    for i, (f, w, seq) in enumerate(soft):
-        rows.append({
-            "id": f.article_id,
-            "seq": seq,
-            "terms": sorted(f.term_counts.items()),
-            "weights": sorted(w.items()),
-            "entities": f.entities,
-            "years": sorted(f.years),
-            "date": f.date.isoformat() if f.date else None,
-            "lang": f.lang,
-            "translated": f.translated,
-            "sources": sorted(f.sources),
-            "title": f.title,
-            "era": f.era,
-            "numbers": sorted(f.numbers),
-        })
-        if f.dense is not None:
-            arrays[f"dense_{i}"] = f.dense
-    buf = io.BytesIO()
-    np.savez(buf, **arrays)
-    return json.dumps(rows, ensure_ascii=False).encode() + b"\n" + buf.getvalue()
+    rows = [{**f.to_record(), "seq": seq, "weights": sorted(w.items())} for f, w, seq in soft]
+    return _frame(rows, {f"dense_{i}": f.dense for i, (f, _, _) in enumerate(soft) if f.dense is not None})
 
 
 def _unpack_soft(blob: bytes) -> list[tuple[ArticleFeatures, dict[int, float], int]]:
     if not blob:
         return []
-    head, _, body = blob.partition(b"\n")
-    arrays = np.load(io.BytesIO(body))
-    out = []
-    for i, r in enumerate(json.loads(head)):
-        f = ArticleFeatures(
-            article_id=r["id"],
-            term_counts=Counter({int(k): int(v) for k, v in r["terms"]}),
-            dense=arrays[f"dense_{i}"] if f"dense_{i}" in arrays.files else None,
-            entities={str(k): float(v) for k, v in r["entities"].items()},
-            years=frozenset(int(y) for y in r["years"]),
-            date=dt.date.fromisoformat(r["date"]) if r["date"] else None,
-            lang=r["lang"],
-            translated=bool(r["translated"]),
-            sources=frozenset(r["sources"]),
-            title=r["title"],
-            era=r["era"],
-            numbers=frozenset(int(n) for n in r["numbers"]),
+    rows, arrays = _unframe(blob)
+    return [
+        (
+            ArticleFeatures.from_record(r, arrays[f"dense_{i}"] if f"dense_{i}" in arrays.files else None),
+            {int(k): float(v) for k, v in r["weights"]},
+            int(r["seq"]),
         )
-        out.append((f, {int(k): float(v) for k, v in r["weights"]}, int(r["seq"])))
-    return out
+        for i, r in enumerate(rows)
+    ]
 
 
 def iter_unclustered(store: Store) -> Iterable[Article]:

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -156,6 +157,40 @@ class ArticleFeatures:
     era: int | None = None
     #: Hashed quantities (see :func:`mentioned_numbers`).
     numbers: frozenset[int] = field(default_factory=frozenset)
+
+    def to_record(self) -> dict[str, Any]:
+        """JSON-ready form of everything but ``dense`` (the clusterer saves the articles it may regroup)."""
+        return {
+            "id": self.article_id,
+            "terms": sorted(self.term_counts.items()),
+            "entities": self.entities,
+            "years": sorted(self.years),
+            "date": self.date.isoformat() if self.date else None,
+            "lang": self.lang,
+            "translated": self.translated,
+            "sources": sorted(self.sources),
+            "title": self.title,
+            "era": self.era,
+            "numbers": sorted(self.numbers),
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], dense: np.ndarray | None) -> ArticleFeatures:
+        """The features :meth:`to_record` wrote, with their dense vector."""
+        return cls(
+            article_id=record["id"],
+            term_counts=Counter({int(k): int(v) for k, v in record["terms"]}),
+            dense=dense,
+            entities={str(k): float(v) for k, v in record["entities"].items()},
+            years=frozenset(int(y) for y in record["years"]),
+            date=dt.date.fromisoformat(record["date"]) if record["date"] else None,
+            lang=record["lang"],
+            translated=bool(record["translated"]),
+            sources=frozenset(record["sources"]),
+            title=record["title"],
+            era=record["era"],
+            numbers=frozenset(int(n) for n in record["numbers"]),
+        )
 
 
 #: Characters of an article's text (title first) whose years date it; calibrated on ECB+ dev:
