@@ -41,7 +41,6 @@ CHUNKSIZE = 8
 DEPTH = 3
 
 
-
 class Preparing(Protocol):
     """A stage after ``read`` whose lexicon-free part can run ahead in a worker."""
 
