@@ -140,7 +140,6 @@ def ingest(
             # EventClusterer.learn_many); the batches are fixed by commit_every, so the same
             # input gives the same events.
             for article, event_id in zip(to_group, grouper.learn_many(to_group), strict=True):
-                _set_event(store, article.id, event_id)
                 if alias_learner is not None:  # names that co-occur in one event teach aliases
                     alias_learner.observe(event_id, article.id, article.entities)
             to_group.clear()
@@ -300,12 +299,6 @@ def _safe_read(docs: Iterable[Any], uri: str) -> Iterable[Any]:
         yield from docs
     except Exception as exc:  # a reader bug must not stop the batch
         yield IngestError(uri, f"unreadable: {type(exc).__name__}: {exc}")
-
-
-def _set_event(store: Store, article_id: str, event_id: str | None) -> None:
-    setter = getattr(store, "set_event", None)
-    if setter is not None:
-        setter(article_id, event_id)
 
 
 def _progress_bar(enabled: bool | None, **kwargs: Any) -> Any:

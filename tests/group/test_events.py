@@ -111,7 +111,7 @@ def test_survives_restart(seeds: list[Article]) -> None:
         got.append(second.learn_one(a))
     second.save(store)
     assert got == expected
-    assert {r["event_id"] for r in store.article_rows()} == set(expected)
+    assert {r.event_id for r in store.article_rows()} == set(expected)
 
 
 def test_merge_keeps_old_ids_resolvable(seeds: list[Article]) -> None:
@@ -192,7 +192,7 @@ def test_ingest_in_two_runs_gives_the_events_of_one(tmp_path: Path) -> None:
         store = SQLiteStore(str(db))
         groups: dict[str, list[str]] = {}
         for row in store.article_rows():
-            groups.setdefault(row["event_id"], []).append(row["id"])
+            groups.setdefault(row.event_id, []).append(row.id)
         store.close()
         return {(eid, *sorted(ids)) for eid, ids in groups.items()}
 

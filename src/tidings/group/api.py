@@ -66,26 +66,8 @@ def resolve(store: Store, event_id: str) -> str | None:
 
 
 def _members(store: Store, ids: list[str]) -> list[dict[str, Any]]:
-    rows = getattr(store, "article_rows", None)
-    if rows is not None:
-        by_id = {r["id"]: r for r in rows()}
-        return [
-            {k: by_id[i].get(k) for k in ("id", "title", "lang", "published", "outlet")} for i in ids if i in by_id
-        ]
-    out = []
-    for i in ids:
-        a = store.get_article(i)
-        if a is not None:
-            out.append(
-                {
-                    "id": a.id,
-                    "title": a.title.value if a.title else None,
-                    "lang": a.lang.value if a.lang else None,
-                    "published": a.published.value.isoformat() if a.published else None,
-                    "outlet": a.outlet.value if a.outlet else None,
-                }
-            )
-    return out
+    keys = ("id", "title", "lang", "published", "outlet")
+    return [{k: getattr(r, k) for k in keys} for r in store.article_rows(ids)]
 
 
 def _summary(rec: dict[str, Any], members: list[dict[str, Any]]) -> dict[str, Any]:
@@ -112,18 +94,7 @@ def list_events(store: Store) -> list[dict[str, Any]]:
     Sorted by size, then id (largest events first; ties in a stable order).
     """
     recs = [rec for _, rec in store.iter_records("event") if not rec.get("merged_into")]
-    rows = getattr(store, "article_rows", None)
-    by_id = {r["id"]: r for r in rows()} if rows is not None else None
-    out = []
-    for rec in recs:
-        ids = rec.get("article_ids", [])
-        if by_id is not None:
-            members = [
-                {k: by_id[i].get(k) for k in ("id", "title", "lang", "published", "outlet")} for i in ids if i in by_id
-            ]
-        else:
-            members = _members(store, ids)
-        out.append(_summary(rec, members))
+    out = [_summary(rec, _members(store, rec.get("article_ids", []))) for rec in recs]
     out.sort(key=lambda e: (-e["n_articles"], e["id"]))
     return out
 

@@ -929,10 +929,7 @@ class EventClusterer:
             event.updated_at = now
             store.put_record("event", eid, event.to_dict())
             store.put_state(STATE_EVENT + eid, b"" if eid in self._retired else _pack_event(ev))
-        setter = getattr(store, "set_event", None)
-        if setter is not None:
-            for aid, eid in self._unsaved.items():
-                setter(aid, self.resolve(eid))
+        store.set_events({aid: self.resolve(eid) for aid, eid in self._unsaved.items()})
         self._unsaved.clear()
         meta = {
             "seq": self.seq,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from tidings.store.base import DeadLetter, PutResult, Store
+from tidings.store.base import ArticleRow, DeadLetter, PutResult, Store, StoreBusy
 
 
-def open_store(url: str) -> Store:
+def open_store(url: str, *, read_only: bool = False) -> Store:
     """Open a store from a path or URL.
 
     ``path/to/file.db`` and ``sqlite:///path`` open the embedded SQLite store;
-    ``postgresql://…`` is reserved for the server backend.
+    ``postgresql://…`` is reserved for the server backend. ``read_only``: for reading
+    commands, which never write and keep working while an ingest writes.
     """
     if url.startswith(("postgresql://", "postgres://")):
         raise ValueError("the PostgreSQL store is not available in this version; use a SQLite path")
@@ -17,7 +18,7 @@ def open_store(url: str) -> Store:
         url = url[len("sqlite:///") :]
     from tidings.store.sqlite import SQLiteStore
 
-    return SQLiteStore(url)
+    return SQLiteStore(url, read_only=read_only)
 
 
-__all__ = ["DeadLetter", "PutResult", "Store", "open_store"]
+__all__ = ["ArticleRow", "DeadLetter", "PutResult", "Store", "StoreBusy", "open_store"]

@@ -9,7 +9,9 @@ clusterer, the alias lexicon, the vector index) persist through ``put_state`` /
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +25,27 @@ class PutResult:
     status: str
     article_id: str
     version: int
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """An article's summary columns, read without decoding the stored article (listings, views)."""
+
+    id: str
+    uri: str
+    lang: str | None
+    published: str | None
+    outlet: str | None
+    title: str | None
+    event_id: str | None
+    version: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+class StoreBusy(RuntimeError):
+    """Another process holds the store's writer lock (one grouping writer at a time)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +76,14 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def count_articles(self) -> int: ...
+
+    @abc.abstractmethod
+    def article_rows(self, ids: Iterable[str] | None = None) -> list[ArticleRow]:
+        """Summary rows of the given articles (all, in storage order, when ``ids`` is None); unknown ids are skipped."""
+
+    @abc.abstractmethod
+    def set_events(self, assignments: Mapping[str, str | None]) -> None:
+        """Record the event each article belongs to (article id -> event id); the engine's one write of it."""
 
     @abc.abstractmethod
     def article_versions(self, article_id: str) -> list[dict[str, Any]]:
@@ -101,6 +132,15 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def delete_record(self, kind: str, key: str) -> None: ...
+
+    # -- one writer at a time ----------------------------------------------------
+    @abc.abstractmethod
+    def writer_lock(self, wait: float | None = 0.0) -> AbstractContextManager[None]:
+        """Hold the store's writer lock for a block: only one process groups and writes at a time.
+
+        ``wait``: seconds to wait for another writer to finish (None: as long as it takes);
+        raises :class:`StoreBusy` when it does not. Readers never take it.
+        """
 
     # -- transactions -----------------------------------------------------------
     @abc.abstractmethod

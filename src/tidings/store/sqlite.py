@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from tidings.article import Article
-from tidings.store.base import DeadLetter, PutResult, Store
+from tidings.store.base import ArticleRow, DeadLetter, PutResult, Store, StoreBusy
 
 #: Ordered schema migrations; ``PRAGMA user_version`` records how many ran.
 MIGRATIONS: list[str] = [
@@ -83,19 +84,30 @@ def _now() -> str:
 class SQLiteStore(Store):
     """A :class:`Store` in one SQLite file (``":memory:"`` for tests)."""
 
-    def __init__(self, path: str | Path = "tidings.db") -> None:
+    def __init__(self, path: str | Path = "tidings.db", *, read_only: bool = False) -> None:
+        """``read_only``: for reading commands. They never write, never migrate, and work while an
+        ingest holds the write lock (WAL readers see the last committed state)."""
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only and self.path != ":memory:"
+        self._lock_file: Any = None
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level="DEFERRED", check_same_thread=False)
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            if self.read_only:
+                self.conn = _connect_read_only(Path(self.path))
+            else:
+                if self.path != ":memory:":
+                    Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                self.conn = sqlite3.connect(self.path, isolation_level="DEFERRED", check_same_thread=False)
+                self.conn.execute("PRAGMA journal_mode=WAL")
         except sqlite3.DatabaseError as exc:
             raise ValueError(f"{self.path}: not a Tidings database ({exc})") from exc
-        self.conn.execute("PRAGMA synchronous=NORMAL")
+        if not self.read_only:
+            self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA busy_timeout=10000")
-        self._migrate()
+        if self.read_only:
+            self._check_schema()
+        else:
+            self._migrate()
 
     # -- schema -------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -108,6 +120,14 @@ class SQLiteStore(Store):
             with self.conn:
                 self.conn.executescript("BEGIN;" + MIGRATIONS[number] + f"; PRAGMA user_version={number + 1};")
 
+    def _check_schema(self) -> None:
+        (current,) = self.conn.execute("PRAGMA user_version").fetchone()
+        if current != len(MIGRATIONS):
+            raise ValueError(
+                f"{self.path}: schema version {current}, this Tidings reads {len(MIGRATIONS)}; "
+                "run `tidings ingest` once with this version to upgrade the store"
+            )
+
     @property
     def schema_version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
@@ -118,7 +138,10 @@ class SQLiteStore(Store):
         row = self.conn.execute("SELECT content_hash, version FROM articles WHERE id=?", (article.id,)).fetchone()
         if row is not None and row[0] == article.content_hash:
             return PutResult("unchanged", article.id, row[1])
-        data = json.dumps(article.to_dict(with_raw=True), ensure_ascii=False, default=str)
+        # The event id is not part of the article: the engine records it once, with ``set_events``.
+        stored = article.to_dict(with_raw=True)
+        stored.pop("event_id", None)
+        data = json.dumps(stored, ensure_ascii=False, default=str)
         cols = (
             article.uri,
             article.url,
@@ -127,14 +150,13 @@ class SQLiteStore(Store):
             article.published.value.isoformat() if article.published else None,
             article.outlet.value if article.outlet else None,
             article.title.value if article.title else None,
-            article.event_id,
             data,
         )
         if row is None:
             version = 1
             self.conn.execute(
-                "INSERT INTO articles (uri, url, content_hash, lang, published, outlet, title, event_id, data,"
-                " id, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO articles (uri, url, content_hash, lang, published, outlet, title, data,"
+                " id, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (*cols, article.id, version, now, now),
             )
             status = "new"
@@ -142,7 +164,7 @@ class SQLiteStore(Store):
             version = row[1] + 1
             self.conn.execute(
                 "UPDATE articles SET uri=?, url=?, content_hash=?, lang=?, published=?, outlet=?, title=?,"
-                " event_id=?, data=?, version=?, updated_at=? WHERE id=?",
+                " data=?, version=?, updated_at=? WHERE id=?",
                 (*cols, version, now, article.id),
             )
             status = "updated"
@@ -152,9 +174,10 @@ class SQLiteStore(Store):
         )
         return PutResult(status, article.id, version)
 
-    def set_event(self, article_id: str, event_id: str | None) -> None:
-        """Record the event an article belongs to (cheap: no JSON rewrite)."""
-        self.conn.execute("UPDATE articles SET event_id=? WHERE id=?", (event_id, article_id))
+    def set_events(self, assignments: Mapping[str, str | None]) -> None:
+        self.conn.executemany(
+            "UPDATE articles SET event_id=? WHERE id=?", [(eid, aid) for aid, eid in assignments.items()]
+        )
 
     def _row_to_article(self, data: str, event_id: str | None) -> Article:
         article = Article.from_dict(json.loads(data))
@@ -178,13 +201,18 @@ class SQLiteStore(Store):
         for data, event_id in cur:
             yield self._row_to_article(data, event_id)
 
-    def article_rows(self) -> list[dict[str, Any]]:
-        """The summary columns of every article, without decoding the JSON blobs."""
-        cur = self.conn.execute(
-            "SELECT id, lang, published, outlet, title, uri, event_id, version FROM articles ORDER BY seq"
-        )
-        names = [c[0] for c in cur.description]
-        return [dict(zip(names, r, strict=True)) for r in cur]
+    def article_rows(self, ids: Iterable[str] | None = None) -> list[ArticleRow]:
+        cols = "SELECT id, uri, lang, published, outlet, title, event_id, version FROM articles"
+        if ids is None:
+            return [ArticleRow(*r) for r in self.conn.execute(cols + " ORDER BY seq")]
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, ArticleRow] = {}
+        for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for r in self.conn.execute(f"{cols} WHERE id IN ({marks})", part):
+                found[r[0]] = ArticleRow(*r)
+        return [found[i] for i in wanted if i in found]
 
     def count_articles(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
@@ -251,6 +279,39 @@ class SQLiteStore(Store):
     def delete_record(self, kind: str, key: str) -> None:
         self.conn.execute("DELETE FROM records WHERE kind=? AND key=?", (kind, key))
 
+    # -- one writer at a time -------------------------------------------------------
+    @contextmanager
+    def writer_lock(self, wait: float | None = 0.0) -> Iterator[None]:
+        """An exclusive ``flock`` on ``<store>.lock``: the kernel drops it when the process dies,
+        so a killed writer never leaves the store locked."""
+        if self.path == ":memory:" or self._lock_file is not None:
+            yield
+            return
+        import fcntl
+        import time
+
+        if self.read_only:
+            raise StoreBusy(f"{self.path}: opened read-only")
+        fh = open(self.path + ".lock", "a+b")  # noqa: SIM115 - held for the block
+        deadline = None if wait is None else time.monotonic() + wait
+        try:
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if deadline is not None and time.monotonic() >= deadline:
+                        raise StoreBusy(
+                            f"{self.path}: another tidings process is writing to this store"
+                            + (f" (waited {wait:g} s)" if wait else "; use --wait SECONDS to wait for it")
+                        ) from None
+                    time.sleep(0.2)
+            self._lock_file = fh
+            yield
+        finally:
+            self._lock_file = None
+            fh.close()  # releases the lock
+
     # -- transactions ---------------------------------------------------------------
     def commit(self) -> None:
         self.conn.commit()
@@ -260,6 +321,21 @@ class SQLiteStore(Store):
 
     def close(self) -> None:
         try:
-            self.conn.commit()
+            if not self.read_only:
+                self.conn.commit()
         finally:
             self.conn.close()
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection; on read-only media (no ``-wal``/``-shm`` can be made) an immutable one."""
+    if not path.exists():
+        raise ValueError(f"{path}: no such store (run `tidings ingest` first)")
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()  # the folder is not writable and the WAL files do not exist: nothing can change it
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
