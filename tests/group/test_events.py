@@ -103,12 +103,14 @@ def test_survives_restart(seeds: list[Article]) -> None:
     for a in _fresh(seeds)[:3]:
         store.put_article(a)
         got.append(first.learn_one(a))
+    store.set_events(first.pop_assignments())
     first.save(store)
     store.commit()
     second = EventClusterer().load(store)
     for a in _fresh(seeds)[3:]:
         store.put_article(a)
         got.append(second.learn_one(a))
+    store.set_events(second.pop_assignments())
     second.save(store)
     assert got == expected
     assert {r.event_id for r in store.article_rows()} == set(expected)

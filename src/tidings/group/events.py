@@ -528,9 +528,14 @@ class EventClusterer:
         """Assign the article to an event (possibly new), update the model, return the event id."""
         if article.id in self.assignments:
             eid = self.resolve(self.assignments[article.id])
-            article.event_id = eid
-            return eid
-        f = features or self.featurize([article])[0]
+        else:
+            eid = self._learn_one(features or self.featurize([article])[0])
+        article.event_id = eid
+        return eid
+
+    def _learn_one(self, f: ArticleFeatures) -> str:
+        if f.article_id in self.assignments:
+            return self.resolve(self.assignments[f.article_id])
         self.idf.observe(f.term_counts, f.numbers)
         self.seq += 1
         weights = self.idf.weigh(f.term_counts)
@@ -538,7 +543,7 @@ class EventClusterer:
         if ranked and ranked[0][0] >= self.join_threshold:
             eid = ranked[0][1]
         else:
-            eid = event_id_for(article.id)
+            eid = event_id_for(f.article_id)
             while eid in self.active or eid in self.merged:
                 eid = event_id_for(eid)
             self.active[eid] = _EventState(eid, self.seq, self.seq)
@@ -549,7 +554,6 @@ class EventClusterer:
                 eid = self._merge(eid, other)
         if self._setting("event_merge_threshold") < float("inf"):
             eid = self._agglomerate(eid)
-        article.event_id = eid
         self._retire()
         return eid
 
@@ -571,12 +575,18 @@ class EventClusterer:
         so the same input gives the same events; the articles a next batch may regroup are
         saved with the state, so a restart changes nothing.
         """
-        feats = self.featurize(articles)
-        if len(articles) < 2 or self._setting("event_merge_threshold") == float("inf"):
-            return [self.learn_one(a, f) for a, f in zip(articles, feats, strict=True)]
-        return self._learn_batch(articles, feats)
+        out = self.learn_features(self.featurize(articles))
+        for a, eid in zip(articles, out, strict=True):
+            a.event_id = eid
+        return out
 
-    def _learn_batch(self, articles: Sequence[Article], feats: Sequence[ArticleFeatures]) -> list[str]:
+    def learn_features(self, feats: Sequence[ArticleFeatures]) -> list[str]:
+        """:meth:`learn_many` for articles already featurised (the engine keeps pending batches as features)."""
+        if len(feats) < 2 or self._setting("event_merge_threshold") == float("inf"):
+            return [self._learn_one(f) for f in feats]
+        return self._learn_batch(feats)
+
+    def _learn_batch(self, feats: Sequence[ArticleFeatures]) -> list[str]:
         limit = self._setting("event_merge_threshold")
         # 0. events the last batch opened, nothing older joined since: taken apart, their
         # articles grouped again with this batch (``revisit``)
@@ -588,10 +598,10 @@ class EventClusterer:
         n_soft, first_new = len(new), self.seq + 1
         # 1. the new articles, in arrival order, as one-member clusters (IDF as learn_one would see it)
         seen: set[str] = set()
-        for a, f in zip(articles, feats, strict=True):
-            if a.id in self.assignments or a.id in seen:
+        for f in feats:
+            if f.article_id in self.assignments or f.article_id in seen:
                 continue
-            seen.add(a.id)
+            seen.add(f.article_id)
             self.idf.observe(f.term_counts, f.numbers)
             self.seq += 1
             new.append((f, self.idf.weigh(f.term_counts), self.seq))
@@ -689,11 +699,7 @@ class EventClusterer:
         self._soft = [(f, w, seq) for f, w, seq in new[n_soft:]
                       if self.active[self.resolve(self.assignments[f.article_id])].created_seq >= first_new]
         self._retire()
-        out = []
-        for a in articles:
-            a.event_id = self.resolve(self.assignments[a.id])
-            out.append(a.event_id)
-        return out
+        return [self.resolve(self.assignments[f.article_id]) for f in feats]
 
     def _dissolve_young(self) -> dict[str, str]:
         """Take apart the events the last batch opened that nothing else joined since.
@@ -909,8 +915,12 @@ class EventClusterer:
         )
 
     # -- persistence --------------------------------------------------------------------
-    def save(self, store: Store) -> None:
-        """Write what changed since the last save: dirty events, their state, the global state."""
+    def save(self, store: Store, *, state: bool = True) -> None:
+        """Write what changed since the last save: dirty events' records, their state, the global state.
+
+        ``state=False`` writes only the event records (what views read), for a provisional grouping
+        whose learned state must not be kept (see :mod:`tidings.engine`).
+        """
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         for eid in sorted(self._dirty):
             if eid in self.merged:
@@ -918,7 +928,8 @@ class EventClusterer:
                 rec["merged_into"] = self.resolve(eid)
                 rec["updated_at"] = now
                 store.put_record("event", eid, rec)
-                store.put_state(STATE_EVENT + eid, b"")
+                if state:
+                    store.put_state(STATE_EVENT + eid, b"")
                 continue
             ev = self.active.get(eid) or self._stash.get(eid)
             if ev is None:
@@ -928,19 +939,20 @@ class EventClusterer:
             event.created_at = (old or {}).get("created_at") or now
             event.updated_at = now
             store.put_record("event", eid, event.to_dict())
-            store.put_state(STATE_EVENT + eid, b"" if eid in self._retired else _pack_event(ev))
-        store.set_events({aid: self.resolve(eid) for aid, eid in self._unsaved.items()})
-        self._unsaved.clear()
+            if state:
+                store.put_state(STATE_EVENT + eid, b"" if eid in self._retired else _pack_event(ev))
         meta = {
             "seq": self.seq,
+            "swept_at": self._swept_at,
             "n_docs": self.idf.n_docs,
             "active": sorted(self.active),
             "merged": self.merged,
             "params": self.get_params(),
         }
-        store.put_state(STATE_GLOBAL, _frame(meta, {"df": self.idf.df}, compressed=True))
-        # the next batch regroups these: without them a restart would group differently
-        store.put_state(STATE_SOFT, _pack_soft(self._soft))
+        if state:
+            store.put_state(STATE_GLOBAL, _frame(meta, {"df": self.idf.df}, compressed=True))
+            # the next batch regroups these: without them a restart would group differently
+            store.put_state(STATE_SOFT, _pack_soft(self._soft))
         self._dirty.clear()
         self._stash.clear()
 
@@ -953,6 +965,7 @@ class EventClusterer:
         meta, arrays = _unframe(blob)
         self.idf = OnlineIdf(arrays["df"].astype(np.int32), int(meta["n_docs"]))
         self.seq = int(meta["seq"])
+        self._swept_at = int(meta.get("swept_at", 0))
         self.merged = dict(meta["merged"])
         self._soft = _unpack_soft(store.get_state(STATE_SOFT) or b"")
         for eid in meta["active"]:
@@ -971,6 +984,40 @@ class EventClusterer:
             for aid in rec.get("article_ids", []):
                 self.assignments.setdefault(aid, target)
         return self
+
+    def pop_assignments(self) -> dict[str, str]:
+        """Article id → (current) event id for every article whose event changed since the last call.
+
+        The caller records them in the store (``store.set_events``): an article's event id is
+        written once per change, by the engine, not by the clusterer's save.
+        """
+        out = {aid: self.resolve(eid) for aid, eid in self._unsaved.items()}
+        self._unsaved.clear()
+        return out
+
+    def dirty_events(self) -> list[str]:
+        """Ids of the events whose records the next :meth:`save` writes."""
+        return sorted(self._dirty)
+
+    def touch(self, event_id: str) -> None:
+        """Have the next :meth:`save` write this event's record again."""
+        self._dirty.add(event_id)
+
+    def knows_event(self, event_id: str) -> bool:
+        """True for an event of the learned state (active, retired since the last save, or merged away)."""
+        return event_id in self.active or event_id in self._stash or event_id in self.merged
+
+    def knows_article(self, article_id: str) -> bool:
+        return article_id in self.assignments
+
+    def event_of(self, article_id: str) -> str:
+        """The current event of an assigned article."""
+        return self.resolve(self.assignments[article_id])
+
+    def forget(self, article_ids: Iterable[str]) -> None:
+        """Drop assignments that a provisional grouping wrote into the store (their articles are pending)."""
+        for aid in article_ids:
+            self.assignments.pop(aid, None)
 
     def get_params(self) -> dict[str, Any]:
         names = [
@@ -1189,7 +1236,4 @@ def _unpack_soft(blob: bytes) -> list[tuple[ArticleFeatures, dict[int, float], i
     ]
 
 
-def iter_unclustered(store: Store) -> Iterable[Article]:
-    for article in store.iter_articles():
-        if not article.event_id:
-            yield article
+
