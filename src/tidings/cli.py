@@ -58,17 +58,28 @@ class Context:
         except (OSError, ValueError) as exc:
             raise click.UsageError(f"config: {exc}") from exc
 
-    def store(self) -> Any:
+    def store(self, *, read_only: bool = True) -> Any:
+        """The store; reading commands open it read-only (they never write, and work while an ingest runs)."""
         from tidings.store import open_store
 
         try:
-            return open_store(self.options.db)
+            return open_store(self.options.db, read_only=read_only)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
 
 
 pass_ctx = click.make_pass_decorator(Context)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+
+def _set_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.find_object(Context).options.db = value
+
+
+#: ``--db`` after the subcommand too (``tidings ingest PATH --db FILE``), overriding the one before it.
+db_option = click.option("--db", callback=_set_db, expose_value=False, is_eager=True,
+                         help="Store: a SQLite file path (default ./tidings.db, or $TIDINGS_DB).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,6 +98,7 @@ def main(ctx: click.Context, db: str | None, config: str | None) -> None:
 @click.option("--profile", type=click.Choice(["fast", "accurate"]), help="Encoder profile for grouping.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 @json_option
+@db_option
 @pass_ctx
 def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str | None, progress: bool | None,
            as_json: bool) -> None:
@@ -118,6 +130,7 @@ def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str 
 @main.command()
 @click.option("--limit", type=int, default=None, help="Show at most this many.")
 @json_option
+@db_option
 @pass_ctx
 def articles(ctx: Context, limit: int | None, as_json: bool) -> None:
     """List stored articles: id, language, date (and where it came from), outlet, title."""
@@ -137,6 +150,7 @@ def articles(ctx: Context, limit: int | None, as_json: bool) -> None:
 @main.command()
 @click.argument("article_id")
 @json_option
+@db_option
 @pass_ctx
 def article(ctx: Context, article_id: str, as_json: bool) -> None:
     """Show one article: clean text and all metadata with sources and confidence."""
@@ -177,6 +191,7 @@ def article(ctx: Context, article_id: str, as_json: bool) -> None:
 
 @main.command("dead-letters")
 @json_option
+@db_option
 @pass_ctx
 def dead_letters(ctx: Context, as_json: bool) -> None:
     """Files and records that could not be read, and why."""
@@ -196,6 +211,7 @@ def dead_letters(ctx: Context, as_json: bool) -> None:
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the card as Markdown.")
 @click.option("--lang", default=None, help="Language for the title where one exists (default: display_lang).")
 @json_option
+@db_option
 @pass_ctx
 def event_cmd(ctx: Context, event_id: str, as_markdown: bool, lang: str | None, as_json: bool) -> None:
     """Show one event's card: title, summary, who/where/when, quotes, outcomes, timeline, coverage."""
@@ -218,6 +234,7 @@ def event_cmd(ctx: Context, event_id: str, as_markdown: bool, lang: str | None, 
 @click.option("--limit", type=int, default=None, help="Show at most this many (largest first).")
 @click.option("--lang", default=None, help="Language for titles where one exists (default: display_lang).")
 @json_option
+@db_option
 @pass_ctx
 def events_cmd(ctx: Context, limit: int | None, lang: str | None, as_json: bool) -> None:
     """List events, largest first: id, articles, languages, event date, place, title."""
@@ -235,12 +252,13 @@ def events_cmd(ctx: Context, limit: int | None, lang: str | None, as_json: bool)
 @main.command("storylines")
 @click.option("--rebuild/--no-rebuild", default=True, help="Rebuild from the current events (default) or list saved.")
 @json_option
+@db_option
 @pass_ctx
 def storylines_cmd(ctx: Context, rebuild: bool, as_json: bool) -> None:
     """Threads of related events over time (shared people, organisations, places)."""
     from tidings.group.storylines import build_storylines, load_storylines
 
-    with ctx.store() as store:
+    with ctx.store(read_only=not rebuild) as store:
         items = build_storylines(store) if rebuild else load_storylines(store)
     if as_json:
         echo_json([s.to_dict() for s in items])
@@ -253,6 +271,7 @@ def storylines_cmd(ctx: Context, rebuild: bool, as_json: bool) -> None:
 @main.command("storyline")
 @click.argument("storyline_id")
 @json_option
+@db_option
 @pass_ctx
 def storyline_cmd(ctx: Context, storyline_id: str, as_json: bool) -> None:
     """One storyline: its events in date order and the entities that carry it."""
@@ -277,12 +296,13 @@ def storyline_cmd(ctx: Context, storyline_id: str, as_json: bool) -> None:
 @main.command("report")
 @click.argument("out", type=click.Path(dir_okay=False, writable=True))
 @click.option("--lang", default=None, help="Language for titles where one exists (default: display_lang).")
+@db_option
 @pass_ctx
 def report_cmd(ctx: Context, out: str, lang: str | None) -> None:
     """Write one self-contained HTML report of all events and storylines."""
     from tidings.tell.report import write_report
 
-    with ctx.store() as store:
+    with ctx.store(read_only=False) as store:
         try:
             path = write_report(store, out, lang or ctx.options.display_lang)
         except OSError as exc:
