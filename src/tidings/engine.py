@@ -125,6 +125,7 @@ class Engine:
         self.on_error = on_error
         self.progress = progress
         self.report = IngestReport()
+        self._blas = pin_blas(self.options.blas_threads)
         self.reader = read_pipeline()
         self.understander = Pipeline(understand_stages() if self.options.understand else [], after=self.reader)
         self.lexicon: AliasLexicon | None = attach_lexicon(self.understander, store)
@@ -156,7 +157,7 @@ class Engine:
         busy = bool(self.understander.stages) or self.clusterer is not None
         runner = ReadRunner(
             self.reader, choose_workers(self.options.workers, input_bytes, main_busy=busy),
-            later=self.understander.stages,
+            later=self.understander.stages, blas_threads=self.options.blas_threads,
         )
         self._bar = _progress_bar(self.progress, desc="ingest", unit="art")
         collector = _StreamingGc()
@@ -203,6 +204,9 @@ class Engine:
         if self.clusterer is not None and self._pending:
             self._group_provisionally()
         self._commit()
+        if self._blas is not None:
+            self._blas.restore_original_limits()
+            self._blas = None
 
     # -- one article -------------------------------------------------------------------------
     def _take(self, article: Article) -> None:
@@ -383,6 +387,15 @@ class Engine:
         self.report.errors.append(letter)
         if self.on_error is not None:
             self.on_error(letter)
+
+
+def pin_blas(threads: int) -> Any:
+    """Limit BLAS to ``threads`` threads in this process (see ``Options.blas_threads``); a handle to undo it."""
+    if threads <= 0:
+        return None
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=threads, user_api="blas")
 
 
 def _canonical(f: ArticleFeatures, lexicon: AliasLexicon) -> ArticleFeatures:

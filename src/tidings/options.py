@@ -43,6 +43,11 @@ class Options:
     display_lang: str = "en"
     #: Show progress bars (off when stderr is not a terminal).
     progress: bool | None = None
+    #: BLAS threads per process while ingesting (0 = leave the library's default). Measured on
+    #: the 2-core machine, USE on 300 SemEval texts: 2 OpenBLAS threads gave 79–169 texts/s with
+    #: the other core idle but 6.5–9.6 as soon as another process wanted it (the threads spin and
+    #: wait); 1 thread gave a stable 82–128. Tidings parallelises with processes instead.
+    blas_threads: int = 1
 
     @classmethod
     def load(cls, path: str | Path | None = None, **overrides: Any) -> Options:
