@@ -15,6 +15,7 @@ from tidings.article import Article
 from tidings.engine import Engine, IngestReport, default_pipeline
 from tidings.options import Options
 from tidings.store import DeadLetter, Store, open_store
+from tidings.views.events import resolve_id
 
 __all__ = ["Engine", "IngestReport", "default_pipeline", "get_article", "ingest", "list_articles"]
 
@@ -62,8 +63,11 @@ def list_articles(store: Store) -> list[dict[str, Any]]:
 
 
 def get_article(store: Store, article_id: str) -> Article:
-    """The article with this id or unique id prefix; ``KeyError`` when there is none."""
-    article = store.get_article(article_id)
-    if article is None:
+    """The article with this id or unique id prefix (the one id rule, :func:`tidings.views.events.resolve_id`).
+
+    ``KeyError`` (:class:`tidings.views.events.UnknownId`) when there is none.
+    """
+    article = store.get_article(resolve_id(store, "article", article_id))
+    if article is None:  # pragma: no cover - resolve_id has just found it
         raise KeyError(f"no article with id {article_id!r}")
     return article

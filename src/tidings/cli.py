@@ -216,13 +216,13 @@ def dead_letters(ctx: Context, as_json: bool) -> None:
 def event_cmd(ctx: Context, event_id: str, as_markdown: bool, lang: str | None, as_json: bool) -> None:
     """Show one event's card: title, summary, who/where/when, quotes, outcomes, timeline, coverage."""
     from tidings.tell.cards import build_card
-    from tidings.tell.eventdata import UnknownEvent
     from tidings.tell.render import render_markdown, render_text
+    from tidings.views.events import UnknownId
 
     with ctx.store() as store:
         try:
             card = build_card(store, event_id, lang or ctx.options.display_lang)
-        except UnknownEvent as exc:
+        except UnknownId as exc:
             raise click.ClickException(str(exc.args[0])) from exc
     if as_json:
         echo_json(card.to_dict())
@@ -238,28 +238,37 @@ def event_cmd(ctx: Context, event_id: str, as_markdown: bool, lang: str | None, 
 @pass_ctx
 def events_cmd(ctx: Context, limit: int | None, lang: str | None, as_json: bool) -> None:
     """List events, largest first: id, articles, languages, event date, place, title."""
-    from tidings.tell.listing import list_events
+    from tidings.tell.cards import headline
+    from tidings.views.events import list_events
 
     with ctx.store() as store:
-        rows = list_events(store, lang or ctx.options.display_lang, limit)
+        events = list_events(store, lang or ctx.options.display_lang, limit, headline=headline)
+    rows = [row.to_dict() for row in events]
     if as_json:
         echo_json(rows)
         return
+    for row in rows:
+        row["languages"] = ",".join(row["languages"])
     print_table(rows, [("id", "ID", 16), ("articles", "ARTS", 4), ("languages", "LANGS", 10), ("date", "DATE", 10),
                        ("where", "WHERE", 14), ("title", "TITLE", 60)])
 
 
 @main.command("storylines")
-@click.option("--rebuild/--no-rebuild", default=True, help="Rebuild from the current events (default) or list saved.")
+@click.option("--rebuild", is_flag=True,
+              help="Rebuild from the current events and save them (writes; default: show the saved ones).")
 @json_option
 @db_option
 @pass_ctx
 def storylines_cmd(ctx: Context, rebuild: bool, as_json: bool) -> None:
     """Threads of related events over time (shared people, organisations, places)."""
-    from tidings.group.storylines import build_storylines, load_storylines
+    from tidings.store import StoreBusy
+    from tidings.tell.threads import load_storylines, rebuild_storylines
 
     with ctx.store(read_only=not rebuild) as store:
-        items = build_storylines(store) if rebuild else load_storylines(store)
+        try:
+            items = rebuild_storylines(store) if rebuild else load_storylines(store)
+        except StoreBusy as exc:
+            raise click.ClickException(f"cannot rebuild storylines now: {exc}") from exc
     if as_json:
         echo_json([s.to_dict() for s in items])
         return
@@ -275,7 +284,7 @@ def storylines_cmd(ctx: Context, rebuild: bool, as_json: bool) -> None:
 @pass_ctx
 def storyline_cmd(ctx: Context, storyline_id: str, as_json: bool) -> None:
     """One storyline: its events in date order and the entities that carry it."""
-    from tidings.group.storylines import get_storyline
+    from tidings.tell.threads import get_storyline
 
     with ctx.store() as store:
         try:
@@ -302,7 +311,7 @@ def report_cmd(ctx: Context, out: str, lang: str | None) -> None:
     """Write one self-contained HTML report of all events and storylines."""
     from tidings.tell.report import write_report
 
-    with ctx.store(read_only=False) as store:
+    with ctx.store() as store:
         try:
             path = write_report(store, out, lang or ctx.options.display_lang)
         except OSError as exc:

@@ -15,6 +15,8 @@ from typing import Any
 
 #: Where the embedded store lives unless told otherwise (``--db`` or ``TIDINGS_DB``).
 DEFAULT_DB = "tidings.db"
+#: The language cards, listings and reports are written in, where a title in it exists (``--lang``).
+DISPLAY_LANG = "en"
 
 
 @dataclass
@@ -40,7 +42,7 @@ class Options:
     #: Encoder profile for clustering: "fast" or "accurate".
     profile: str = "fast"
     #: The language cards are written in, where a title in it exists.
-    display_lang: str = "en"
+    display_lang: str = DISPLAY_LANG
     #: Show progress bars (off when stderr is not a terminal).
     progress: bool | None = None
     #: BLAS threads per process while ingesting (0 = leave the library's default). Measured on

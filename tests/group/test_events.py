@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from tidings.article import Article, RawDocument
-from tidings.group.api import cluster_store, get_event, list_events
+from tidings.group.api import cluster_store
 from tidings.group.events import EventClusterer
 from tidings.store.sqlite import SQLiteStore
+from tidings.views.events import list_events, load_event, resolve_event
 
 SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
 
@@ -127,10 +128,10 @@ def test_merge_keeps_old_ids_resolvable(seeds: list[Article]) -> None:
     clusterer.save(store)
     old = ids[1]
     assert clusterer.resolve(old) == ids[0] == ids[2]
-    event = get_event(store, old)
-    assert event is not None and event["id"] == ids[0]
-    assert old in event["lineage"]
-    assert [e["id"] for e in list_events(store)] == [ids[0]]
+    event = resolve_event(store, old)
+    assert event.id == ids[0]
+    assert old in event.lineage
+    assert [e.id for e in list_events(store)] == [ids[0]]
 
 
 def test_cluster_store_and_views(seeds: list[Article]) -> None:
@@ -142,12 +143,12 @@ def test_cluster_store_and_views(seeds: list[Article]) -> None:
     assert counts == {"clustered": 5, "events": 2}
     assert cluster_store(store)["clustered"] == 0  # nothing left to do
     events = list_events(store)
-    assert [e["n_articles"] for e in events] == [4, 1]
+    assert [e.articles for e in events] == [4, 1]
     big = events[0]
-    assert big["languages"] == ["ar", "vi", "zh"]
-    assert big["date_span"] == ["2025-02-18", "2025-02-18"]
-    detail = get_event(store, big["id"][:8])
-    assert detail is not None and {m["lang"] for m in detail["members"]} == {"ar", "vi", "zh"}
+    assert big.languages == ("ar", "vi", "zh")
+    assert (big.first_published, big.last_published) == ("2025-02-18", "2025-02-18")
+    detail = load_event(store, big.id[:8])
+    assert {detail.lang(a) for a in detail.articles} == {"ar", "vi", "zh"}
 
 
 def test_retired_events_stay_in_the_store(seeds: list[Article]) -> None:
@@ -161,7 +162,7 @@ def test_retired_events_stay_in_the_store(seeds: list[Article]) -> None:
     clusterer.save(store)
     assert list(clusterer.active) == [ids[1]]
     assert ids[1] == ids[2] != ids[0]
-    assert get_event(store, ids[0]) is not None  # retired, still listed
+    assert resolve_event(store, ids[0]).id == ids[0]  # retired, still listed
     reloaded = EventClusterer(max_active=1).load(store)
     assert list(reloaded.active) == [ids[1]]
     assert reloaded.resolve(reloaded.assignments[seeds[1].id]) == ids[0]
