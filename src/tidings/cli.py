@@ -97,24 +97,32 @@ def main(ctx: click.Context, db: str | None, config: str | None) -> None:
 @click.option("--no-cluster", is_flag=True, help="Only read and store articles; do not group them into events.")
 @click.option("--profile", type=click.Choice(["fast", "accurate"]), help="Encoder profile for grouping.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option("--wait", type=click.FloatRange(min=0), default=None,
+              help="Seconds to wait while another tidings process writes to the store (default: fail at once).")
 @json_option
 @db_option
 @pass_ctx
 def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str | None, progress: bool | None,
-           as_json: bool) -> None:
+           wait: float | None, as_json: bool) -> None:
     """Read articles (text, HTML, JSONL, RSS/Atom, WARC, folders) into the store and into events."""
     from tidings import api
+    from tidings.store import StoreBusy
 
     options = ctx.options
     if no_cluster:
         options.cluster = False
     if profile:
         options.profile = profile
+    if wait is not None:
+        options.wait = wait
 
     def on_error(letter: Any) -> None:
         click.echo(f"error: {letter.uri}: {letter.reason}", err=True)
 
-    report = api.ingest(paths, options, on_error=on_error, progress=progress)
+    try:
+        report = api.ingest(paths, options, on_error=on_error, progress=progress)
+    except StoreBusy as exc:
+        raise click.ClickException(str(exc)) from exc
     if as_json:
         echo_json(report.to_dict())
     else:

@@ -32,6 +32,7 @@ import io
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ from tidings.options import Options
 from tidings.pipeline import Pipeline, StageError
 from tidings.read import article_from_raw, read_pipeline
 from tidings.store import DeadLetter, Store
+from tidings.tell.threads import rebuild_storylines
 from tidings.understand.aliases import AliasLexicon, EventAliasLearner
 from tidings.understand.entities import EntityExtractor, attach_lexicon
 from tidings.workers import ReadRunner, choose_workers
@@ -110,6 +112,11 @@ class Engine:
 
     Use: ``Engine(store, options)``, then :meth:`ingest` (paths) or :meth:`add` (one article at a
     time), then :meth:`finish` — once per run. ``on_error`` gets each dead letter as it happens.
+
+    One writer at a time: the engine holds the store's writer lock from construction (before it
+    loads any state) to :meth:`finish` or :meth:`close`; a second engine on the same store waits
+    ``Options.wait`` seconds for it, then raises :class:`~tidings.store.StoreBusy`. Grouping state
+    can therefore never be overwritten by a concurrent run.
     """
 
     def __init__(
@@ -125,6 +132,8 @@ class Engine:
         self.on_error = on_error
         self.progress = progress
         self.report = IngestReport()
+        self._lock = ExitStack()
+        self._lock.enter_context(store.writer_lock(self.options.wait))
         self._blas = pin_blas(self.options.blas_threads)
         self.reader = read_pipeline()
         self.understander = Pipeline(understand_stages() if self.options.understand else [], after=self.reader)
@@ -138,6 +147,7 @@ class Engine:
         #: True once a provisional grouping changed the in-memory clusterer (reload before learning).
         self._spoiled = False
         self._written: list[tuple[str, str]] = []  # (status, article id) since the last commit
+        self._changed_events = False  # storylines are rebuilt at the end of a run that changed events
         self._bar: Any = None
         if self.options.cluster:
             self.clusterer = EventClusterer.from_options(self.options).load(store)
@@ -177,6 +187,7 @@ class Engine:
             # Ctrl-C or a bug mid-batch: keep only what was committed (and reported);
             # a half-written article must not be committed by close().
             self.store.rollback()
+            self.close()
             raise
         finally:
             collector.restore()
@@ -204,6 +215,13 @@ class Engine:
         if self.clusterer is not None and self._pending:
             self._group_provisionally()
         self._commit()
+        if self.options.storylines and self.clusterer is not None and self._changed_events:
+            rebuild_storylines(self.store)
+        self.close()
+
+    def close(self) -> None:
+        """Let go of the writer lock and the BLAS limit (without committing: see :meth:`finish`)."""
+        self._lock.close()
         if self._blas is not None:
             self._blas.restore_original_limits()
             self._blas = None
@@ -261,6 +279,7 @@ class Engine:
         if self._provisional:
             changed.update(self._settle_provisional())
         self.store.set_events(changed)
+        self._changed_events = True
         self.clusterer.save(self.store)
         self._pending, self._provisional = [], []
 
@@ -276,6 +295,7 @@ class Engine:
         if self._provisional:
             changed.update(self._settle_provisional())
         self.store.set_events(changed)
+        self._changed_events = True
         self.clusterer.save(self.store, state=False)
         self._provisional = sorted(set(self._provisional) | set(touched))
         self._spoiled = True

@@ -39,6 +39,11 @@ class Options:
     understand: bool = True
     #: Run event clustering as part of ingest.
     cluster: bool = True
+    #: Seconds to wait for another process that is writing to the store (0: fail at once, with a
+    #: message saying so; one writer at a time keeps the grouping state consistent).
+    wait: float = 0.0
+    #: Rebuild the storylines at the end of an ingest run that changed events.
+    storylines: bool = True
     #: Encoder profile for clustering: "fast" or "accurate".
     profile: str = "fast"
     #: The language cards are written in, where a title in it exists.
