@@ -1,8 +1,10 @@
-"""The Python API: what the CLI, the HTTP API and notebooks call.
+"""The Python API: the one facade the CLI, the HTTP server and notebooks call.
 
-``ingest`` is the main job: find sources, read each document into an Article,
-store it, and group it into events, all in one streaming pass through the
-engine (:mod:`tidings.engine`, which also says how crash safety works).
+Everything a user can do is here, with ``__all__`` as the contract (the package root re-exports
+it): ingest into a store (through :mod:`tidings.engine`), list and fetch articles, list events,
+build an event's card and render it, storylines, the HTML report. Every reading function takes an
+open :class:`~tidings.store.Store` and never writes to it; ids are resolved by one rule
+(:func:`tidings.views.events.resolve_id`: the exact id, or a unique prefix of at least 4 characters).
 """
 
 from __future__ import annotations
@@ -11,13 +13,39 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from tidings.article import Article
-from tidings.engine import Engine, IngestReport, default_pipeline
-from tidings.options import Options
+from tidings.article import Article, Storyline
+from tidings.engine import Engine, IngestReport
+from tidings.options import DISPLAY_LANG, Options
 from tidings.store import DeadLetter, Store, open_store
-from tidings.views.events import resolve_id
+from tidings.tell.cards import build_card, headline
+from tidings.tell.render import render_markdown, render_text
+from tidings.tell.report import write_report
+from tidings.tell.threads import get_storyline, load_storylines, rebuild_storylines
+from tidings.tell.types import EventCard
+from tidings.views.events import EventRow, UnknownId, resolve_id
+from tidings.views.events import list_events as _list_events
 
-__all__ = ["Engine", "IngestReport", "default_pipeline", "get_article", "ingest", "list_articles"]
+__all__ = [
+    "Engine",
+    "EventCard",
+    "EventRow",
+    "IngestReport",
+    "Options",
+    "Storyline",
+    "UnknownId",
+    "build_card",
+    "get_article",
+    "get_storyline",
+    "ingest",
+    "list_articles",
+    "list_events",
+    "list_storylines",
+    "open_store",
+    "rebuild_storylines",
+    "render_markdown",
+    "render_text",
+    "write_report",
+]
 
 
 def ingest(
@@ -71,3 +99,13 @@ def get_article(store: Store, article_id: str) -> Article:
     if article is None:  # pragma: no cover - resolve_id has just found it
         raise KeyError(f"no article with id {article_id!r}")
     return article
+
+
+def list_events(store: Store, lang: str = DISPLAY_LANG, limit: int | None = None) -> list[EventRow]:
+    """Live events, largest first: id, counts, languages, dates, and a title in ``lang`` where one exists."""
+    return _list_events(store, lang, limit, headline=headline)
+
+
+def list_storylines(store: Store) -> list[Storyline]:
+    """The saved storylines (rebuilt at the end of each ingest run); computed in memory when none are saved."""
+    return load_storylines(store)

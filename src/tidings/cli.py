@@ -223,19 +223,17 @@ def dead_letters(ctx: Context, as_json: bool) -> None:
 @pass_ctx
 def event_cmd(ctx: Context, event_id: str, as_markdown: bool, lang: str | None, as_json: bool) -> None:
     """Show one event's card: title, summary, who/where/when, quotes, outcomes, timeline, coverage."""
-    from tidings.tell.cards import build_card
-    from tidings.tell.render import render_markdown, render_text
-    from tidings.views.events import UnknownId
+    from tidings import api
 
     with ctx.store() as store:
         try:
-            card = build_card(store, event_id, lang or ctx.options.display_lang)
-        except UnknownId as exc:
+            card = api.build_card(store, event_id, lang or ctx.options.display_lang)
+        except api.UnknownId as exc:
             raise click.ClickException(str(exc.args[0])) from exc
     if as_json:
         echo_json(card.to_dict())
     else:
-        click.echo(render_markdown(card) if as_markdown else render_text(card), nl=False)
+        click.echo(api.render_markdown(card) if as_markdown else api.render_text(card), nl=False)
 
 
 @main.command("events")
@@ -246,11 +244,10 @@ def event_cmd(ctx: Context, event_id: str, as_markdown: bool, lang: str | None, 
 @pass_ctx
 def events_cmd(ctx: Context, limit: int | None, lang: str | None, as_json: bool) -> None:
     """List events, largest first: id, articles, languages, event date, place, title."""
-    from tidings.tell.cards import headline
-    from tidings.views.events import list_events
+    from tidings import api
 
     with ctx.store() as store:
-        events = list_events(store, lang or ctx.options.display_lang, limit, headline=headline)
+        events = api.list_events(store, lang or ctx.options.display_lang, limit)
     rows = [row.to_dict() for row in events]
     if as_json:
         echo_json(rows)
@@ -269,12 +266,12 @@ def events_cmd(ctx: Context, limit: int | None, lang: str | None, as_json: bool)
 @pass_ctx
 def storylines_cmd(ctx: Context, rebuild: bool, as_json: bool) -> None:
     """Threads of related events over time (shared people, organisations, places)."""
+    from tidings import api
     from tidings.store import StoreBusy
-    from tidings.tell.threads import load_storylines, rebuild_storylines
 
     with ctx.store(read_only=not rebuild) as store:
         try:
-            items = rebuild_storylines(store) if rebuild else load_storylines(store)
+            items = api.rebuild_storylines(store) if rebuild else api.list_storylines(store)
         except StoreBusy as exc:
             raise click.ClickException(f"cannot rebuild storylines now: {exc}") from exc
     if as_json:
@@ -292,11 +289,11 @@ def storylines_cmd(ctx: Context, rebuild: bool, as_json: bool) -> None:
 @pass_ctx
 def storyline_cmd(ctx: Context, storyline_id: str, as_json: bool) -> None:
     """One storyline: its events in date order and the entities that carry it."""
-    from tidings.tell.threads import get_storyline
+    from tidings import api
 
     with ctx.store() as store:
         try:
-            story = get_storyline(store, storyline_id)
+            story = api.get_storyline(store, storyline_id)
         except KeyError as exc:
             raise click.ClickException(str(exc.args[0])) from exc
     if as_json:
@@ -317,11 +314,11 @@ def storyline_cmd(ctx: Context, storyline_id: str, as_json: bool) -> None:
 @pass_ctx
 def report_cmd(ctx: Context, out: str, lang: str | None) -> None:
     """Write one self-contained HTML report of all events and storylines."""
-    from tidings.tell.report import write_report
+    from tidings import api
 
     with ctx.store() as store:
         try:
-            path = write_report(store, out, lang or ctx.options.display_lang)
+            path = api.write_report(store, out, lang or ctx.options.display_lang)
         except OSError as exc:
             raise click.ClickException(f"{out}: {exc}") from exc
     click.echo(f"wrote {path}")

@@ -19,7 +19,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
 @pytest.fixture(scope="module")
 def seeds() -> list[Article]:
     """The seeds after read + understand, with their dense vectors computed once (reused by every order)."""
-    from tidings.api import default_pipeline
+    from tidings.engine import default_pipeline
     from tidings.read import article_from_raw
 
     pipeline = default_pipeline()
@@ -208,7 +208,7 @@ def _ecb_articles(n: int) -> list[Article]:
     """The first ``n`` ECB+ dev texts after read + understand, in file order."""
     import json
 
-    from tidings.api import default_pipeline
+    from tidings.engine import default_pipeline
     from tidings.ingest.readers import record_to_document
     from tidings.read import article_from_raw
 
