@@ -15,11 +15,12 @@ from typing import Any
 
 from tidings.article import Article, Storyline
 from tidings.engine import Engine, IngestReport
+from tidings.group.storylines import StorylineOptions
 from tidings.options import DISPLAY_LANG, Options
 from tidings.store import DeadLetter, Store, open_store
 from tidings.tell.cards import build_card, headline
 from tidings.tell.render import render_markdown, render_text
-from tidings.tell.report import write_report
+from tidings.tell.report import ReportOptions, write_report
 from tidings.tell.threads import get_storyline, load_storylines, rebuild_storylines
 from tidings.tell.types import EventCard
 from tidings.views.events import EventRow, UnknownId, resolve_id
@@ -31,7 +32,9 @@ __all__ = [
     "EventRow",
     "IngestReport",
     "Options",
+    "ReportOptions",
     "Storyline",
+    "StorylineOptions",
     "UnknownId",
     "build_card",
     "get_article",
@@ -106,6 +109,6 @@ def list_events(store: Store, lang: str = DISPLAY_LANG, limit: int | None = None
     return _list_events(store, lang, limit, headline=headline)
 
 
-def list_storylines(store: Store) -> list[Storyline]:
+def list_storylines(store: Store, options: StorylineOptions | None = None) -> list[Storyline]:
     """The saved storylines (rebuilt at the end of each ingest run); computed in memory when none are saved."""
-    return load_storylines(store)
+    return load_storylines(store, options)

@@ -10,12 +10,14 @@ import json
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from tidings import __version__
 from tidings.options import Options
+
+T = TypeVar("T")
 
 
 def _width(text: str) -> int:
@@ -56,6 +58,15 @@ class Context:
         try:
             self.options = Options.load(config, db=db)
         except (OSError, ValueError) as exc:
+            raise click.UsageError(f"config: {exc}") from exc
+
+    def section(self, cls: type[T], name: str) -> T:
+        """The options object of a tuned part from its ``[tidings.NAME]`` table (a bad key is a usage error)."""
+        from tidings.options import OptionsError, build
+
+        try:
+            return build(cls, getattr(self.options, name), f"tidings.{name}")
+        except OptionsError as exc:
             raise click.UsageError(f"config: {exc}") from exc
 
     def store(self, *, read_only: bool = True) -> Any:
@@ -106,6 +117,7 @@ def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str 
            wait: float | None, as_json: bool) -> None:
     """Read articles (text, HTML, JSONL, RSS/Atom, WARC, folders) into the store and into events."""
     from tidings import api
+    from tidings.options import OptionsError
     from tidings.store import StoreBusy
 
     options = ctx.options
@@ -123,6 +135,8 @@ def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str 
         report = api.ingest(paths, options, on_error=on_error, progress=progress)
     except StoreBusy as exc:
         raise click.ClickException(str(exc)) from exc
+    except OptionsError as exc:
+        raise click.UsageError(f"config: {exc}") from exc
     if as_json:
         echo_json(report.to_dict())
     else:
@@ -269,9 +283,10 @@ def storylines_cmd(ctx: Context, rebuild: bool, as_json: bool) -> None:
     from tidings import api
     from tidings.store import StoreBusy
 
+    options = ctx.section(api.StorylineOptions, "storylines")
     with ctx.store(read_only=not rebuild) as store:
         try:
-            items = api.rebuild_storylines(store) if rebuild else api.list_storylines(store)
+            items = api.rebuild_storylines(store, options) if rebuild else api.list_storylines(store, options)
         except StoreBusy as exc:
             raise click.ClickException(f"cannot rebuild storylines now: {exc}") from exc
     if as_json:
@@ -316,9 +331,11 @@ def report_cmd(ctx: Context, out: str, lang: str | None) -> None:
     """Write one self-contained HTML report of all events and storylines."""
     from tidings import api
 
+    options = ctx.section(api.ReportOptions, "report")
+    options.lang = lang or ctx.options.report.get("lang") or ctx.options.display_lang
     with ctx.store() as store:
         try:
-            path = api.write_report(store, out, lang or ctx.options.display_lang)
+            path = api.write_report(store, out, options.lang, options=options)
         except OSError as exc:
             raise click.ClickException(f"{out}: {exc}") from exc
     click.echo(f"wrote {path}")
@@ -355,9 +372,12 @@ def eval_extraction(file: str) -> None:
 @click.option("--profile", type=click.Choice(["fast", "accurate"]), default=None)
 @click.option("--orders", type=click.IntRange(min=1), default=None,
               help="Also stream N-1 shuffled topic orders; print mean and worst F1 (last line: file order).")
-def eval_clusters(file: str, profile: str | None, orders: int | None) -> None:
-    """Streaming event clustering on a cluster set (id, text, event). Last line: bcubed_f1=…"""
-    _run_eval("clusters", file, profile=profile, orders=orders)
+@click.option("--runs", type=click.IntRange(min=1), default=None,
+              help="Ingest the stream in N consecutive runs (the same events as one run).")
+@pass_ctx
+def eval_clusters(ctx: Context, file: str, profile: str | None, orders: int | None, runs: int | None) -> None:
+    """Streaming event clustering through `tidings ingest` on a cluster set (id, text, event). Last line: bcubed_f1=…"""
+    _run_eval("clusters", file, profile=profile, orders=orders, runs=runs, options=ctx.options)
 
 
 @eval_group.command("pairs")

@@ -42,11 +42,13 @@ import numpy as np
 from tidings.article import Article
 from tidings.group.events import EventClusterer
 from tidings.group.features import ArticleFeatures
+from tidings.group.storylines import StorylineOptions
 from tidings.ingest import iter_sources, walk
 from tidings.ingest.base import IngestError
-from tidings.options import Options
+from tidings.options import Options, build
 from tidings.pipeline import Pipeline, StageError
 from tidings.read import article_from_raw, read_pipeline
+from tidings.read.clean import CleanOptions
 from tidings.store import DeadLetter, Store
 from tidings.tell.threads import rebuild_storylines
 from tidings.understand.aliases import AliasLexicon, EventAliasLearner
@@ -135,7 +137,7 @@ class Engine:
         self._lock = ExitStack()
         self._lock.enter_context(store.writer_lock(self.options.wait))
         self._blas = pin_blas(self.options.blas_threads)
-        self.reader = read_pipeline()
+        self.reader = read_pipeline(build(CleanOptions, self.options.read, "tidings.read"))
         self.understander = Pipeline(understand_stages() if self.options.understand else [], after=self.reader)
         self.lexicon: AliasLexicon | None = attach_lexicon(self.understander, store)
         self.clusterer: EventClusterer | None = None
@@ -215,8 +217,8 @@ class Engine:
         if self.clusterer is not None and self._pending:
             self._group_provisionally()
         self._commit()
-        if self.options.storylines and self.clusterer is not None and self._changed_events:
-            rebuild_storylines(self.store)
+        if self.options.update_storylines and self.clusterer is not None and self._changed_events:
+            rebuild_storylines(self.store, build(StorylineOptions, self.options.storylines, "tidings.storylines"))
         self.close()
 
     def close(self) -> None:

@@ -57,16 +57,14 @@ _worker_pipeline: Pipeline | None = None
 _worker_preparers: list[tuple[str, Any]] = []
 
 
-def _init_worker(preparers: list[tuple[str, Any]], blas_threads: int = 1) -> None:
+def _init_worker(pipeline: Pipeline, preparers: list[tuple[str, Any]], blas_threads: int = 1) -> None:
     global _worker_pipeline, _worker_preparers
-    from tidings.read import read_pipeline
-
     if blas_threads > 0:  # one BLAS thread per process: see Options.blas_threads
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(limits=blas_threads, user_api="blas")
 
-    _worker_pipeline = read_pipeline()
+    _worker_pipeline = pipeline  # the caller's own read stages, with its options (stages pickle)
     _worker_preparers = preparers
 
 
@@ -153,7 +151,7 @@ class ReadRunner:
         consumers = {s.name: s for s in self.later if _is_preparing(s)}
         preparers = [(name, stage.preparer()) for name, stage in consumers.items()]
         self._pool = mp.get_context("spawn").Pool(self.workers, initializer=_init_worker,
-                                                   initargs=(preparers, self.blas_threads))
+                                                   initargs=(self.pipeline, preparers, self.blas_threads))
         in_flight: deque[Any] = deque()
         for batch in _chunks(items, self.chunk):
             in_flight.append(self._pool.map_async(_run_one, batch, chunksize=CHUNKSIZE))

@@ -12,7 +12,7 @@ BCubed and pairwise P/R/F1, predicted vs gold cluster counts, time; the last lin
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +43,19 @@ def read_cluster_set(path: str | Path) -> Iterator[tuple[str, str, dict[str, Any
 
 
 def evaluate(
-    path: str | Path, *, profile: str = "fast", order: list[int] | None = None, runs: int = 1, progress: bool = False
+    path: str | Path, *, profile: str | None = None, order: list[int] | None = None, runs: int = 1,
+    progress: bool = False, options: Options | None = None,
 ) -> ClusterResult:
-    """Ingest the set (in ``order``, default file order; in ``runs`` consecutive runs) and score its events."""
+    """Ingest the set (in ``order``, default file order; in ``runs`` consecutive runs) and score its events.
+
+    ``options``: the run's settings (``--config``); ``profile`` overrides its profile.
+    """
+    options = replace(options or Options(), **({"profile": profile} if profile else {}))
     rows = list(read_cluster_set(path))
     if order is not None:
         rows = [rows[i] for i in order]
     records = [{"id": doc_id, "text": record["text"]} for doc_id, _, record in rows]
-    result = stream_records(records, Options(profile=profile), runs=runs, progress=progress)
+    result = stream_records(records, options, runs=runs, progress=progress)
     # a record that became a dead letter is an event of its own
     predicted = [eid or f"missing:{r['id']}" for eid, r in zip(result.events, records, strict=True)]
     gold = [event for _, event, _ in rows]
@@ -93,14 +98,16 @@ def main(
     path: str | Path,
     echo: Callable[[str], Any] = print,
     *,
-    profile: str = "fast",
+    profile: str | None = None,
     progress: bool = True,
     orders: int = 1,
     runs: int = 1,
+    options: Options | None = None,
 ) -> float:
-    result = evaluate(path, profile=profile, runs=runs, progress=progress)
+    options = replace(options or Options(), **({"profile": profile} if profile else {}))
+    result = evaluate(path, runs=runs, progress=progress, options=options)
     b, p = result.bcubed, result.pairwise
-    echo(f"file: {path}  profile: {profile}" + (f"  runs: {runs}" if runs > 1 else ""))
+    echo(f"file: {path}  profile: {options.profile}" + (f"  runs: {runs}" if runs > 1 else ""))
     echo(f"documents: {result.n_docs}  gold events: {result.n_gold}  predicted events: {result.n_pred}")
     echo(f"BCubed   P={b.precision:.4f}  R={b.recall:.4f}  F1={b.f1:.4f}")
     echo(f"pairwise P={p.precision:.4f}  R={p.recall:.4f}  F1={p.f1:.4f}")
@@ -110,7 +117,7 @@ def main(
         # each order is a new stream through ingest: read, understood and grouped from scratch
         scores = [b.f1]
         for order in shuffled_orders(path, orders)[1:]:
-            scores.append(evaluate(path, profile=profile, order=order, runs=runs).bcubed.f1)
+            scores.append(evaluate(path, order=order, runs=runs, options=options).bcubed.f1)
         mean = sum(scores) / len(scores)
         echo(f"over {orders} topic orders: mean BCubed F1={mean:.4f}  worst={min(scores):.4f}  best={max(scores):.4f}")
     echo(f"bcubed_f1={b.f1:.4f}")

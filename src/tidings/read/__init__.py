@@ -9,9 +9,13 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from tidings.article import Article, RawDocument
 from tidings.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from tidings.read.clean import CleanOptions
 
 
 def content_hash(text: str) -> str:
@@ -43,11 +47,11 @@ def article_from_raw(doc: RawDocument) -> Article:
     )
 
 
-def read_pipeline() -> Pipeline:
-    """The default read stages."""
+def read_pipeline(options: CleanOptions | None = None) -> Pipeline:
+    """The read stages; ``options``: the clean stage's (``[tidings.read]`` in a config file)."""
     from tidings.read.clean import Cleaner
     from tidings.read.dates import DateFinder
     from tidings.read.language import LanguageDetector
     from tidings.read.provenance import ProvenanceFinder
 
-    return Pipeline([Cleaner(), LanguageDetector(), DateFinder(), ProvenanceFinder()])
+    return Pipeline([Cleaner(options), LanguageDetector(), DateFinder(), ProvenanceFinder()])
