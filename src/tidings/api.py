@@ -85,7 +85,7 @@ def make_grouper(store: Store, options: Options) -> Grouper | None:
     """The event clusterer, loaded from the store, or None when clustering is off."""
     if not options.cluster:
         return None
-    from tidings.group.events import EventClusterer
+    from tidings.group.clusterer import EventClusterer
 
     return EventClusterer.from_options(options).load(store)
 

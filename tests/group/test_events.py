@@ -9,7 +9,7 @@ import pytest
 
 from tidings.article import Article, RawDocument
 from tidings.group.api import cluster_store, get_event, list_events
-from tidings.group.events import EventClusterer
+from tidings.group.clusterer import EventClusterer
 from tidings.store.sqlite import SQLiteStore
 
 SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
@@ -42,8 +42,8 @@ def _fresh(articles: list[Article]) -> list[Article]:
     return out
 
 
-def _labels(clusterer: EventClusterer, articles: list[Article]) -> list[str]:
-    return [clusterer.resolve(clusterer.assignments[a.id]) for a in articles]
+def _labels(clusterer: EventClusterer, articles: list[Article]) -> list[str | None]:
+    return [clusterer.event_of(a.id) for a in articles]
 
 
 def _wrong_orders(seeds: list[Article], profile: str, batch: bool) -> list[tuple[int, ...]]:
@@ -81,7 +81,7 @@ def test_predict_does_not_learn(seeds: list[Article]) -> None:
     clusterer = EventClusterer()
     first = clusterer.learn_one(seeds[0])
     assert clusterer.predict_one(seeds[3]) == first
-    assert seeds[3].id not in clusterer.assignments
+    assert clusterer.event_of(seeds[3].id) is None
     assert clusterer.predict_one(seeds[1]) is None  # Nov 2022 vs Feb 2025: another event
 
 
@@ -157,12 +157,12 @@ def test_retired_events_stay_in_the_store(seeds: list[Article]) -> None:
         store.put_article(a)
         ids.append(clusterer.learn_one(a))
     clusterer.save(store)
-    assert list(clusterer.active) == [ids[1]]
+    assert list(clusterer.active_) == [ids[1]]
     assert ids[1] == ids[2] != ids[0]
     assert get_event(store, ids[0]) is not None  # retired, still listed
     reloaded = EventClusterer(max_active=1).load(store)
-    assert list(reloaded.active) == [ids[1]]
-    assert reloaded.resolve(reloaded.assignments[seeds[1].id]) == ids[0]
+    assert list(reloaded.active_) == [ids[1]]
+    assert reloaded.event_of(seeds[1].id) == ids[0]
 
 
 def test_two_events_in_every_order_as_one_batch(seeds: list[Article]) -> None:
@@ -226,24 +226,26 @@ def test_ids_of_regrouped_events_still_lead_to_their_articles() -> None:
     regrouped = 0
     for start in range(0, len(articles), 40):
         batch = articles[start : start + 40]
-        regrouped += len(clusterer._soft)
+        regrouped += len(clusterer._regroupable)
         handed_out.update(zip((a.id for a in batch), clusterer.learn_many(batch), strict=True))
     assert regrouped > 10
     for article_id, event_id in handed_out.items():
         current = clusterer.resolve(event_id)
-        assert article_id in clusterer.active[current].members
+        assert article_id in clusterer.active_[current].members
 
 
 def test_the_articles_a_next_batch_regroups_survive_a_save() -> None:
-    from tidings.group.events import _pack_soft, _unpack_soft
+    from tidings.group.state import pack_arrivals, unpack_arrivals
 
     clusterer = EventClusterer()
     clusterer.learn_many(_ecb_articles(40))
-    soft = clusterer._soft
+    soft = clusterer._regroupable
     assert soft
-    back = _unpack_soft(_pack_soft(soft))
-    assert [(f.article_id, w, seq) for f, w, seq in back] == [(f.article_id, w, seq) for f, w, seq in soft]
-    for (f, _, _), (g, _, _) in zip(back, soft, strict=True):
+    back = unpack_arrivals(pack_arrivals(soft))
+    assert [(a.features.article_id, a.weights, a.seq) for a in back] == [
+        (a.features.article_id, a.weights, a.seq) for a in soft
+    ]
+    for f, g in ((a.features, b.features) for a, b in zip(back, soft, strict=True)):
         assert (f.term_counts, f.entities, f.years, f.date, f.era, f.numbers, f.lang) == (
             g.term_counts, g.entities, g.years, g.date, g.era, g.numbers, g.lang
         )

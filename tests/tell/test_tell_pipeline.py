@@ -14,7 +14,7 @@ from tidings.tell.report import write_report
 
 
 def test_cards_for_clustered_seeds(tmp_path: Path) -> None:
-    pytest.importorskip("tidings.group.events", reason="the event clusterer has not landed")
+    pytest.importorskip("tidings.group.clusterer", reason="the event clusterer has not landed")
     from tidings.api import ingest
     from tidings.options import Options
 

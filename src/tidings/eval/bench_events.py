@@ -79,7 +79,7 @@ def peak_rss_mb() -> float:
 def run(n: int, profile: str = "fast", *, checkpoints: tuple[int, ...] = (), echo: Callable[[str], Any] = print
         ) -> dict[str, Any]:  # fmt: skip
     from tidings.api import default_pipeline
-    from tidings.group.events import EventClusterer
+    from tidings.group.clusterer import EventClusterer
     from tidings.ingest.readers import record_to_document
     from tidings.options import Options
     from tidings.read import article_from_raw
@@ -117,7 +117,7 @@ def run(n: int, profile: str = "fast", *, checkpoints: tuple[int, ...] = (), ech
                 slices.append((i, (now - t_slice) / slice_size * 1000, peak_rss_mb()))
                 t_slice = now
                 echo(f"  {i:>7} articles: {slices[-1][1]:.1f} ms/article over the last {slice_size}, "
-                     f"active events {len(clusterer.active)}, peak RSS {slices[-1][2]:.0f} MB")  # fmt: skip
+                     f"active events {len(clusterer.active_)}, peak RSS {slices[-1][2]:.0f} MB")  # fmt: skip
             if i in checkpoints:
                 gc.collect()
         clusterer.save(store)

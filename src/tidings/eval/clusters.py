@@ -3,7 +3,7 @@
 Each line of a cluster set (``id``, ``text``, ``event``; optional ``title``,
 ``lang``, ``published``, ``source``, ``topic``) goes, in file order, through the
 product's own path: the JSONL record reader, the read + understand pipeline, an
-in-memory store and :class:`~tidings.group.events.EventClusterer`. Nothing is
+in-memory store and :class:`~tidings.group.clusterer.EventClusterer`. Nothing is
 tuned per file. Printed: BCubed and pairwise P/R/F1, predicted vs gold cluster
 counts, time; the last line is ``bcubed_f1=0.XXXX``.
 """
@@ -78,7 +78,7 @@ def cluster(articles: list[Article], *, profile: str = "fast", batch: int | None
 
     Batches are ingest's commit batches (``Options.commit_every``), as in the product.
     """
-    from tidings.group.events import EventClusterer
+    from tidings.group.clusterer import EventClusterer
     from tidings.options import Options
     from tidings.store.sqlite import SQLiteStore
 
@@ -93,7 +93,7 @@ def cluster(articles: list[Article], *, profile: str = "fast", batch: int | None
         clusterer.learn_many(chunk)
         clusterer.save(store)
         store.commit()
-    out = [clusterer.resolve(clusterer.assignments[a.id]) for a in articles]
+    out = [clusterer.event_of(a.id) or "" for a in articles]
     store.close()
     return out
 

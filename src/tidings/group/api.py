@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tidings.article import Article
-from tidings.group.events import EventClusterer
+from tidings.group.clusterer import EventClusterer
 from tidings.store import Store
 
 #: Articles featurised (dense-encoded) together when clustering a store.
@@ -37,7 +37,7 @@ def cluster_store(
             todo.clear()
 
     for article in store.iter_articles():
-        if article.event_id or article.id in clusterer.assignments:
+        if article.event_id or clusterer.event_of(article.id) is not None:
             continue
         todo.append(article)
         if len(todo) >= BATCH:
