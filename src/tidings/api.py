@@ -33,6 +33,8 @@ class Grouper(Protocol):
 
     def learn_many(self, articles: Sequence[Article]) -> list[str]: ...
 
+    def pop_assignments(self) -> dict[str, str]: ...
+
     def save(self, store: Store) -> None: ...
 
 
@@ -143,6 +145,7 @@ def ingest(
                 if alias_learner is not None:  # names that co-occur in one event teach aliases
                     alias_learner.observe(event_id, article.id, article.entities)
             to_group.clear()
+            store.set_events(grouper.pop_assignments())
             grouper.save(store)
         if lexicon is not None:
             lexicon.save(store)

@@ -103,12 +103,14 @@ def test_survives_restart(seeds: list[Article]) -> None:
     for a in _fresh(seeds)[:3]:
         store.put_article(a)
         got.append(first.learn_one(a))
+    store.set_events(first.pop_assignments())
     first.save(store)
     store.commit()
     second = EventClusterer().load(store)
     for a in _fresh(seeds)[3:]:
         store.put_article(a)
         got.append(second.learn_one(a))
+    store.set_events(second.pop_assignments())
     second.save(store)
     assert got == expected
     assert {r.event_id for r in store.article_rows()} == set(expected)
@@ -122,6 +124,7 @@ def test_merge_keeps_old_ids_resolvable(seeds: list[Article]) -> None:
     for a in _fresh([seeds[0], seeds[1], seeds[3]]):
         store.put_article(a)
         ids.append(clusterer.learn_one(a))
+    store.set_events(clusterer.pop_assignments())
     clusterer.save(store)
     old = ids[1]
     assert clusterer.resolve(old) == ids[0] == ids[2]
@@ -156,6 +159,7 @@ def test_retired_events_stay_in_the_store(seeds: list[Article]) -> None:
     for a in _fresh([seeds[1], seeds[0], seeds[3]]):
         store.put_article(a)
         ids.append(clusterer.learn_one(a))
+    store.set_events(clusterer.pop_assignments())
     clusterer.save(store)
     assert list(clusterer.active_) == [ids[1]]
     assert ids[1] == ids[2] != ids[0]
@@ -249,3 +253,89 @@ def test_the_articles_a_next_batch_regroups_survive_a_save() -> None:
         assert (f.term_counts, f.entities, f.years, f.date, f.era, f.numbers, f.lang) == (
             g.term_counts, g.entities, g.years, g.date, g.era, g.numbers, g.lang
         )
+
+
+def test_assignments_are_handed_to_the_caller_once(seeds: list[Article]) -> None:
+    """``save`` writes no article rows; ``pop_assignments`` hands out every article whose event may have moved."""
+    cairo, riyadh, bridge = _fresh([seeds[1], seeds[0], seeds[3]])
+    store = SQLiteStore(":memory:")
+    clusterer = EventClusterer(merge_threshold=-1.0)  # the undated Arabic report will merge the two events
+    for a in (cairo, riyadh):
+        store.put_article(a)
+        clusterer.learn_one(a)
+    clusterer.save(store)
+    assert {r.event_id for r in store.article_rows()} == {None}  # the clusterer wrote no article row
+    first = clusterer.pop_assignments()
+    assert first == {cairo.id: cairo.event_id, riyadh.id: riyadh.event_id} and cairo.event_id != riyadh.event_id
+    assert clusterer.pop_assignments() == {}
+    store.set_events(first)
+    store.put_article(bridge)
+    merged = clusterer.learn_one(bridge)
+    moved = clusterer.pop_assignments()
+    assert moved == {bridge.id: merged, riyadh.id: merged}  # the younger event's member moved
+    store.set_events(moved)
+    assert {r.id: r.event_id for r in store.article_rows()} == dict.fromkeys((cairo.id, riyadh.id, bridge.id), merged)
+
+
+def test_assignments_not_yet_handed_out_survive_a_restart(seeds: list[Article]) -> None:
+    store = SQLiteStore(":memory:")
+    first = EventClusterer()
+    for a in _fresh(seeds)[:3]:
+        first.learn_one(a)
+    expected = first.pop_assignments()
+    for a in _fresh(seeds)[:3]:
+        first._changed[a.id] = first.assignments_[a.id]  # as if never popped
+    first.save(store)
+    assert EventClusterer().load(store).pop_assignments() == expected
+
+
+def test_saved_state_carries_its_format_and_another_is_refused(seeds: list[Article]) -> None:
+    from tidings.group.state import FORMAT, KEY_GLOBAL, UnknownStateFormat
+
+    store = SQLiteStore(":memory:")
+    clusterer = EventClusterer()
+    for a in _fresh(seeds):
+        clusterer.learn_one(a)
+    clusterer.save(store)
+    blob = store.get_state(KEY_GLOBAL)
+    assert blob is not None and blob.startswith(b'{"format": %d' % FORMAT)
+    store.put_state(KEY_GLOBAL, blob.replace(b'{"format": %d' % FORMAT, b'{"format": 99', 1))
+    with pytest.raises(UnknownStateFormat, match="format 99"):
+        EventClusterer().load(store)
+    store.put_state(KEY_GLOBAL, b'{"seq": 5, "n_docs": 5}\n')  # as blobs were before they carried a format
+    with pytest.raises(UnknownStateFormat, match="earlier Tidings"):
+        EventClusterer().load(store)
+
+
+def test_a_store_grown_with_one_profile_is_not_silently_continued_with_another(seeds: list[Article]) -> None:
+    from tidings.group.state import StateMismatch
+
+    store = SQLiteStore(":memory:")
+    fast = EventClusterer()
+    for a in _fresh(seeds)[:3]:
+        fast.learn_one(a)
+    fast.save(store)
+    with pytest.raises(StateMismatch, match="grouped with profile fast; this clusterer uses profile accurate") as err:
+        EventClusterer(profile="accurate").load(store)
+    assert {"profile", "threshold", "encoder"} <= set(err.value.differences)
+    with pytest.raises(StateMismatch, match=r"threshold 0\.32 -> 0\.4"):
+        EventClusterer(threshold=0.4).load(store)
+    adopted = EventClusterer(profile="accurate").load(store, adopt=True)
+    assert adopted.params_ == fast.params_ and adopted.get_params()["profile"] == "fast"
+    assert [adopted.learn_one(a) for a in _fresh(seeds)[3:]] == [fast.learn_one(a) for a in _fresh(seeds)[3:]]
+    kept = EventClusterer(threshold=0.4).load(store, allow_change=True)
+    assert kept.params_.threshold == 0.4 and kept.event_of(seeds[0].id) == fast.event_of(seeds[0].id)
+
+
+def test_ingest_with_another_profile_is_a_one_line_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tidings.cli import main
+
+    db = str(tmp_path / "t.db")
+    first = CliRunner().invoke(main, ["--db", db, "ingest", str(next(SEEDS.glob("000_*.txt")))])
+    assert first.exit_code == 0
+    later = str(next(SEEDS.glob("001_*.txt")))
+    again = CliRunner().invoke(main, ["--db", db, "ingest", "--profile", "accurate", later])
+    assert again.exit_code == 1 and "Traceback" not in again.output
+    assert "grouped with profile fast" in again.output and "--profile fast" in again.output

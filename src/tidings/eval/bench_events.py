@@ -107,6 +107,7 @@ def run(n: int, profile: str = "fast", *, checkpoints: tuple[int, ...] = (), ech
             store.put_article(article)
             clusterer.learn_one(article)
             if i % commit_every == 0:
+                store.set_events(clusterer.pop_assignments())
                 clusterer.save(store)
                 store.commit()
             latencies.append(time.perf_counter() - t)
@@ -120,6 +121,7 @@ def run(n: int, profile: str = "fast", *, checkpoints: tuple[int, ...] = (), ech
                      f"active events {len(clusterer.active_)}, peak RSS {slices[-1][2]:.0f} MB")  # fmt: skip
             if i in checkpoints:
                 gc.collect()
+        store.set_events(clusterer.pop_assignments())
         clusterer.save(store)
         store.commit()
         total = time.perf_counter() - t0

@@ -91,6 +91,7 @@ def cluster(articles: list[Article], *, profile: str = "fast", batch: int | None
         for article in chunk:
             store.put_article(article)
         clusterer.learn_many(chunk)
+        store.set_events(clusterer.pop_assignments())
         clusterer.save(store)
         store.commit()
     out = [clusterer.event_of(a.id) or "" for a in articles]

@@ -29,6 +29,7 @@ def cluster_store(
         nonlocal done
         if todo:
             clusterer.learn_many(todo)
+            store.set_events(clusterer.pop_assignments())
             clusterer.save(store)
             store.commit()
             done += len(todo)

@@ -514,7 +514,6 @@ class EventClusterer(Learner):
             event.updated_at = now
             store.put_record("event", eid, event.to_dict())
             store.put_state(KEY_EVENT + eid, b"" if eid in self._retired else pack_event(ev))
-        store.set_events(self.pop_assignments())  # TEMP: moves to the caller in the next commit
         state = GlobalState(self._seq, self._idf, sorted(self._active), self._merged, self._p, self._changed)
         store.put_state(KEY_GLOBAL, pack_global(state))
         # the next batch regroups these: without them a restart would group differently
@@ -542,8 +541,8 @@ class EventClusterer(Learner):
             self._adopt(state.params)
         elif not allow_change:
             check_params(
-                state.params, self._p, hint=f"Continue with the store's (--profile {state.params.profile}, "
-                "or load(store, adopt=True)), or group into a new store."
+                state.params, self._p, hint=f"To continue with the store's params: --profile {state.params.profile} "
+                "(in Python: load(store, adopt=True)); or group into a new store."
             )
         self._reset()
         self._idf, self._seq, self._merged = state.idf, state.seq, state.merged
