@@ -118,7 +118,7 @@ def ingest(
     later = Pipeline(understand_stages() if options.understand else [], after=reader)
     lexicon = _attach_lexicon(later, store)
     grouper = make_grouper(store, options)
-    alias_learner = _alias_learner(lexicon) if grouper is not None else None
+    alias_learner = _alias_learner(lexicon, store) if grouper is not None else None
     report = IngestReport()
     pending: list[tuple[str, str]] = []  # (kind, article id) written since the last commit
     bar = _progress_bar(progress, desc="ingest", unit="art")
@@ -147,6 +147,8 @@ def ingest(
             to_group.clear()
             store.set_events(grouper.pop_assignments())
             grouper.save(store)
+            if alias_learner is not None:
+                alias_learner.save(store)
         if lexicon is not None:
             lexicon.save(store)
         store.commit()
@@ -286,12 +288,12 @@ def _attach_lexicon(pipeline: Pipeline, store: Store) -> Any:
     return attach_lexicon(pipeline, store)
 
 
-def _alias_learner(lexicon: Any) -> Any:
+def _alias_learner(lexicon: Any, store: Store) -> Any:
     if lexicon is None:
         return None
-    from tidings.understand.aliases import EventAliasLearner
+    from tidings.group.alias_feedback import EventAliasLearner
 
-    return EventAliasLearner(lexicon)
+    return EventAliasLearner(lexicon).load(store)
 
 
 def _safe_read(docs: Iterable[Any], uri: str) -> Iterable[Any]:

@@ -190,19 +190,22 @@ def test_ingest_in_two_runs_gives_the_events_of_one(tmp_path: Path) -> None:
 
     options = Options(commit_every=40, progress=False, workers=0)
 
-    def events(db: Path, *files: str) -> set[tuple[str, ...]]:
+    def events(db: Path, *files: str) -> tuple[set[tuple[str, ...]], list[bytes | None]]:
         for name in files:
             ingest([tmp_path / name], dataclasses.replace(options, db=str(db)))
         store = SQLiteStore(str(db))
         groups: dict[str, list[str]] = {}
         for row in store.article_rows():
             groups.setdefault(row.event_id, []).append(row.id)
+        # what the names learned: the lexicon and the alias learner's memory
+        learned = [store.get_state(key) for key in ("understand.aliases", "group.alias_feedback")]
         store.close()
-        return {(eid, *sorted(ids)) for eid, ids in groups.items()}
+        return {(eid, *sorted(ids)) for eid, ids in groups.items()}, learned
 
-    one = events(tmp_path / "one.db", "all.jsonl")
+    one, learned = events(tmp_path / "one.db", "all.jsonl")
     assert len(one) >= 6  # ECB+ topics 1, 11, 13 and 19 hold two look-alike events each
-    assert events(tmp_path / "two.db", "a.jsonl", "b.jsonl") == one
+    assert all(learned)
+    assert events(tmp_path / "two.db", "a.jsonl", "b.jsonl") == (one, learned)
 
 
 def _ecb_articles(n: int) -> list[Article]:

@@ -7,8 +7,9 @@ sees of an article), ``sums`` (an event's running sums), ``scoring``, ``candidat
 teach the alias lexicon.
 """
 
+from tidings.group.alias_feedback import EventAliasLearner
 from tidings.group.clusterer import EventClusterer
 from tidings.group.params import ClusterParams
 from tidings.group.state import StateMismatch, UnknownStateFormat
 
-__all__ = ["ClusterParams", "EventClusterer", "StateMismatch", "UnknownStateFormat"]
+__all__ = ["ClusterParams", "EventAliasLearner", "EventClusterer", "StateMismatch", "UnknownStateFormat"]

@@ -540,10 +540,11 @@ class EventClusterer(Learner):
         if adopt:
             self._adopt(state.params)
         elif not allow_change:
-            check_params(
-                state.params, self._p, hint=f"To continue with the store's params: --profile {state.params.profile} "
+            hint = (
+                f"To continue with the store's params: --profile {state.params.profile} "
                 "(in Python: load(store, adopt=True)); or group into a new store."
             )
+            check_params(state.params.to_dict(), self._p.to_dict(), hint=hint)
         self._reset()
         self._idf, self._seq, self._merged = state.idf, state.seq, state.merged
         self._changed = state.unreported
@@ -570,7 +571,7 @@ class EventClusterer(Learner):
         for name, (_, value) in self._p.differences(saved).items():
             setattr(self, name, value)
         self._reset()
-        check_params(saved, self._p, hint="These saved params cannot be set on this clusterer.")
+        check_params(saved.to_dict(), self._p.to_dict(), hint="These saved params cannot be set on this clusterer.")
 
 
 def _lang(article: Article) -> str | None:

@@ -88,22 +88,21 @@ def unframe(blob: bytes, kind: str) -> tuple[Any, Any]:
 
 # -- params ------------------------------------------------------------------------------------
 def check_params(
-    saved: ClusterParams, own: ClusterParams, *, what: str = "this store", hint: str = ""
+    saved: Mapping[str, Any], own: Mapping[str, Any], *, what: str = "this store", hint: str = ""
 ) -> dict[str, tuple[Any, Any]]:
     """The params that differ (name → (saved, own)); :class:`StateMismatch` when any do.
 
-    Why refuse: a store's events were grown with its params; continuing them with others
-    (another profile, another threshold) gives events neither setting would give, silently.
+    Why refuse: a store's state was grown with its params; continuing it with others
+    (another profile, another threshold) gives results neither setting would give, silently.
     """
-    diff = saved.differences(own)
+    diff = {k: (saved.get(k), own.get(k)) for k in {**saved, **own} if saved.get(k) != own.get(k)}
     if diff:
         listed = ", ".join(f"{k} {a!r} -> {b!r}" for k, (a, b) in diff.items() if k != "profile")
-        raise StateMismatch(
-            f"{what} was grouped with profile {saved.profile}; this clusterer uses profile {own.profile}"
-            + (f" ({listed})" if listed else "")
-            + f". {hint}".rstrip(),
-            diff,
-        )
+        if "profile" in saved and "profile" in own:
+            head = f"{what} was grouped with profile {saved['profile']}; this clusterer uses profile {own['profile']}"
+        else:
+            head = f"{what} was saved with other params"
+        raise StateMismatch(head + (f" ({listed})" if listed else "") + f". {hint}".rstrip(), diff)
     return diff
 
 

@@ -6,7 +6,8 @@ Nothing here is typed in by hand. The lexicon *learns* from the stream:
   Chinese form an alias of the Latin name; every Latin full name it sees becomes
   an anchor whose phonetic keys (:mod:`names_phonetic`) later let an Arabic
   ``روبيو`` or a Vietnamese ``ông Rubio`` find ``marco rubio``;
-* from events (:meth:`AliasLexicon.learn_one`): names of the same kind that keep
+* from events (:meth:`AliasLexicon.learn_one`, fed by
+  :class:`tidings.group.alias_feedback.EventAliasLearner`): names of the same kind that keep
   turning up in the same event in different articles, with near-identical keys,
   are linked (普京 ↔ Putin even though their keys differ by one class).
 
@@ -500,64 +501,3 @@ class AliasLexicon:
         """The lexicon saved in ``store``, or an empty one."""
         raw = store.get_state(STATE_KEY)
         return cls.from_bytes(raw) if raw else cls()
-
-
-class EventAliasLearner:
-    """Feeds :meth:`AliasLexicon.learn_one` from a stream of (event, article, entities).
-
-    Keeps the entities of the most recent articles per event (bounded: ``max_articles``
-    in all, ``max_per_event`` per event) so that each new article is compared with its
-    event's recent members only — the cost per article stays constant as the stream grows.
-    """
-
-    def __init__(self, lexicon: AliasLexicon, max_articles: int = 5000, max_per_event: int = 20) -> None:
-        self.lexicon = lexicon
-        self.max_articles = max_articles
-        self.max_per_event = max_per_event
-        self._members: dict[str, list[tuple[str, list[Mapping[str, Any]]]]] = {}
-        self._order: list[tuple[str, str]] = []
-
-    def observe(self, event_id: str | None, article_id: str, entities: list[Mapping[str, Any]]) -> int:
-        """Record an article's entities under its event; returns the links learned."""
-        if not event_id or not entities:
-            return 0
-        members = self._members.setdefault(event_id, [])
-        made = 0
-        if members:
-            ents = [e for e in entities if e.get("label") in ("PERSON", "ORG")]
-            others: dict[str, Iterable[Mapping[str, Any]]] = {aid: es for aid, es in members if aid != article_id}
-            if ents and others:
-                # the event's members name the same people again and again: each distinct name once
-                # (under the first member's id) gives the same links for a fraction of the comparisons
-                distinct = {next(iter(others)): _distinct_names(others.values())}
-                made = self.lexicon.learn_one({article_id: ents, **distinct}, focus=article_id)
-        members.append((article_id, [e for e in entities if e.get("label") in ("PERSON", "ORG")]))
-        del members[: max(0, len(members) - self.max_per_event)]
-        self._order.append((event_id, article_id))
-        while len(self._order) > self.max_articles:
-            old_event, old_article = self._order.pop(0)
-            kept = [m for m in self._members.get(old_event, []) if m[0] != old_article]
-            if kept:
-                self._members[old_event] = kept
-            else:
-                self._members.pop(old_event, None)
-        return made
-
-
-def _distinct_names(groups: Iterable[Iterable[Mapping[str, Any]]]) -> list[Mapping[str, Any]]:
-    """The entities of ``groups`` with repeats dropped, first occurrence first.
-
-    :meth:`AliasLexicon.learn_one` compares a new article's names with the others'
-    by label, norm and key (or text when there is no key) only, so a repeat of those
-    four can make no link the first occurrence did not make.
-    """
-    seen: set[tuple[Any, ...]] = set()
-    out: list[Mapping[str, Any]] = []
-    for group in groups:
-        for e in group:
-            key = e.get("key")
-            sig = (e.get("label"), e.get("norm"), key, None if key else e.get("text"))
-            if sig not in seen:
-                seen.add(sig)
-                out.append(e)
-    return out
