@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from tidings.learner import Learner
 from tidings.understand.names_phonetic import key_distance, name_key, name_tokens, romanize, script_of, token_key
 
 #: Store key under which the lexicon persists (see :meth:`AliasLexicon.save`).
@@ -108,8 +109,11 @@ def _phonetic_keys_close(key_a: str, key_b: str) -> bool:
             and (sa == sb or len(ka) == len(kb) == 1))
 
 
-class AliasLexicon:
-    """Learned cross-script aliases with phonetic lookup; persists through ``Store.put_state``."""
+class AliasLexicon(Learner):
+    """Learned cross-script aliases with phonetic lookup; persists through ``Store.put_state``.
+
+    A learner without params: everything it holds is learned (see :meth:`to_bytes`).
+    """
 
     def __init__(self) -> None:
         self._entries: dict[str, NameEntry] = {}
@@ -133,7 +137,7 @@ class AliasLexicon:
         #: ``add_name``; derived again from the names on load).
         self._ambiguous: set[str] = set()
         #: Changed since the last save (ingest saves at every commit; an unchanged lexicon is not rewritten).
-        self.dirty = False
+        self._dirty = False
 
     # -- union-find --------------------------------------------------------------
     def canonical(self, norm: str) -> str:
@@ -162,7 +166,7 @@ class AliasLexicon:
         root, child = (ra, rb) if self._rank(ra) >= self._rank(rb) else (rb, ra)
         self._parent[child] = root
         self._groups = None
-        self.dirty = True
+        self._dirty = True
         self._entries[root].mentions += self._entries[child].mentions if child in self._entries else 0
         return root
 
@@ -225,7 +229,7 @@ class AliasLexicon:
                     self._groups = None
         entry = self._entries[norm]
         entry.mentions += 1
-        self.dirty = True
+        self._dirty = True
         for s in {surface, name} - {None}:
             assert s is not None
             entry.surfaces[s] = entry.surfaces.get(s, 0) + 1
@@ -241,7 +245,7 @@ class AliasLexicon:
                 self.link(norm, old)
             return
         self._surface[key] = norm
-        self.dirty = True
+        self._dirty = True
         entry = self._entries.get(norm)
         if entry is not None:
             entry.surfaces[surface] = entry.surfaces.get(surface, 0) + 1
@@ -492,9 +496,9 @@ class AliasLexicon:
 
     def save(self, store: Any) -> None:
         """Persist through ``store.put_state`` (any :class:`tidings.store.Store`)."""
-        if self.dirty or store.get_state(STATE_KEY) is None:
+        if self._dirty or store.get_state(STATE_KEY) is None:
             store.put_state(STATE_KEY, self.to_bytes())
-            self.dirty = False
+            self._dirty = False
 
     @classmethod
     def load(cls, store: Any) -> AliasLexicon:
