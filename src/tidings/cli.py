@@ -131,12 +131,16 @@ def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str 
     def on_error(letter: Any) -> None:
         click.echo(f"error: {letter.uri}: {letter.reason}", err=True)
 
+    from tidings.group.state import StateError
+
     try:
         report = api.ingest(paths, options, on_error=on_error, progress=progress)
     except StoreBusy as exc:
         raise click.ClickException(str(exc)) from exc
     except OptionsError as exc:
         raise click.UsageError(f"config: {exc}") from exc
+    except StateError as exc:  # grouped with another profile, or by another Tidings: say so, no traceback
+        raise click.ClickException(f"{options.db}: {exc}") from exc
     if as_json:
         echo_json(report.to_dict())
     else:

@@ -6,7 +6,7 @@ An evaluation may read its file into a temporary store, but it does so through t
 published figure is the figure of the code a user runs.
 
 **Batches that do not depend on runs.** The clusterer groups a batch best pair first
-(:meth:`~tidings.group.events.EventClusterer.learn_many`), so its events depend on where the
+(:meth:`~tidings.group.clusterer.EventClusterer.learn_many`), so its events depend on where the
 batch boundaries fall. The boundaries are fixed by the stream itself — every ``batch_size``
 articles stored, counted from the store's first article — never by where a run starts or stops.
 At the end of a run the articles of the incomplete batch are grouped *provisionally*: their
@@ -40,18 +40,19 @@ from typing import Any
 import numpy as np
 
 from tidings.article import Article
-from tidings.group.events import EventClusterer
+from tidings.group.alias_feedback import EventAliasLearner
+from tidings.group.clusterer import EventClusterer
 from tidings.group.features import ArticleFeatures
 from tidings.group.storylines import StorylineOptions
 from tidings.ingest import iter_sources, walk
 from tidings.ingest.base import IngestError
-from tidings.options import Options, build
+from tidings.options import Options, OptionsError, build
 from tidings.pipeline import Pipeline, StageError
 from tidings.read import article_from_raw, read_pipeline
 from tidings.read.clean import CleanOptions
 from tidings.store import DeadLetter, Store
 from tidings.tell.threads import rebuild_storylines
-from tidings.understand.aliases import AliasLexicon, EventAliasLearner
+from tidings.understand.aliases import AliasLexicon
 from tidings.understand.entities import EntityExtractor, attach_lexicon
 from tidings.workers import ReadRunner, choose_workers
 
@@ -152,10 +153,10 @@ class Engine:
         self._changed_events = False  # storylines are rebuilt at the end of a run that changed events
         self._bar: Any = None
         if self.options.cluster:
-            self.clusterer = EventClusterer.from_options(self.options).load(store)
+            self.clusterer = self._clusterer()
             self._load_pending()
             if self.lexicon is not None:
-                self.alias_learner = EventAliasLearner(self.lexicon)  # TODO(merge): load its memory
+                self.alias_learner = EventAliasLearner(self.lexicon).load(store)
 
     # -- the product path: paths in, articles and events out ---------------------------------
     def ingest(self, paths: Sequence[str | Path]) -> IngestReport:
@@ -283,6 +284,8 @@ class Engine:
         self.store.set_events(changed)
         self._changed_events = True
         self.clusterer.save(self.store)
+        if self.alias_learner is not None:
+            self.alias_learner.save(self.store)
         self._pending, self._provisional = [], []
 
     def _group_provisionally(self) -> None:
@@ -305,9 +308,17 @@ class Engine:
     def _reload(self) -> None:
         """The learned state as the last full batch left it (a provisional grouping changed it in memory)."""
         assert self.clusterer is not None
-        self.clusterer = EventClusterer.from_options(self.options).load(self.store)
+        self.clusterer = self._clusterer()
         self.clusterer.forget(p[0] for p in self._pending)
         self._spoiled = False
+
+    def _clusterer(self) -> EventClusterer:
+        """The clusterer with the learned state of the store (see ``Options.profile``)."""
+        try:
+            clusterer = EventClusterer.from_options(self.options)
+        except TypeError as exc:
+            raise OptionsError(f"[tidings.group]: {exc}") from exc
+        return clusterer.load(self.store, adopt=self.options.profile is None and not self.options.group)
 
     def _settle_provisional(self) -> dict[str, str]:
         """Rewrite what the last provisional grouping wrote, from the state that is true now.
@@ -320,12 +331,13 @@ class Engine:
         out: dict[str, str] = {}
         for eid in self._provisional:
             rec = self.store.get_record("event", eid)
-            members = [a for a in (rec or {}).get("article_ids", []) if self.clusterer.knows_article(a)]
-            out.update({a: self.clusterer.event_of(a) for a in members})
+            now = {a: self.clusterer.event_of(a) for a in (rec or {}).get("article_ids", [])}
+            members = {a: e for a, e in now.items() if e is not None}
+            out.update(members)
             if self.clusterer.knows_event(eid):
                 self.clusterer.touch(eid)
             elif rec is not None and members:
-                rec["merged_into"] = self.clusterer.event_of(members[0])
+                rec["merged_into"] = next(iter(members.values()))
                 self.store.put_record("event", eid, rec)
         return out
 

@@ -7,7 +7,7 @@ it was calibrated on:
 
 * ``[tidings.read]`` → :class:`tidings.read.clean.CleanOptions` (``text.*``: the scraped-text
   cleaner, ``html.*``: trafilatura);
-* ``[tidings.group]`` → :class:`tidings.group.events.EventClusterer` parameters (overriding the
+* ``[tidings.group]`` → :class:`tidings.group.clusterer.EventClusterer` parameters (overriding the
   profile's calibrated ones);
 * ``[tidings.storylines]`` → :class:`tidings.group.storylines.StorylineOptions`;
 * ``[tidings.report]`` → :class:`tidings.tell.report.ReportOptions`.
@@ -60,8 +60,9 @@ class Options:
     wait: float = 0.0
     #: Rebuild the storylines at the end of an ingest run that changed events.
     update_storylines: bool = True
-    #: Encoder profile for clustering: "fast" or "accurate".
-    profile: str = "fast"
+    #: Grouping profile ("fast" or "accurate"); None: the one the store was grouped with (a new
+    #: store: fast). An explicit profile that differs from the store's is refused by name.
+    profile: str | None = None
     #: The language cards are written in, where a title in it exists.
     display_lang: str = DISPLAY_LANG
     #: Show progress bars (off when stderr is not a terminal).

@@ -111,7 +111,7 @@ def run(n: int, profile: str = "fast", *, echo: Callable[[str], Any] = print) ->
                 now = time.perf_counter()
                 slices.append((i, (now - t_slice) / slice_size * 1000, peak_rss_mb()))
                 t_slice = now
-                active = len(engine.clusterer.active) if engine.clusterer is not None else 0
+                active = len(engine.clusterer.active_) if engine.clusterer is not None else 0
                 echo(f"  {i:>7} articles: {slices[-1][1]:.1f} ms/article over the last {slice_size}, "
                      f"active events {active}, peak RSS {slices[-1][2]:.0f} MB")  # fmt: skip
         engine.finish()

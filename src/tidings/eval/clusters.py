@@ -19,6 +19,7 @@ from typing import Any
 from tidings.eval.datasets import iter_json_lines
 from tidings.eval.metrics import PRF, bcubed, pairwise
 from tidings.eval.streams import stream_records
+from tidings.group.params import DEFAULT_PROFILE
 from tidings.options import Options
 
 
@@ -107,7 +108,7 @@ def main(
     options = replace(options or Options(), **({"profile": profile} if profile else {}))
     result = evaluate(path, runs=runs, progress=progress, options=options)
     b, p = result.bcubed, result.pairwise
-    echo(f"file: {path}  profile: {options.profile}" + (f"  runs: {runs}" if runs > 1 else ""))
+    echo(f"file: {path}  profile: {options.profile or DEFAULT_PROFILE}" + (f"  runs: {runs}" if runs > 1 else ""))
     echo(f"documents: {result.n_docs}  gold events: {result.n_gold}  predicted events: {result.n_pred}")
     echo(f"BCubed   P={b.precision:.4f}  R={b.recall:.4f}  F1={b.f1:.4f}")
     echo(f"pairwise P={p.precision:.4f}  R={p.recall:.4f}  F1={p.f1:.4f}")

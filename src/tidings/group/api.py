@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tidings.article import Article
-from tidings.group.events import EventClusterer
+from tidings.group.clusterer import EventClusterer
 from tidings.store import Store
 
 #: Articles featurised (dense-encoded) together when clustering a store.
@@ -30,6 +30,7 @@ def cluster_store(
         nonlocal done
         if todo:
             clusterer.learn_many(todo)
+            store.set_events(clusterer.pop_assignments())
             clusterer.save(store)
             store.commit()
             done += len(todo)
@@ -38,7 +39,7 @@ def cluster_store(
             todo.clear()
 
     for article in store.iter_articles():
-        if article.event_id or article.id in clusterer.assignments:
+        if article.event_id or clusterer.event_of(article.id) is not None:
             continue
         todo.append(article)
         if len(todo) >= BATCH:
