@@ -25,6 +25,7 @@ LAYERS = {
     "tidings.article": 0,
     "tidings.options": 0,
     "tidings.pipeline": 0,
+    "tidings.learner": 0,
     "tidings.text": 1,
     "tidings.ingest": 2,
     "tidings.read": 2,

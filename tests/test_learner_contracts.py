@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from tidings.api import default_pipeline
 from tidings.article import Article, RawDocument
+from tidings.engine import default_pipeline
 from tidings.group.alias_feedback import STATE_KEY, EventAliasLearner
 from tidings.group.clusterer import EventClusterer
 from tidings.group.features import OnlineIdf, build_features

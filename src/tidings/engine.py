@@ -155,6 +155,10 @@ class Engine:
         if self.options.cluster:
             self.clusterer = self._clusterer()
             self._load_pending()
+            if self.clusterer.seen_ == 0 and not self._pending:
+                # a new store: record the params it is grouped with now, not only after a first full
+                # batch, so that a later run with other params is refused from the start
+                self.clusterer.save(store)
             if self.lexicon is not None:
                 self.alias_learner = EventAliasLearner(self.lexicon).load(store)
 

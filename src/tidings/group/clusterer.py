@@ -199,6 +199,11 @@ class EventClusterer(Learner):
         return self._p
 
     @property
+    def seen_(self) -> int:
+        """How many articles the learned state has taken in."""
+        return self._seq
+
+    @property
     def active_(self) -> Mapping[str, EventSums]:
         """The events in memory, by id (read-only view)."""
         return MappingProxyType(self._active)
