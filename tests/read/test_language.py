@@ -14,7 +14,7 @@ def _article(text: str, **meta: object) -> Article:
     return art
 
 
-def test_seed_languages_and_scripts(seeds: dict[str, Article]) -> None:
+def test_seed_languages_and_scripts(seeds_read: dict[str, Article]) -> None:
     expected = {
         "000": ("zh", "Hans"),
         "001": ("zh", "Hans"),
@@ -23,7 +23,7 @@ def test_seed_languages_and_scripts(seeds: dict[str, Article]) -> None:
         "004": ("ar", "Arab"),
     }
     for key, (lang, script) in expected.items():
-        art = seeds[key]
+        art = seeds_read[key]
         assert art.lang is not None and art.script is not None, key
         assert (art.lang.value, art.script.value) == (lang, script), key
         assert art.lang.confidence > 0.9, key

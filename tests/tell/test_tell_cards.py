@@ -7,7 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from seedstore import CAIRO, RIYADH, seed_ids
+from conftest import CAIRO, ECB_DEV, RIYADH, seed_ids
 
 from tidings.article import Event
 from tidings.store import Store, open_store
@@ -15,8 +15,6 @@ from tidings.tell.cards import EventCard, build_card
 from tidings.tell.eventdata import UnknownEvent
 from tidings.tell.render import render_markdown, render_text
 from tidings.tell.sentences import split_sentences
-
-ECB_DEV = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "ecbplus" / "dev.jsonl"
 
 
 @pytest.fixture(scope="module")

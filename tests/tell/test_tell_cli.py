@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from seedstore import CAIRO, RIYADH
+from conftest import CAIRO, RIYADH
 
 from tidings.cli import main
 

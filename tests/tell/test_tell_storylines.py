@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from seedstore import CAIRO, RIYADH
+from conftest import CAIRO, RIYADH
 
 from tidings.group.storylines import (
     EventProfile,

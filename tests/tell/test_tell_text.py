@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from seedstore import SEEDS
+from conftest import SEEDS
 
 from tidings.tell.sentences import split_sentences
 from tidings.tell.when import find_dates

@@ -10,19 +10,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SEED_FILES
 
 from tidings.understand.encoders import USE_LANGUAGES, E5Encoder, UseEncoder, get_encoder, prepare_text
 from tidings.understand.encoders_cache import EmbeddingCache
 from tidings.understand.encoders_lexical import LexicalEncoder, char_ngram_hashes
 from tidings.understand.similarity import ArticleSimilarity, RepresentationBuilder
 
-SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
 NO_CACHE = EmbeddingCache(enabled=False)
 
 
 @pytest.fixture(scope="module")
 def seeds() -> list[str]:
-    return [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    return [p.read_text(encoding="utf-8") for p in SEED_FILES]
 
 
 @pytest.fixture(scope="module")

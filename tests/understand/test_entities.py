@@ -9,28 +9,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ECB_DEV, seed_doc, seed_file
 
-from tidings.article import Article, RawDocument
+from tidings.article import Article
 from tidings.read import article_from_raw, read_pipeline
 from tidings.understand.aliases import AliasLexicon
 from tidings.understand.entities import EntityExtractor
 from tidings.understand.names_phonetic import name_key
 
-SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
-
 
 def _read(path: Path) -> Article:
-    doc = RawDocument(uri=str(path), text=path.read_text(encoding="utf-8"), format="text")
-    return read_pipeline()(article_from_raw(doc))
+    return read_pipeline()(article_from_raw(seed_doc(path)))
 
 
 @pytest.fixture(scope="module")
-def stream() -> tuple[dict[str, Article], EntityExtractor]:
-    extractor = EntityExtractor()
-    out = {}
-    for path in sorted(SEEDS.glob("*.txt")):
-        out[path.name[:3]] = extractor(_read(path))
-    return out, extractor
+def stream(seeds_understood: dict[str, Article], seed_extractor: EntityExtractor) -> tuple[
+    dict[str, Article], EntityExtractor
+]:
+    """The seeds streamed in file order through one extractor (the session's: leave both untouched)."""
+    return seeds_understood, seed_extractor
 
 
 def _norms(article: Article, label: str | None = None) -> set[str]:
@@ -89,11 +86,11 @@ def test_cairo_consultations(stream):
 def test_arabic_links_come_from_the_stream_not_a_table():
     """Alone, the Arabic article cannot know روبيو is Marco Rubio; after 000 it can."""
     fresh = EntityExtractor()
-    alone = fresh(_read(next(SEEDS.glob("004_*.txt"))))
+    alone = fresh(_read(seed_file("004")))
     assert "marco rubio" not in _norms(alone)
     taught = EntityExtractor()
-    taught(_read(next(SEEDS.glob("000_*.txt"))))
-    after = taught(_read(next(SEEDS.glob("004_*.txt"))))
+    taught(_read(seed_file("000")))
+    after = taught(_read(seed_file("004")))
     assert "marco rubio" in _norms(after, "PERSON")
 
 
@@ -140,10 +137,10 @@ def test_ingest_saves_the_lexicon_for_the_next_run(tmp_path):
 
     store = SQLiteStore(tmp_path / "t.db")
     opts = Options(cluster=False)
-    ingest([next(SEEDS.glob("000_*.txt"))], opts, store=store, progress=False)
+    ingest([seed_file("000")], opts, store=store, progress=False)
     lex = AliasLexicon.load(store)
     assert lex.lookup_surface("卢比奥") == "marco rubio"
-    ingest([next(SEEDS.glob("004_*.txt"))], opts, store=store, progress=False)
+    ingest([seed_file("004")], opts, store=store, progress=False)
     art = next(a for a in store.iter_articles() if a.uri.endswith(".txt") and "004_" in a.uri)
     assert "marco rubio" in _norms(art, "PERSON")
     store.close()
@@ -190,8 +187,7 @@ def test_vietnamese_names_after_a_title():
 def _ecb(*ids: str) -> list[str]:
     import json
 
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "ecbplus" / "dev.jsonl"
-    rows = {r["id"]: r["text"] for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+    rows = {r["id"]: r["text"] for r in map(json.loads, ECB_DEV.read_text(encoding="utf-8").splitlines())}
     return [rows[i] for i in ids]
 
 
