@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tidings.article import Article, Block
-from tidings.read.language import LanguageDetector, count_scripts, han_variant, normalise_lang
+from tidings.read.language import LanguageDetector, han_variant, normalise_lang
+from tidings.text.scripts import count_scripts
 
 
 def _article(text: str, **meta: object) -> Article:

@@ -33,6 +33,7 @@ from typing import Any
 
 from tidings.article import Article, Block, Field
 from tidings.read.datelines import DateMention, YearMention, find_dates, find_relative, find_years
+from tidings.text.scripts import count_han
 
 #: Copyright notices in the languages we read; such lines never date an article.
 COPYRIGHT = re.compile(
@@ -191,8 +192,7 @@ def _dateline_prefix(prefix: str) -> bool:
         return False
     if any(w[0].isascii() and w[0].islower() for w in words) or any(ch.isdigit() for ch in prefix):
         return False
-    cjk = sum(1 for ch in prefix if "\u4e00" <= ch <= "\u9fff")
-    return cjk <= 8
+    return count_han(prefix) <= 8
 
 
 def _is_copyright(block: Block) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 from tidings.tell.cards import Quote
 from tidings.tell.eventdata import EventData, entity_key, entity_surfaces
 from tidings.tell.people import shown_name
+from tidings.text.scripts import has_han
 
 _QUOTE_RE = re.compile(r"“([^“”]+)”|「([^「」]+)」|『([^『』]+)』|«([^«»]+)»|„([^„“”]+)[“”]|\"([^\"]+)\"")
 _SAID_RE = re.compile(
@@ -30,10 +31,6 @@ _SAID_RE = re.compile(
 MIN_CJK, MIN_OTHER = 8, 20
 #: How many quotes a card shows.
 MAX_QUOTES = 6
-
-
-def _is_cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text[:20])
 
 
 def _speakers(entities: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -106,7 +103,7 @@ def quotes_in(text: str, lang: str, speakers: list[tuple[str, str]]) -> list[tup
     for p_index, para in enumerate(paragraphs):
         for m in _QUOTE_RE.finditer(para):
             quote = next(g for g in m.groups() if g is not None).strip()
-            short = MIN_CJK if _is_cjk(quote) else MIN_OTHER
+            short = MIN_CJK if has_han(quote[:20]) else MIN_OTHER
             if len(quote) < short:
                 continue
             before = para[max(0, m.start() - 120) : m.start()]
