@@ -29,6 +29,7 @@ from typing import Any
 
 from tidings.article import Storyline
 from tidings.store import Store
+from tidings.text.tokens import cosine, word_counts
 
 #: Centroid cosine below which two events' topics count as unrelated. Calibrated with multilingual USE
 #: (the clusterer's fast encoder) on SemEval-2022 dev: 90th percentile over the first 150 dissimilar pairs
@@ -81,7 +82,6 @@ def event_profile(store: Store, event_id: str, names: Any = None, top: int = 30,
     """
     from tidings.tell.eventdata import load_event
     from tidings.tell.people import shown_name
-    from tidings.tell.summary import tokens
 
     if data is None:
         data = load_event(store, event_id, names=names)
@@ -113,7 +113,7 @@ def event_profile(store: Store, event_id: str, names: Any = None, top: int = 30,
         date=None,
         lang=data.lang(first) if first else "",
         centroid=centroid if isinstance(centroid, list) else None,
-        title_tokens=tokens(data.title(first)) if first else Counter(),
+        title_tokens=word_counts(data.title(first)) if first else Counter(),
     )
     if describe:
         describe_profile(profile, data)
@@ -166,9 +166,7 @@ class StorylineBuilder:
             cos = dot / (na * nb) if na and nb else 0.0
             topic = max(0.0, (cos - TOPIC_FLOOR) / (1.0 - TOPIC_FLOOR))
         elif a.lang and a.lang == b.lang and a.title_tokens and b.title_tokens:
-            from tidings.tell.summary import _cosine
-
-            topic = _cosine(a.title_tokens, b.title_tokens)
+            topic = cosine(a.title_tokens, b.title_tokens)
         return overlap + self.options.topic_weight * max(0.0, topic)
 
     def group(self, profiles: list[EventProfile]) -> list[list[int]]:
