@@ -14,7 +14,7 @@ from tidings.store import Store, open_store
 from tidings.tell.cards import EventCard, build_card
 from tidings.tell.eventdata import UnknownEvent
 from tidings.tell.render import render_markdown, render_text
-from tidings.tell.sentences import split_sentences
+from tidings.text.sentences import split_sentences
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import datetime as dt
 
 from conftest import SEEDS
 
-from tidings.tell.sentences import split_sentences
 from tidings.tell.when import find_dates
+from tidings.text.sentences import split_sentences
 
 
 def _seed(prefix: str) -> str:

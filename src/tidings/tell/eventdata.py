@@ -17,7 +17,7 @@ from typing import Any
 
 from tidings.article import Article, Event
 from tidings.store import Store
-from tidings.tell.sentences import Sentence, split_sentences
+from tidings.text.sentences import Sentence, split_sentences
 
 #: Entity labels that name who took part, and those that name where.
 WHO_LABELS = ("PERSON", "ORG", "GPE", "NORP")

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from tidings.article import Article
 from tidings.tell.cards import Actor, SourcedText
 from tidings.tell.eventdata import EventData
-from tidings.tell.sentences import Sentence
+from tidings.text.sentences import Sentence
 from tidings.text.tokens import cosine, vector_norm, word_counts
 
 #: MMR trade-off between relevance and novelty (0.7 is the common default; checked by eye on the seeds).
