@@ -107,9 +107,9 @@ def year_inference() -> None:
     """
     import datetime as dt
 
-    from tidings.read.datelines import DateMention, find_years
     from tidings.read.dates import COPYRIGHT, infer_year
     from tidings.read.language import LanguageDetector
+    from tidings.text.dates import DateMention, find_years
 
     cleaner, lang, dates = Cleaner(), LanguageDetector(), DateFinder()
     tally = Counter[str]()

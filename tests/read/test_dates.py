@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from tidings.article import Article, Block, Field
-from tidings.read.datelines import find_dates, find_years
 from tidings.read.dates import DateFinder, infer_year, parse_declared
+from tidings.text.dates import find_dates, find_years
 
 NOW = dt.datetime(2026, 11, 23, 12, 0)
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tidings.article import Article, Block, Field
-from tidings.read.datelines import DateMention, YearMention, find_dates, find_relative, find_years
+from tidings.text.dates import DateMention, YearMention, find_dates, find_relative, find_years
 from tidings.text.scripts import count_han
 
 #: Copyright notices in the languages we read; such lines never date an article.
