@@ -19,6 +19,7 @@ import numpy as np
 
 from tidings.article import Article
 from tidings.text.tokens import N_BUCKETS, STOP_WORDS, bucket, hashed_terms
+from tidings.understand.labels import EVENT_EVIDENCE
 
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 
@@ -47,11 +48,6 @@ def mentioned_years(text: str) -> frozenset[int]:
     return frozenset(int(y) for y in _YEAR.findall(text))
 
 
-#: How much sharing an entity of each label says about being the same event: a
-#: person or organisation names the actors, a country is shared by every other
-#: story from the region (the same priors as the storyline builder).
-LABEL_WEIGHTS = {"PERSON": 1.0, "ORG": 0.8, "FAC": 0.8, "LOC": 0.5, "GPE": 0.4}
-
 _CAPS = re.compile(r"\b[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*")
 
 
@@ -66,7 +62,7 @@ def entity_weights(article: Article) -> dict[str, float]:
         out: dict[str, float] = {}
         for e in article.entities:
             norm = str(e.get("norm") or e.get("text") or "").lower()
-            weight = LABEL_WEIGHTS.get(str(e.get("label", "")), 0.0)
+            weight = EVENT_EVIDENCE.get(str(e.get("label", "")), 0.0)
             if norm and weight > out.get(norm, 0.0):
                 out[norm] = weight
         return out

@@ -30,6 +30,7 @@ from typing import Any
 from tidings.article import Storyline
 from tidings.store import Store
 from tidings.text.tokens import cosine, word_counts
+from tidings.understand.labels import THREAD_SPECIFICITY
 
 #: Centroid cosine below which two events' topics count as unrelated. Calibrated with multilingual USE
 #: (the clusterer's fast encoder) on SemEval-2022 dev: 90th percentile over the first 150 dissimilar pairs
@@ -37,8 +38,6 @@ from tidings.text.tokens import cosine, word_counts
 TOPIC_FLOOR = 0.45
 #: Entities in more events than this (or 5% of events, whichever is larger) do not generate candidate pairs.
 MIN_POSTING_CAP = 200
-#: Prior specificity of an entity by label (a person or organisation names a thread; a country hardly does).
-LABEL_WEIGHTS = {"PERSON": 1.0, "ORG": 0.8, "FAC": 0.8, "LOC": 0.5, "GPE": 0.4, "NORP": 0.3}
 
 
 @dataclass
@@ -95,7 +94,7 @@ def event_profile(store: Store, event_id: str, names: Any = None, top: int = 30,
         for ent in data.entities.get(article.id, []):
             label = str(ent.get("label", ""))
             key = str(ent.get("norm") or ent.get("text") or "").strip()
-            if not key or label not in LABEL_WEIGHTS:
+            if not key or label not in THREAD_SPECIFICITY:
                 continue
             seen[key].add(groups[article.id])
             mentions[key] += int(ent.get("count", 1) or 1)
@@ -145,7 +144,7 @@ class StorylineBuilder:
         out = []
         for p in profiles:
             out.append({
-                k: s * LABEL_WEIGHTS.get(p.labels.get(k, ""), 0.3) * (1.0 + math.log((n + 1) / (df[k] + 1)))
+                k: s * THREAD_SPECIFICITY.get(p.labels.get(k, ""), 0.3) * (1.0 + math.log((n + 1) / (df[k] + 1)))
                 for k, s in p.entities.items()
             })
         return out

@@ -17,6 +17,7 @@ from typing import Any
 
 from tidings.tell.cards import Actor, Place
 from tidings.tell.eventdata import WHERE_LABELS, WHO_LABELS, EventData, entity_key, entity_surfaces
+from tidings.understand.labels import ACTOR_ORDER
 
 #: Weight of a place named in the title or first sentence (dateline) vs. the next two vs. later
 #: (calibrated by eye on the seed articles: every report names its venue in the title or lead).
@@ -155,7 +156,6 @@ def rank_actors(data: EventData, limit: int = 12) -> list[Actor]:
             surfaces[key].update(entity_surfaces(ent))
             display[key][str(ent.get("display") or key)] += 1
             native[key][str(ent.get("text") or "")] += int(ent.get("count", 1) or 1)
-    label_rank = {"PERSON": 0, "ORG": 1, "NORP": 2, "GPE": 3}
     actors = [
         Actor(
             name=shown_name(display[key].most_common(1)[0][0], labels[key].most_common(1)[0][0], native[key]),
@@ -166,7 +166,7 @@ def rank_actors(data: EventData, limit: int = 12) -> list[Actor]:
         )
         for key in groups
     ]
-    actors.sort(key=lambda a: (-a.articles, label_rank.get(a.label, 9), -a.mentions, a.name))
+    actors.sort(key=lambda a: (-a.articles, ACTOR_ORDER.get(a.label, 9), -a.mentions, a.name))
     return actors[:limit]
 
 

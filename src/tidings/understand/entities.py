@@ -25,13 +25,11 @@ from typing import Any
 from tidings.article import Article
 from tidings.understand import names_ar, names_latin, names_zh
 from tidings.understand.aliases import AliasLexicon, latin_norm
+from tidings.understand.labels import SALIENCE
 from tidings.understand.names_mention import Coverage, Mention
 from tidings.understand.names_phonetic import name_key, name_tokens, romanize, script_of
 from tidings.understand.places import Gazetteer, Place
 
-#: Weight of a mention's evidence in the salience order (a title-introduced person
-#: mentioned twice outranks a place named three times in passing).
-_LABEL_WEIGHT = {"PERSON": 1.2, "ORG": 1.0, "GPE": 0.9, "LOC": 0.9}
 #: Cities named by a single short word (2 Han characters, one Arabic or Latin word that is
 #: also a given name or a common word) must be this big: 林肯 (Lincoln, 258k), Vladimir
 #: (350k), وان (Van, 370k) were false hits on the seeds; Riyadh, Cairo, Moscow are far bigger.
@@ -393,7 +391,7 @@ class EntityExtractor:
             place = next((m.place for m in ms if m.place is not None), None)
             if place is not None:
                 ent["place"] = _place_dict(place)
-            salience = count * _LABEL_WEIGHT.get(label, 1.0) * conf + 1.0 / (1 + first / 500)
+            salience = count * SALIENCE.get(label, 1.0) * conf + 1.0 / (1 + first / 500)
             out.append((salience, ent))
         out.sort(key=lambda x: -x[0])
         return [e for _, e in out]
