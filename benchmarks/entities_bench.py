@@ -98,8 +98,8 @@ def semeval(path: Path, limit: int | None) -> None:
         pairs.append((r, ents))
     sims, gold_ent, gold_all, kinds = [], [], [], []
     for r, (e1, e2) in pairs:
-        c1 = Counter({ex.lexicon.canonical(e["norm"]): e["count"] for e in e1})
-        c2 = Counter({ex.lexicon.canonical(e["norm"]): e["count"] for e in e2})
+        c1 = Counter({ex.lexicon.canonical(e.norm): e.count for e in e1})
+        c2 = Counter({ex.lexicon.canonical(e.norm): e.count for e in e2})
         dot = sum(c1[k] * c2[k] for k in c1.keys() & c2.keys())
         norm = math.sqrt(sum(v * v for v in c1.values())) * math.sqrt(sum(v * v for v in c2.values()))
         sims.append(dot / norm if norm else 0.0)

@@ -61,8 +61,8 @@ def entity_weights(article: Article) -> dict[str, float]:
     if article.entities:
         out: dict[str, float] = {}
         for e in article.entities:
-            norm = str(e.get("norm") or e.get("text") or "").lower()
-            weight = EVENT_EVIDENCE.get(str(e.get("label", "")), 0.0)
+            norm = e.identity.lower()
+            weight = EVENT_EVIDENCE.get(e.label, 0.0)
             if norm and weight > out.get(norm, 0.0):
                 out[norm] = weight
         return out

@@ -92,15 +92,14 @@ def event_profile(store: Store, event_id: str, names: Any = None, top: int = 30,
     display: dict[str, str] = {}
     for article in data.articles:
         for ent in data.entities.get(article.id, []):
-            label = str(ent.get("label", ""))
-            key = str(ent.get("norm") or ent.get("text") or "").strip()
+            label, key = ent.label, ent.identity
             if not key or label not in THREAD_SPECIFICITY:
                 continue
             seen[key].add(groups[article.id])
-            mentions[key] += int(ent.get("count", 1) or 1)
+            mentions[key] += ent.count
             labels.setdefault(key, label)
             if key not in display:
-                display[key] = shown_name(str(ent.get("display") or key), label, Counter({str(ent.get("text", "")): 1}))
+                display[key] = shown_name(ent.display or key, label, Counter({ent.text: 1}))
     ranked = sorted(seen, key=lambda k: (-len(seen[k]), -mentions[k], k))[:top]
     centroid = data.event.extra.get("centroid") if isinstance(data.event.extra, dict) else None
     first = next((a for a in data.articles if data.title(a)), None)  # cheap topic words for the lexical fallback

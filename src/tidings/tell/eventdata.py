@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from tidings.article import Article, Event
+from tidings.article import Article, Entity, Event
 from tidings.store import Store
 from tidings.text.sentences import Sentence, split_sentences
 
@@ -85,7 +85,7 @@ def _extractor() -> Any:
         return None
 
 
-def entities_of(article: Article) -> list[dict[str, Any]]:
+def entities_of(article: Article) -> list[Entity]:
     """The article's entities; computed on the fly for articles stored before entities existed."""
     if article.entities:
         return article.entities
@@ -99,24 +99,6 @@ def entities_of(article: Article) -> list[dict[str, Any]]:
     return list(article.entities or [])
 
 
-def entity_key(entity: dict[str, Any]) -> str:
-    """One normalised name per entity: the ``norm`` when given, else the surface text."""
-    return str(entity.get("norm") or entity.get("text") or "").strip()
-
-
-def entity_surfaces(entity: dict[str, Any]) -> list[str]:
-    """Every surface form we know for an entity (text, mentions, aliases), longest first."""
-    forms: set[str] = set()
-    for key in ("text", "norm"):
-        if entity.get(key):
-            forms.add(str(entity[key]))
-    for key in ("mentions", "aliases", "surfaces", "forms"):
-        values = entity.get(key)
-        if isinstance(values, list):
-            forms.update(str(v.get("text") if isinstance(v, dict) else v) for v in values if v)
-    return sorted((f for f in forms if f), key=len, reverse=True)
-
-
 @dataclass
 class EventData:
     """An event with its articles loaded (in the event's join order) and who copies whom."""
@@ -125,7 +107,7 @@ class EventData:
     articles: list[Article]
     #: article id → id of the article it copies/translates (from the event and provenance).
     copies: dict[str, str] = field(default_factory=dict)
-    entities: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    entities: dict[str, list[Entity]] = field(default_factory=dict)
     _sentences: dict[str, list[Sentence]] = field(default_factory=dict, repr=False)
 
     def sentences(self, article: Article) -> list[Sentence]:
@@ -173,13 +155,13 @@ def name_resolver(store: Store) -> Any:
         return None
 
 
-def canonical_entities(entities: list[dict[str, Any]], names: Any) -> list[dict[str, Any]]:
-    """Entities with ``norm`` mapped to its canonical form and a ``display`` name added."""
+def canonical_entities(entities: list[Entity], names: Any) -> list[Entity]:
+    """Entities with ``norm`` mapped to its canonical form and a ``display`` name set."""
     out = []
     if names is None:
-        return [{**ent, "display": display_name(ent)} if ent.get("norm") else ent for ent in entities]
+        return [replace(ent, display=display_name(ent)) if ent.norm else ent for ent in entities]
     for ent in entities:
-        norm = str(ent.get("norm") or "")
+        norm = ent.norm
         if not norm:
             out.append(ent)
             continue
@@ -189,21 +171,21 @@ def canonical_entities(entities: list[dict[str, Any]], names: Any) -> list[dict[
             canon, display = norm, ""
         if not display or display in (canon, norm):
             display = display_name(ent)
-        out.append({**ent, "norm": canon, "display": display})
+        out.append(replace(ent, norm=canon, display=display))
     return out
 
 
-def display_name(entity: dict[str, Any]) -> str:
+def display_name(entity: Entity) -> str:
     """A readable name when no lexicon knows one: a Latin norm title-cased ("marco rubio" → "Marco Rubio")."""
-    norm = str(entity.get("norm") or "")
+    norm = entity.norm
     if norm and all(ch.isascii() or (unicodedata.category(ch).startswith("L") and ord(ch) < 0x250) for ch in norm):
-        text = str(entity.get("text") or "")
+        text = entity.text
         if text.casefold() == norm.casefold():
             return text  # the article's own spelling ("CNN", "McCain")
-        if entity.get("label") == "ORG" and len(norm) <= 4 and " " not in norm:
+        if entity.label == "ORG" and len(norm) <= 4 and " " not in norm:
             return norm.upper()  # acronyms: cnn → CNN
         return " ".join(w[:1].upper() + w[1:] for w in norm.split(" "))
-    return str(entity.get("display") or entity.get("text") or norm)
+    return entity.display or entity.text or norm
 
 
 def load_event(store: Store, event_id: str, names: Any = None) -> EventData:

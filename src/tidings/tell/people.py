@@ -11,12 +11,12 @@ named all through a report on talks that happened in Riyadh.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from tidings.article import Entity, EntityPlace
 from tidings.tell.cards import Actor, Place
-from tidings.tell.eventdata import WHERE_LABELS, WHO_LABELS, EventData, entity_key, entity_surfaces
+from tidings.tell.eventdata import WHERE_LABELS, WHO_LABELS, EventData
 from tidings.understand.labels import ACTOR_ORDER
 
 #: Weight of a place named in the title or first sentence (dateline) vs. the next two vs. later
@@ -74,22 +74,9 @@ def country_name(code: str | None) -> str | None:
     return code.upper()
 
 
-@dataclass(frozen=True)
-class _ResolvedPlace:
-    name_en: str
-    country_code: str | None
-    lat: float | None
-    lon: float | None
-    kind: str | None
-
-
-def _entity_place(entity: dict[str, Any]) -> Any:
-    """The place the entity stage already resolved (``entity["place"]``), if any."""
-    place = entity.get("place")
-    if not isinstance(place, dict) or not place.get("name_en"):
-        return None
-    return _ResolvedPlace(str(place["name_en"]), place.get("country_code"), place.get("lat"), place.get("lon"),
-                          place.get("kind"))
+def _entity_place(entity: Entity) -> EntityPlace | None:
+    """The place the entity stage already resolved (``entity.place``), if any."""
+    return entity.place if entity.place is not None and entity.place.name_en else None
 
 
 def _group_of(data: EventData, article_id: str) -> str:
@@ -142,20 +129,19 @@ def rank_actors(data: EventData, limit: int = 12) -> list[Actor]:
     for article in data.articles:
         lang = data.lang(article)
         for ent in data.entities.get(article.id, []):
-            label = str(ent.get("label", ""))
-            key = entity_key(ent)
+            label, key = ent.label, ent.identity
             if not key or label not in WHO_LABELS:
                 continue
             if label == "GPE":
-                place = _entity_place(ent) or lookup_place(key, lang) or lookup_place(str(ent.get("text", "")), lang)
+                place = _entity_place(ent) or lookup_place(key, lang) or lookup_place(ent.text, lang)
                 if place is not None and getattr(place, "kind", "country") not in ("country", None):
                     continue  # a city is a where, not a who
             groups[key].add(_group_of(data, article.id))
-            mentions[key] += int(ent.get("count", 1) or 1)
+            mentions[key] += ent.count
             labels[key][label] += 1
-            surfaces[key].update(entity_surfaces(ent))
-            display[key][str(ent.get("display") or key)] += 1
-            native[key][str(ent.get("text") or "")] += int(ent.get("count", 1) or 1)
+            surfaces[key].update(ent.surfaces)
+            display[key][ent.display or key] += 1
+            native[key][ent.text] += ent.count
     actors = [
         Actor(
             name=shown_name(display[key].most_common(1)[0][0], labels[key].most_common(1)[0][0], native[key]),
@@ -191,18 +177,18 @@ def rank_places(data: EventData, limit: int = 5) -> list[Place]:
         best: dict[str, float] = {}
         ents = data.entities.get(article.id, [])
         # words of people's names: "Tara" of Tara Reid or "Vladimir" of Vladimir Putin is not a place here
-        name_words = {w for ent in ents if ent.get("label") == "PERSON"
-                      for form in entity_surfaces(ent) for w in form.split() if len(form.split()) >= 2}
+        name_words = {w for ent in ents if ent.label == "PERSON"
+                      for form in ent.surfaces for w in form.split() if len(form.split()) >= 2}
         for ent in ents:
-            if str(ent.get("label", "")) not in WHERE_LABELS:
+            if ent.label not in WHERE_LABELS:
                 continue
-            key = entity_key(ent)
-            if not key or all(form in name_words for form in entity_surfaces(ent) if form != key):
+            key = ent.identity
+            if not key or all(form in name_words for form in ent.surfaces if form != key):
                 continue
-            place = _entity_place(ent) or lookup_place(key, lang) or lookup_place(str(ent.get("text", "")), lang)
-            name = getattr(place, "name_en", None) or str(ent.get("display") or key)
+            place = _entity_place(ent) or lookup_place(key, lang) or lookup_place(ent.text, lang)
+            name = getattr(place, "name_en", None) or ent.display or key
             resolved.setdefault(name, place)
-            weight = _position_weight(data, article, entity_surfaces(ent))
+            weight = _position_weight(data, article, ent.surfaces)
             best[name] = max(best.get(name, 0.0), weight)
         group = _group_of(data, article.id)
         for name, weight in best.items():

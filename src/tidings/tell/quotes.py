@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
 
+from tidings.article import Entity
 from tidings.tell.cards import Quote
-from tidings.tell.eventdata import EventData, entity_key, entity_surfaces
+from tidings.tell.eventdata import EventData
 from tidings.tell.people import shown_name
 from tidings.text.scripts import has_han
 
@@ -33,7 +33,7 @@ MIN_CJK, MIN_OTHER = 8, 20
 MAX_QUOTES = 6
 
 
-def _speakers(entities: list[dict[str, Any]]) -> list[tuple[str, str]]:
+def _speakers(entities: list[Entity]) -> list[tuple[str, str]]:
     """(surface form, display name) of every PERSON, longest surface first.
 
     A multi-word surface also contributes its last word (the surname: "ماكرون" of
@@ -42,10 +42,10 @@ def _speakers(entities: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """
     out: dict[str, str] = {}
     for ent in entities:
-        if ent.get("label") != "PERSON":
+        if ent.label != "PERSON":
             continue
-        name = shown_name(str(ent.get("display") or entity_key(ent)), "PERSON", Counter({str(ent.get("text", "")): 1}))
-        for form in entity_surfaces(ent):
+        name = shown_name(ent.display or ent.identity, "PERSON", Counter({ent.text: 1}))
+        for form in ent.surfaces:
             if len(form) >= 2:
                 out.setdefault(form, name)
             words = form.split()

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from tidings.article import Article
 from tidings.tell.cards import SourcedText, TimelineEntry
-from tidings.tell.eventdata import EventData, as_datetime, entity_key
+from tidings.tell.eventdata import EventData, as_datetime
 
 #: Provenance relations that make an article a re-publication of someone else's report.
 REPUBLISH_RELATIONS = ("source", "via", "first-published", "contributor")
@@ -48,8 +48,8 @@ def build_timeline(data: EventData, outcomes: Sequence[SourcedText] = ()) -> lis
     first_done = False
     for article, when in _ordered(data):
         lang = data.lang(article)
-        ents = [e for e in data.entities.get(article.id, []) if e.get("label") in ("PERSON", "ORG")]
-        shown = {entity_key(e): str(e.get("display") or entity_key(e)) for e in ents}
+        ents = [e for e in data.entities.get(article.id, []) if e.label in ("PERSON", "ORG")]
+        shown = {e.identity: e.display or e.identity for e in ents}
         new = [shown[k] for k in shown if k and k not in named]
         named.update(shown)
         copy_of = data.copies.get(article.id)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from tidings.article import Entity
 from tidings.understand.names_phonetic import key_distance, name_key, name_tokens, romanize, script_of, token_key
 
 #: Store key under which the lexicon persists (see :meth:`AliasLexicon.save`).
@@ -391,7 +392,7 @@ class AliasLexicon:
 
     # -- learning from events -----------------------------------------------------------
     def learn_one(
-        self, event_entities_by_article: Mapping[str, Iterable[Mapping[str, Any]]], focus: str | None = None
+        self, event_entities_by_article: Mapping[str, Iterable[Entity]], focus: str | None = None
     ) -> int:
         """Link names that co-occur in one event's articles and sound alike; returns links made.
 
@@ -400,13 +401,13 @@ class AliasLexicon:
         within one edit (普京 BKN ~ Putin BTN). ``focus`` (an article id) limits the
         comparison to pairs involving that article, for streaming use.
         """
-        items: list[tuple[str, Mapping[str, Any]]] = [
+        items: list[tuple[str, Entity]] = [
             (aid, ent) for aid, ents in event_entities_by_article.items() for ent in ents
         ]
         # candidates per name that no Latin spelling anchors: every close name in another article
         cands: dict[str, set[str]] = {}
         if focus is None:
-            pairs: Iterable[tuple[tuple[str, Mapping[str, Any]], tuple[str, Mapping[str, Any]]]] = (
+            pairs: Iterable[tuple[tuple[str, Entity], tuple[str, Entity]]] = (
                 (x, y) for i, x in enumerate(items) for y in items[i + 1:]
             )
         else:  # only pairs with the new article: older pairs were compared before
@@ -414,9 +415,9 @@ class AliasLexicon:
             old = [y for y in items if y[0] != focus]
             pairs = ((x, y) for x in new for y in old)
         for (aid, a), (bid, b) in pairs:
-            if aid == bid or a.get("label") != b.get("label") or a.get("label") not in ("PERSON", "ORG"):
+            if aid == bid or a.label != b.label or a.label not in ("PERSON", "ORG"):
                 continue
-            na, nb = a.get("norm", ""), b.get("norm", "")
+            na, nb = a.norm, b.norm
             if not na or not nb or na not in self._entries or nb not in self._entries:
                 continue
             ra, rb = self.canonical(na), self.canonical(nb)
@@ -440,9 +441,8 @@ class AliasLexicon:
         return made
 
     @staticmethod
-    def _keys_close(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-        key_a = a.get("key") or name_key(a.get("text", ""))
-        return _phonetic_keys_close(key_a, b.get("key") or name_key(b.get("text", "")))
+    def _keys_close(a: Entity, b: Entity) -> bool:
+        return _phonetic_keys_close(a.key or name_key(a.text), b.key or name_key(b.text))
 
     # -- persistence ------------------------------------------------------------------
     def to_bytes(self) -> bytes:
@@ -514,24 +514,24 @@ class EventAliasLearner:
         self.lexicon = lexicon
         self.max_articles = max_articles
         self.max_per_event = max_per_event
-        self._members: dict[str, list[tuple[str, list[Mapping[str, Any]]]]] = {}
+        self._members: dict[str, list[tuple[str, list[Entity]]]] = {}
         self._order: list[tuple[str, str]] = []
 
-    def observe(self, event_id: str | None, article_id: str, entities: list[Mapping[str, Any]]) -> int:
+    def observe(self, event_id: str | None, article_id: str, entities: list[Entity]) -> int:
         """Record an article's entities under its event; returns the links learned."""
         if not event_id or not entities:
             return 0
         members = self._members.setdefault(event_id, [])
         made = 0
         if members:
-            ents = [e for e in entities if e.get("label") in ("PERSON", "ORG")]
-            others: dict[str, Iterable[Mapping[str, Any]]] = {aid: es for aid, es in members if aid != article_id}
+            ents = [e for e in entities if e.label in ("PERSON", "ORG")]
+            others: dict[str, Iterable[Entity]] = {aid: es for aid, es in members if aid != article_id}
             if ents and others:
                 # the event's members name the same people again and again: each distinct name once
                 # (under the first member's id) gives the same links for a fraction of the comparisons
                 distinct = {next(iter(others)): _distinct_names(others.values())}
                 made = self.lexicon.learn_one({article_id: ents, **distinct}, focus=article_id)
-        members.append((article_id, [e for e in entities if e.get("label") in ("PERSON", "ORG")]))
+        members.append((article_id, [e for e in entities if e.label in ("PERSON", "ORG")]))
         del members[: max(0, len(members) - self.max_per_event)]
         self._order.append((event_id, article_id))
         while len(self._order) > self.max_articles:
@@ -544,7 +544,7 @@ class EventAliasLearner:
         return made
 
 
-def _distinct_names(groups: Iterable[Iterable[Mapping[str, Any]]]) -> list[Mapping[str, Any]]:
+def _distinct_names(groups: Iterable[Iterable[Entity]]) -> list[Entity]:
     """The entities of ``groups`` with repeats dropped, first occurrence first.
 
     :meth:`AliasLexicon.learn_one` compares a new article's names with the others'
@@ -552,11 +552,10 @@ def _distinct_names(groups: Iterable[Iterable[Mapping[str, Any]]]) -> list[Mappi
     four can make no link the first occurrence did not make.
     """
     seen: set[tuple[Any, ...]] = set()
-    out: list[Mapping[str, Any]] = []
+    out: list[Entity] = []
     for group in groups:
         for e in group:
-            key = e.get("key")
-            sig = (e.get("label"), e.get("norm"), key, None if key else e.get("text"))
+            sig = (e.label, e.norm, e.key, None if e.key else e.text)
             if sig not in seen:
                 seen.add(sig)
                 out.append(e)

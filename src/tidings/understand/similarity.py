@@ -108,7 +108,7 @@ class RepresentationBuilder:
                 if self._extractor is None:
                     self._extractor = _entity_extractor()
             if self._extractor is not None:
-                ents = [frozenset(e["norm"] for e in self._extractor.extract(t, lang))
+                ents = [frozenset(e.norm for e in self._extractor.extract(t, lang))
                         for t, lang in zip(texts, langs, strict=True)]
         chars = [text_chars(t) for t in texts]
         return [Representation(lang, vec, lex, ent, n)
