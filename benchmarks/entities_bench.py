@@ -60,7 +60,7 @@ def seeds(repeats: int) -> None:
         ex(a)
         first.append(time.perf_counter() - t)
     for a, dt in zip(arts, first, strict=True):
-        print(f"== {Path(a.uri).name[:3]} lang={a.lang.value if a.lang else '?'} chars={len(a.text)} "
+        print(f"== {Path(a.uri).name[:3]} lang={a.lang_code or '?'} chars={len(a.text)} "
               f"first={dt * 1000:.1f} ms")
         for e in a.entities:
             where = f" @{e['place']['lat']:.2f},{e['place']['lon']:.2f}" if "place" in e else ""
@@ -68,7 +68,7 @@ def seeds(repeats: int) -> None:
                   f"{e['source']} {e['confidence']}{where}")
     times, cpu = [], []
     for a in arts:
-        lang = a.lang.value if a.lang else None
+        lang = a.lang_code
         t, c = time.perf_counter(), time.process_time()
         for _ in range(repeats):
             ex.extract(a.text, lang)

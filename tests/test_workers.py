@@ -36,7 +36,7 @@ def test_prepared_entities_equal_sequential() -> None:
     worker = ahead.preparer()
     for i, text in enumerate(real_texts(40)):
         article = reader(article_from_raw(RawDocument(uri=f"t{i}", text=text, format="text")))
-        expected = plain.extract(article.text, article.lang.value if article.lang else None)
+        expected = plain.extract(article.text, article.lang_code)
         ahead.use_prepared(article.id, worker.prepare(article))
         assert ahead(article).entities == expected, f"text {i}"
     assert not ahead._ahead  # every payload was consumed
@@ -46,7 +46,7 @@ def test_stale_payload_is_ignored() -> None:
     """A payload computed for another language is not used (the stage redoes the work)."""
     reader = read_pipeline()
     article = reader(article_from_raw(RawDocument(uri="s", text=real_texts(0)[0], format="text")))
-    expected = EntityExtractor().extract(article.text, article.lang.value if article.lang else None)
+    expected = EntityExtractor().extract(article.text, article.lang_code)
     stage = EntityExtractor()
     stage.use_prepared(article.id, ("xx", []))
     assert stage(article).entities == expected

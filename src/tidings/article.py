@@ -225,6 +225,11 @@ class Article:
         return "\n\n".join(b.text for b in self.blocks if b.role == "body")
 
     @property
+    def lang_code(self) -> str | None:
+        """The language's ISO code (``"zh"``, ``"ar"`` …) when the read stage knows it, else None."""
+        return self.lang.value if self.lang else None
+
+    @property
     def translated(self) -> bool:
         """True when a provenance note says this text is a translation."""
         return any(link.relation == "translated" for link in self.provenance)

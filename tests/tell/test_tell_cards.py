@@ -27,7 +27,7 @@ def _own_sentences(store: Store, card: EventCard) -> set[str]:
     for entry in card.timeline:
         article = store.get_article(entry.article_id)
         assert article is not None
-        out.update(s.text for s in split_sentences(article.text, article.lang.value if article.lang else None))
+        out.update(s.text for s in split_sentences(article.text, article.lang_code))
     return out
 
 

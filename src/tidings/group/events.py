@@ -1008,7 +1008,7 @@ def _project(weights: dict[int, float]) -> np.ndarray:
 
 
 def _lang(article: Article) -> str | None:
-    return article.lang.value if article.lang else None
+    return article.lang_code
 
 
 def _load_encoder(name: str) -> Any:

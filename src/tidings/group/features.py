@@ -184,7 +184,7 @@ def build_features(article: Article, dense: np.ndarray | None) -> ArticleFeature
         entities=entity_weights(article),
         years=years,
         date=date,
-        lang=article.lang.value if article.lang else None,
+        lang=article.lang_code,
         translated=article.translated,
         sources=frozenset(
             p.name.lower() for p in article.provenance if p.relation in ("source", "via", "contributor")

@@ -271,7 +271,7 @@ class DateFinder:
     # -- text ---------------------------------------------------------------------
     def _candidates(self, article: Article) -> tuple[list[_Candidate], list[str]]:
         """Dateline candidates, and the texts whose years are clues for a year-less dateline."""
-        lang = article.lang.value if article.lang else None
+        lang = article.lang_code
         blocks = article.blocks
         first_body = next((i for i, b in enumerate(blocks) if b.role == "body"), len(blocks))
         has_header = any(b.role == "header" for b in blocks)

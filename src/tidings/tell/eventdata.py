@@ -122,7 +122,7 @@ class EventData:
         return [a for a in self.articles if a.id not in self.copies]
 
     def lang(self, article: Article) -> str:
-        return article.lang.value if article.lang else "und"
+        return article.lang_code or "und"  # cards show "und" (undetermined, ISO 639) rather than nothing
 
     def outlet(self, article: Article) -> str:
         """The publishing outlet; else who the text says it came from, marked with the relation."""

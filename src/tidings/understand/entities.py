@@ -62,7 +62,7 @@ class EntityExtractor:
         self._ahead: dict[str, tuple[str, list[Mention]]] = {}
 
     def __call__(self, article: Article) -> Article:
-        lang = article.lang.value if article.lang else None
+        lang = article.lang_code
         ahead = self._ahead.pop(article.id, None)
         article.entities = self.extract(article.text, lang, ahead=ahead)
         return article
@@ -78,7 +78,7 @@ class EntityExtractor:
         About half the stage's time on ``tidings bench events``; a worker process can do it
         while this process, which owns the learning lexicon, resolves earlier articles.
         """
-        lang = (article.lang.value if article.lang else None) or _guess_lang(article.text)
+        lang = article.lang_code or _guess_lang(article.text)
         lang = lang.split("-")[0].lower()
         return lang, self.latin_candidates(article.text, lang)
 
