@@ -18,11 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tidings.article import Article, Event, RawDocument
 from tidings.store import Store, open_store
+
+if TYPE_CHECKING:  # for the annotations only: the fixtures import the stage when they run
+    from tidings.understand.entities import EntityExtractor
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "examples" / "seeds"
@@ -63,7 +67,7 @@ def seeds_read() -> dict[str, Article]:
 
 
 @pytest.fixture(scope="session")
-def _seeds_understood() -> tuple[dict[str, Article], object]:
+def _seeds_understood() -> tuple[dict[str, Article], EntityExtractor]:
     from tidings.api import default_pipeline
     from tidings.read import article_from_raw
     from tidings.understand.entities import EntityExtractor
@@ -75,13 +79,13 @@ def _seeds_understood() -> tuple[dict[str, Article], object]:
 
 
 @pytest.fixture(scope="session")
-def seeds_understood(_seeds_understood: tuple[dict[str, Article], object]) -> dict[str, Article]:
+def seeds_understood(_seeds_understood: tuple[dict[str, Article], EntityExtractor]) -> dict[str, Article]:
     """The seeds after read + understand (000 first: it teaches the lexicon the Latin names), keyed "000" …."""
     return _seeds_understood[0]
 
 
 @pytest.fixture(scope="session")
-def seed_extractor(_seeds_understood: tuple[dict[str, Article], object]) -> object:
+def seed_extractor(_seeds_understood: tuple[dict[str, Article], EntityExtractor]) -> EntityExtractor:
     """The entity stage that understood ``seeds_understood``, with the alias lexicon it learned."""
     return _seeds_understood[1]
 
