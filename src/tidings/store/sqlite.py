@@ -146,7 +146,7 @@ class SQLiteStore(Store):
             article.uri,
             article.url,
             article.content_hash,
-            article.lang.value if article.lang else None,
+            article.lang_code,
             article.published.value.isoformat() if article.published else None,
             article.outlet.value if article.outlet else None,
             article.title.value if article.title else None,
