@@ -176,7 +176,7 @@ class SQLiteStore(Store):
     # -- articles -----------------------------------------------------------------
     def put_article(self, article: Article) -> PutResult:
         now = _now()
-        row = self.conn.execute("SELECT content_hash, version FROM articles WHERE id=?", (article.id,)).fetchone()
+        row = self.conn.execute("SELECT content_hash, version, seq FROM articles WHERE id=?", (article.id,)).fetchone()
         if row is not None and row[0] == article.content_hash:
             return PutResult("unchanged", article.id, row[1])
         # The event id is not part of the article: the engine records it once, with ``set_events``.
@@ -202,12 +202,12 @@ class SQLiteStore(Store):
             ).lastrowid
             status = "new"
         else:
-            version = row[1] + 1
-            (seq,) = self.conn.execute(
+            version, seq = row[1] + 1, row[2]
+            self.conn.execute(
                 "UPDATE articles SET uri=?, url=?, content_hash=?, lang=?, published=?, outlet=?, title=?,"
-                " data=?, version=?, updated_at=? WHERE id=? RETURNING seq",
+                " data=?, version=?, updated_at=? WHERE id=?",
                 (*cols, version, now, article.id),
-            ).fetchone()
+            )
             self.conn.execute("DELETE FROM article_text WHERE rowid=?", (seq,))
             status = "updated"
         words = article_terms(article.title.value if article.title else None, article.text)
