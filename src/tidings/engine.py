@@ -129,7 +129,9 @@ class Engine:
         *,
         on_error: Callable[[DeadLetter], None] | None = None,
         progress: bool | None = None,
+        fresh: bool = False,
     ) -> None:
+        """``fresh``: start grouping from no state (for :meth:`regroup`), whatever the store was grouped with."""
         self.store = store
         self.options = options or Options()
         self.on_error = on_error
@@ -153,14 +155,17 @@ class Engine:
         self._changed_events = False  # storylines are rebuilt at the end of a run that changed events
         self._bar: Any = None
         if self.options.cluster:
-            self.clusterer = self._clusterer()
-            self._load_pending()
+            self.clusterer = _fresh_clusterer(self.options) if fresh else self._clusterer()
+            if not fresh:
+                self._load_pending()
             if self.clusterer.seen_ == 0 and not self._pending:
                 # a new store: record the params it is grouped with now, not only after a first full
                 # batch, so that a later run with other params is refused from the start
                 self.clusterer.save(store)
             if self.lexicon is not None:
-                self.alias_learner = EventAliasLearner(self.lexicon).load(store)
+                self.alias_learner = EventAliasLearner(self.lexicon)
+                if not fresh:
+                    self.alias_learner.load(store)
 
     # -- the product path: paths in, articles and events out ---------------------------------
     def ingest(self, paths: Sequence[str | Path]) -> IngestReport:
@@ -216,6 +221,29 @@ class Engine:
             self._fail(err.uri, err.stage, str(err))
             return
         self._take(article)
+
+    def regroup(self) -> int:
+        """Group every stored article again, from no events, in storage order; returns how many.
+
+        For a store read with ``--no-cluster``, grouped with another profile (``Options.profile``
+        given: its params replace the stored ones), or salvaged. The articles are not read or
+        understood again; they go through the same batches, alias feedback and provisional
+        grouping of the last batch as in :meth:`ingest`. The engine must be made with ``fresh=True``;
+        call :meth:`finish` afterwards.
+        """
+        if self.clusterer is None or self.clusterer.seen_:
+            raise OptionsError("regroup needs an engine made with fresh=True and grouping on")
+        for key, _ in list(self.store.iter_records("event")):
+            self.store.delete_record("event", key)
+        self.clusterer.save(self.store)
+        n = 0
+        for article in self.store.iter_articles():
+            self._pending.append((article.id, article, None))
+            n += 1
+            if len(self._pending) >= self.options.commit_every:
+                self._group_batch()
+                self._commit()
+        return n
 
     def finish(self) -> None:
         """End of a run: group the incomplete batch provisionally, save everything, commit."""
@@ -318,11 +346,8 @@ class Engine:
 
     def _clusterer(self) -> EventClusterer:
         """The clusterer with the learned state of the store (see ``Options.profile``)."""
-        try:
-            clusterer = EventClusterer.from_options(self.options)
-        except TypeError as exc:
-            raise OptionsError(f"[tidings.group]: {exc}") from exc
-        return clusterer.load(self.store, adopt=self.options.profile is None and not self.options.group)
+        adopt = self.options.profile is None and not self.options.group
+        return _fresh_clusterer(self.options).load(self.store, adopt=adopt)
 
     def _settle_provisional(self) -> dict[str, str]:
         """Rewrite what the last provisional grouping wrote, from the state that is true now.
@@ -425,6 +450,14 @@ class Engine:
         self.report.errors.append(letter)
         if self.on_error is not None:
             self.on_error(letter)
+
+
+def _fresh_clusterer(options: Options) -> EventClusterer:
+    """A clusterer with no state, from ``Options.profile`` and ``[tidings.group]``."""
+    try:
+        return EventClusterer.from_options(options)
+    except TypeError as exc:
+        raise OptionsError(f"[tidings.group]: {exc}") from exc
 
 
 def pin_blas(threads: int) -> Any:
