@@ -249,6 +249,43 @@ def dead_letters(ctx: Context, as_json: bool) -> None:
         print_table(rows, [("at", "AT", 25), ("stage", "STAGE", 10), ("uri", "FILE", 40), ("reason", "REASON", 60)])
 
 
+@main.command("watch")
+@click.argument("folders", nargs=-1, type=click.Path(file_okay=False))
+@click.option("--feeds", "feeds_file", type=click.Path(exists=True, dir_okay=False),
+              help="A file of RSS/Atom feed URLs, one per line (# comments).")
+@click.option("--interval", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds between looks (and between polls of a healthy feed).")
+@click.option("--once", is_flag=True, help="Look once and exit (for cron).")
+@db_option
+@pass_ctx
+def watch_cmd(ctx: Context, folders: tuple[str, ...], feeds_file: str | None, interval: float, once: bool) -> None:
+    """Ingest new and changed files in FOLDERS and new entries of feeds, as they come (Ctrl-C stops)."""
+    from tidings.watch import Watcher, WatchOptions, read_feed_list
+
+    if not folders and not feeds_file:
+        raise click.UsageError("give folders to watch, --feeds FILE, or both")
+    try:
+        feeds = read_feed_list(feeds_file) if feeds_file else []
+    except (OSError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from exc
+
+    def on_error(letter: Any) -> None:
+        click.echo(f"error: {letter.uri}: {letter.reason}", err=True)
+
+    watcher = Watcher(ctx.options.db, folders, feeds, ctx.options, WatchOptions(interval=interval), on_error=on_error)
+    if once:
+        report = watcher.cycle()
+        click.echo(f"{report.files} file(s), {report.feeds_fetched} feed(s) fetched, {report.feeds_unchanged} "
+                   f"unchanged, {report.feeds_failed} failed; {report.ingest.new} new article(s)")
+        return
+    click.echo(f"watching {len(folders)} folder(s) and {len(feeds)} feed(s) every {interval:g} s; Ctrl-C stops",
+               err=True)
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
 @main.command("regroup")
 @click.option("--profile", type=click.Choice(["fast", "accurate"]), help="Group with this profile from now on.")
 @click.option("--wait", type=click.FloatRange(min=0), default=None,

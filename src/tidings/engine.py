@@ -45,7 +45,7 @@ from tidings.group.clusterer import EventClusterer
 from tidings.group.features import ArticleFeatures
 from tidings.group.storylines import StorylineOptions
 from tidings.ingest import iter_sources, walk
-from tidings.ingest.base import IngestError
+from tidings.ingest.base import IngestError, Source
 from tidings.options import Options, OptionsError, build
 from tidings.pipeline import Pipeline, StageError
 from tidings.read import article_from_raw, read_pipeline
@@ -176,6 +176,12 @@ class Engine:
         understanding, grouping and storing run here, in input order.
         """
         input_bytes = sum(p.stat().st_size for p in walk(paths) if isinstance(p, Path))
+        return self.ingest_sources(iter_sources(paths, max_file_bytes=self.options.max_file_bytes), input_bytes)
+
+    def ingest_sources(self, sources: Iterable[Source | IngestError], input_bytes: int = 0) -> IngestReport:
+        """:meth:`ingest` for sources made elsewhere (a fetched feed, an upload): each a fingerprint and a
+        reader of raw documents; a source already done with the same fingerprint is skipped.
+        ``input_bytes``: their size, which decides whether read workers pay off."""
         busy = bool(self.understander.stages) or self.clusterer is not None
         runner = ReadRunner(
             self.reader, choose_workers(self.options.workers, input_bytes, main_busy=busy),
@@ -184,7 +190,7 @@ class Engine:
         self._bar = _progress_bar(self.progress, desc="ingest", unit="art")
         collector = _StreamingGc()
         try:
-            for item in runner.map(self._fresh_articles(paths)):
+            for item in runner.map(self._fresh_articles(sources)):
                 collector.settled()
                 if isinstance(item, _SourceDone):
                     self.store.mark_source_done(item.uri, item.fingerprint)
@@ -422,9 +428,9 @@ class Engine:
         self.clusterer.forget(p[0] for p in self._pending)
 
     # -- reading -----------------------------------------------------------------------------
-    def _fresh_articles(self, paths: Sequence[str | Path]) -> Iterator[Article | _SourceDone]:
+    def _fresh_articles(self, sources: Iterable[Source | IngestError]) -> Iterator[Article | _SourceDone]:
         """Fresh Articles (ids set, not yet read) for every document not already stored as it is."""
-        for source in iter_sources(paths, max_file_bytes=self.options.max_file_bytes):
+        for source in sources:
             if isinstance(source, IngestError):
                 self._fail(source.uri, source.stage, source.reason)
                 continue
@@ -442,6 +448,10 @@ class Engine:
                     continue
                 yield article
             yield _SourceDone(source.uri, source.fingerprint)
+
+    def fail(self, uri: str, stage: str, reason: str) -> None:
+        """Record an input that could not become an article (a dead letter), in this run's transaction."""
+        self._fail(uri, stage, reason)
 
     def _fail(self, uri: str, stage: str, reason: str) -> None:
         letter = DeadLetter(uri=uri, stage=stage, reason=reason)
