@@ -384,6 +384,22 @@ def eval_clusters(ctx: Context, file: str, profile: str | None, orders: int | No
     _run_eval("clusters", file, profile=profile, orders=orders, runs=runs, options=ctx.options)
 
 
+@eval_group.command("cards")
+@click.argument("clusters", type=click.Path(exists=True, dir_okay=False))
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--profile", type=click.Choice(["fast", "accurate"]), default=None)
+@click.option("--rows", is_flag=True, help="Also print one line per gold event.")
+@pass_ctx
+def eval_cards(ctx: Context, clusters: str, gold: str, profile: str | None, rows: bool) -> None:
+    """Event cards (who, where, year) through `tidings ingest` against gold cards. Last line: card_score=…"""
+    from tidings.eval.cards import main as run
+
+    try:
+        run(clusters, gold, rows=rows, options=ctx.options, profile=profile)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @eval_group.command("pairs")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--profile", type=click.Choice(["fast", "accurate"]), default=None)
