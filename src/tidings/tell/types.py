@@ -33,6 +33,7 @@ class Actor:
     articles: int  # independent articles naming it
     mentions: int
     surfaces: tuple[str, ...] = ()
+    evidence: str | None = None  # id of the first article naming it
 
 
 @dataclass(frozen=True)
