@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -133,8 +134,14 @@ def is_calendar_name(name: str) -> bool:
     return bool(words) and all(w in CALENDAR_NAMES or w in ("day", "eve") for w in words)
 
 
+def person_words(entities: Iterable[Iterable[Any]]) -> frozenset[str]:
+    """Words of an event's multi-word person names: "Maurice" of Maurice Cheeks names no country here."""
+    return frozenset(w for ents in entities for e in ents if e.label == "PERSON"
+                     for form in e.surfaces if len(form.split()) >= 2 for w in form.split())
+
+
 @lru_cache(maxsize=65536)
-def _zipf_en(word: str) -> float:
+def zipf_en(word: str) -> float:
     from wordfreq import zipf_frequency
 
     return float(zipf_frequency(word, "en"))
@@ -169,7 +176,7 @@ class EventWords:
         low = name.lower()
         if low in GENERIC_HEADS:
             return True
-        if lang != "en" or _zipf_en(low) < COMMON_WORD_ZIPF:
+        if lang != "en" or zipf_en(low) < COMMON_WORD_ZIPF:
             return False
         lower, upper = self.lower[low], self.upper[low]
         return lower > 0 and lower >= LOWER_SHARE * (lower + upper)
@@ -188,7 +195,7 @@ class EventWords:
             head = words[0].rstrip(",'’s").lower()
             low = self.lower[head]
             role = words[0].isupper() and len(words[0]) <= 3 and label == "PERSON"
-            ordinary = lang == "en" and low > 0 and _zipf_en(head) >= 3.0 and low >= LOWER_SHARE * (
+            ordinary = lang == "en" and low > 0 and zipf_en(head) >= 3.0 and low >= LOWER_SHARE * (
                 low + self.upper[head])
             if not (is_demonym(words[0]) or role or ordinary):
                 break

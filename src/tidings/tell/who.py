@@ -22,7 +22,14 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from tidings.tell.name_kinds import EventWords, is_calendar_name, is_demonym, is_facility, is_place_name
+from tidings.tell.name_kinds import (
+    EventWords,
+    is_calendar_name,
+    is_demonym,
+    is_facility,
+    is_place_name,
+    person_words,
+)
 from tidings.tell.types import Actor
 from tidings.tell.where import entity_place, lookup_place
 from tidings.understand.aliases import given_names_compatible
@@ -166,16 +173,10 @@ def _restore_cut_start(name: str, text: str) -> str:
     return name
 
 
-def _person_words(data: EventData) -> frozenset[str]:
-    """Words of the event's multi-word person names: "Maurice" of Maurice Cheeks is no country here."""
-    return frozenset(w for ents in data.entities.values() for e in ents if e.label == "PERSON"
-                     for form in e.surfaces if len(form.split()) >= 2 for w in form.split())
-
-
 def rank_actors(data: EventData, limit: int = 12) -> list[Actor]:
     """People, organisations and countries, one normalised name each, most widely reported first."""
     tallies: dict[str, _Tally] = defaultdict(_Tally)
-    person_words = _person_words(data)
+    names_of_people = person_words(data.entities.values())
     for article in data.articles:
         lang = data.lang(article)
         for ent in data.entities.get(article.id, []):
@@ -183,7 +184,7 @@ def rank_actors(data: EventData, limit: int = 12) -> list[Actor]:
             if not key or label not in WHO_LABELS:
                 continue
             if label == "GPE":
-                if ent.text in person_words:
+                if ent.text in names_of_people:
                     continue
                 place = entity_place(ent) or lookup_place(key, lang) or lookup_place(ent.text, lang)
                 if place is not None and getattr(place, "kind", "country") not in ("country", None):
