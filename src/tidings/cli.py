@@ -272,8 +272,10 @@ def events_cmd(ctx: Context, limit: int | None, lang: str | None, as_json: bool)
         return
     for row in rows:
         row["languages"] = ",".join(row["languages"])
-    print_table(rows, [("id", "ID", 16), ("articles", "ARTS", 4), ("languages", "LANGS", 10), ("date", "DATE", 10),
-                       ("where", "WHERE", 14), ("title", "TITLE", 60)])
+        if row["date"] and row.get("date_confidence") is not None:
+            row["date"] = f"{row['date']} ({row['date_confidence']:.2f})"  # how sure: a guess must look like one
+    print_table(rows, [("id", "ID", 16), ("articles", "ARTS", 4), ("languages", "LANGS", 10),
+                       ("date", "DATE (SURE)", 17), ("where", "WHERE", 14), ("title", "TITLE", 60)])
 
 
 @main.command("storylines")

@@ -22,6 +22,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from tidings.options import DISPLAY_LANG
 from tidings.tell.name_kinds import (
     EventWords,
     is_calendar_name,
@@ -34,9 +35,14 @@ from tidings.tell.types import Actor
 from tidings.tell.where import entity_place, lookup_place
 from tidings.understand.aliases import given_names_compatible
 from tidings.understand.labels import ACTOR_ORDER
+from tidings.understand.names_phonetic import romanize
 from tidings.views.events import EventData
 from tidings.views.names import shown_name
 
+#: Display languages written in Latin letters: their readers get every name in Latin letters.
+LATIN_SCRIPT_LANGS = frozenset({
+    "en", "fr", "de", "es", "it", "pt", "nl", "vi", "tr", "pl", "id", "ms", "sv", "da", "no", "fi", "cs", "ro", "hu",
+})
 #: Entity labels that name who took part.
 WHO_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 #: Words left out of an acronym's letters ("Bureau *of* Alcohol…").
@@ -173,12 +179,32 @@ def _restore_cut_start(name: str, text: str) -> str:
     return name
 
 
-def rank_actors(data: EventData, limit: int = 12) -> list[Actor]:
-    """People, organisations and countries, one normalised name each, most widely reported first."""
+def latin_shown(name: str, label: str) -> str:
+    """For a reader of a Latin-script language: "Liyabukefu (里亚布科夫)" rather than "里亚布科夫".
+
+    A romanisation (pinyin, Arabic transliteration) is a guess at the English spelling, so the
+    original stays beside it for a reader to check; a name already anchored to a Latin spelling
+    (拉夫罗夫 → Sergei Lavrov, learned from a parenthesis in the stream) is shown as that spelling.
+    """
+    if label not in ("PERSON", "ORG") or _LATIN_NAME.match(name):
+        return name
+    m = re.match(r"^(.+?) \((.+)\)$", name)  # shown_name's "native (Roman)"
+    if m and _LATIN_NAME.match(m.group(2)):
+        return f"{m.group(2)} ({m.group(1)})"
+    roman = " ".join(w[:1].upper() + w[1:] for w in romanize(name).split())
+    return f"{roman} ({name})" if roman and _LATIN_NAME.match(roman) else name
+
+
+def rank_actors(data: EventData, limit: int = 12, lang: str = DISPLAY_LANG) -> list[Actor]:
+    """People, organisations and countries, one normalised name each, most widely reported first.
+
+    ``lang``: the reader's language; for a Latin-script one every name is shown in Latin letters.
+    """
+    in_latin = lang in LATIN_SCRIPT_LANGS
     tallies: dict[str, _Tally] = defaultdict(_Tally)
     names_of_people = person_words(data.entities.values())
     for article in data.articles:
-        lang = data.lang(article)
+        article_lang = data.lang(article)
         for ent in data.entities.get(article.id, []):
             label, key = ent.label, ent.identity
             if not key or label not in WHO_LABELS:
@@ -186,7 +212,7 @@ def rank_actors(data: EventData, limit: int = 12) -> list[Actor]:
             if label == "GPE":
                 if ent.text in names_of_people:
                     continue
-                place = entity_place(ent) or lookup_place(key, lang) or lookup_place(ent.text, lang)
+                place = entity_place(ent) or lookup_place(key, article_lang) or lookup_place(ent.text, article_lang)
                 if place is not None and getattr(place, "kind", "country") not in ("country", None):
                     continue  # a city is a where, not a who
             t = tallies[key]
@@ -205,11 +231,13 @@ def rank_actors(data: EventData, limit: int = 12) -> list[Actor]:
         name = t.name
         if _LATIN_NAME.match(name):
             first = name.split()[0]
-            if t.label == "PERSON" and " " in name and first not in event_text:
+            latin_native = [x for x in t.native if _LATIN_NAME.match(x)]
+            if t.label == "PERSON" and " " in name and latin_native and first not in event_text:
                 # the lexicon's full name of another bearer of the surname ("Reggie Bush" for a
                 # "Bush" the articles never give a first name): show what the articles write
-                name = max(sorted(t.native), key=lambda s: t.native[s])
-            name = words.clean_name(name, t.label)
+                name = max(sorted(latin_native), key=lambda s: t.native[s])
+            if t.label in ("PERSON", "ORG"):
+                name = words.clean_name(name, t.label)
             name = _restore_cut_start(name, event_text)
             t.display = Counter({name: 1})
         kind = _kind(name, t.label, words)
@@ -226,7 +254,8 @@ def rank_actors(data: EventData, limit: int = 12) -> list[Actor]:
     kept = _merge_variants(kept)
     actors = [
         Actor(
-            name=shown_name(t.name, t.label, t.native),
+            name=latin_shown(shown_name(t.name, t.label, t.native), t.label) if in_latin
+            else shown_name(t.name, t.label, t.native),
             label=t.label,
             articles=len(t.groups),
             mentions=t.mentions,
