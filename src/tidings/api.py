@@ -15,13 +15,13 @@ from typing import Any
 
 from tidings.article import Article, Storyline
 from tidings.engine import Engine, IngestReport
-from tidings.group.storylines import StorylineOptions
+from tidings.group.storylines import RelatedEvents, StorylineOptions
 from tidings.options import DISPLAY_LANG, Options
 from tidings.store import DeadLetter, Store, open_store
 from tidings.tell.cards import build_card, headline
 from tidings.tell.render import render_markdown, render_text
 from tidings.tell.report import ReportOptions, write_report
-from tidings.tell.threads import get_storyline, load_storylines, rebuild_storylines
+from tidings.tell.threads import get_storyline, load_storylines, load_threads, rebuild_storylines
 from tidings.tell.types import EventCard
 from tidings.views.events import EventRow, UnknownId, resolve_id
 from tidings.views.events import list_events as _list_events
@@ -32,6 +32,7 @@ __all__ = [
     "EventRow",
     "IngestReport",
     "Options",
+    "RelatedEvents",
     "ReportOptions",
     "Storyline",
     "StorylineOptions",
@@ -42,6 +43,7 @@ __all__ = [
     "ingest",
     "list_articles",
     "list_events",
+    "list_related",
     "list_storylines",
     "open_store",
     "rebuild_storylines",
@@ -133,3 +135,11 @@ def list_events(store: Store, lang: str = DISPLAY_LANG, limit: int | None = None
 def list_storylines(store: Store, options: StorylineOptions | None = None) -> list[Storyline]:
     """The saved storylines (rebuilt at the end of each ingest run); computed in memory when none are saved."""
     return load_storylines(store, options)
+
+
+def list_related(store: Store, options: StorylineOptions | None = None) -> list[RelatedEvents]:
+    """Pairs of events that share actors but are not one continuing story (same kind, years apart), with why.
+
+    Saved with the storylines; computed in memory when no storyline is saved.
+    """
+    return load_threads(store, options).related

@@ -10,14 +10,18 @@ article it came from, so a reader can check it. The card types live in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from tidings.group.storylines import RelatedEvents
 from tidings.options import DISPLAY_LANG
 from tidings.store import Store
 from tidings.tell.coverage import build_coverage
 from tidings.tell.quotes import find_quotes
 from tidings.tell.summary import choose_title, find_outcomes, summarise
+from tidings.tell.threads import related_events
 from tidings.tell.timeline import build_timeline
 from tidings.tell.titles import compose_title
-from tidings.tell.types import EventCard
+from tidings.tell.types import EventCard, RelatedEvent
 from tidings.tell.when import event_date
 from tidings.tell.where import rank_places
 from tidings.tell.who import rank_actors
@@ -25,8 +29,24 @@ from tidings.views.events import EventData, Headline, load_event
 
 
 def build_card(store: Store, event_id: str, lang: str = DISPLAY_LANG) -> EventCard:
-    """The card of one event (merged ids resolve to the live event); ``UnknownId`` if absent."""
-    return card_from_data(load_event(store, event_id), lang)
+    """The card of one event (merged ids resolve to the live event); ``UnknownId`` if absent.
+
+    With the store at hand the card also lists its related events, as the last storyline build saved them.
+    """
+    card = card_from_data(load_event(store, event_id), lang)
+    card.related = related_of(card.event_id, related_events(store, card.event_id))
+    return card
+
+
+def related_of(event_id: str, relations: Iterable[RelatedEvents]) -> list[RelatedEvent]:
+    """One event's relations as the card shows them: the other event, its date and title, shared names, reason."""
+    out = []
+    for rel in relations:
+        if event_id not in rel.event_ids:
+            continue
+        k = 1 if rel.event_ids[0] == event_id else 0
+        out.append(RelatedEvent(rel.event_ids[k], rel.titles[k], rel.dates[k], rel.shared, rel.reason, rel.score))
+    return sorted(out, key=lambda r: (-r.score, r.event_id))
 
 
 def card_from_data(data: EventData, lang: str = DISPLAY_LANG) -> EventCard:

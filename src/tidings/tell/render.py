@@ -66,6 +66,11 @@ def _lines(card: EventCard, md: bool) -> list[str]:
             when = t.published or "undated"
             flag = "" if t.dated else " (placed by ingest order)"
             out.append(f"{bullet}{when}{flag} · {t.lang} · {t.outlet} · {t.role}: {t.adds}")
+    if card.related:
+        out.append(h("Related (another story)"))
+        for r in card.related:
+            shared = f" — shares {', '.join(r.shared[:4])}" if r.shared else ""
+            out.append(f"{bullet}{r.date or 'undated'} · {r.event_id} · {r.title}{shared} ({r.reason})")
     if card.coverage.by_lang:
         out.append(h("Coverage"))
         for lang, items in card.coverage.by_lang.items():

@@ -112,6 +112,18 @@ class Coverage:
     first_reporter: str | None = None  # article id
 
 
+@dataclass(frozen=True)
+class RelatedEvent:
+    """Another event that shares this one's actors without continuing its story (same kind, years apart)."""
+
+    event_id: str
+    title: str
+    date: str | None
+    shared: tuple[str, ...]  # the specific names both events carry
+    reason: str  # why it is not one storyline: "same kind (talks), 830 days apart"
+    score: float = 0.0
+
+
 @dataclass
 class EventCard:
     """Everything a user reads about one event."""
@@ -134,6 +146,9 @@ class EventCard:
     extra: dict[str, Any] = field(default_factory=dict)
     #: When ``title`` was composed in the display language (no report has one in it): the report's own title.
     original_title: SourcedText | None = None
+    #: Events that share this one's actors but are another story, read from the saved storylines
+    #: (``tidings storylines --rebuild`` or the end of an ingest run): none before they are built.
+    related: list[RelatedEvent] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view (``tidings event ID --json``)."""
