@@ -31,7 +31,11 @@ def _where(card: EventCard) -> str:
     if main.lat is not None and main.lon is not None:
         text += f" ({main.lat:.2f}, {main.lon:.2f})"
     others = [p.name for p in card.where[1:] if p.name != main.country]
-    return text + (f"; also: {', '.join(others)}" if others else "")
+    text += f"; also: {', '.join(others)}" if others else ""
+    if main.evidence:
+        ev = main.evidence if len(main.evidence) <= 90 else main.evidence[:89] + "…"
+        text += f" — “{ev}”"
+    return text
 
 
 def _lines(card: EventCard, md: bool) -> list[str]:

@@ -47,6 +47,8 @@ class Place:
     lon: float | None = None
     kind: str | None = None
     articles: int = 0
+    evidence: str | None = None  # the most prominent line naming it: a dateline, a title, a lead sentence
+    article_id: str | None = None
 
 
 @dataclass(frozen=True)
