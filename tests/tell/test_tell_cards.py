@@ -164,7 +164,8 @@ def test_title_follows_the_users_language(seed_store: Store) -> None:
     en = build_card(seed_store, RIYADH, "en")
     # no English report: a title composed in English from the card's fields, the best original beside it
     assert en.title is not None and en.title.lang == "en" and en.title_lang_matches
-    assert "Riyadh" in en.title.text and "18 Feb 2025" in en.title.text and "Rubio" in en.title.text
+    assert "Riyadh" in en.title.text and "18 Feb 2025" in en.title.text
+    assert "Rubio" in en.title.text or "Lavrov" in en.title.text  # one of the two delegations' heads
     assert en.original_title is not None and en.original_title.lang in ("zh", "ar", "vi")
     shown = [a.name for a in en.who if a.label == "PERSON"]
     assert all(n.isascii() or "(" in n for n in shown)  # Latin letters first under --lang en

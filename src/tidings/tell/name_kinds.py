@@ -27,6 +27,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from tidings.understand.towns import AP_STATE_ABBREVIATIONS
+
 
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -45,13 +47,13 @@ station street team town university village ward week
 GEO_HEADS = _wordset("""
 bay beach canyon cape channel coast creek desert falls glacier gulf harbor harbour hill hills island islands
 lake lakes mountain mountains mount mt ocean peninsula plain plains range reef ridge river sea strait valley
-volcano
+volcano county village parish province regency district borough township neighborhood neighbourhood park camp
 """)
 #: First words of geographic names ("Mount Sefton", "Lake Tahoe", "Gulf of Mexico").
 GEO_FIRST = frozenset({"mount", "mt", "lake", "gulf", "cape", "sea", "bay", "isle", "port"})
 FACILITY_HEADS = _wordset("""
 airport arena avenue blvd boulevard bridge center centre clinic courthouse highway hospital hotel jail mall
-motel prison rehab resort road stadium street terminal
+motel prison rehab resort road stadium street terminal unit
 """)
 #: Demonyms that are not a country or region name with a suffix (general English).
 IRREGULAR_DEMONYMS = _wordset("""
@@ -60,6 +62,14 @@ kurd kurds pashtun scottish scots spanish swiss thai turkish turks welsh western
 southern european europeans african africans asian asians latino latinos hispanic hispanics palestinian
 palestinians turkmen uzbek uzbeks kazakh kazakhs pakistani pakistanis afghan afghans bangladeshi
 iraqi iraqis israeli israelis saudi saudis yemeni yemenis kuwaiti qatari emirati omani somali somalis
+republican republicans democrat democrats conservative conservatives liberal liberals communist communists
+socialist socialists
+""")
+#: Last words that make a name an organisation's ("Central Mat-Su Fire Department", "Wasilla Bible Church").
+ORG_HEADS = _wordset("""
+agency association authority board bureau church club college commission committee company corp corporation
+council department foundation fund group inc institute league ltd ministry network news office party police
+press school service services society team times union university
 """)
 #: Holidays and other calendar names that are capitalised but name no actor.
 CALENDAR_NAMES = _wordset("""
@@ -67,6 +77,20 @@ christmas easter thanksgiving halloween ramadan eid hanukkah passover lent adven
 monday tuesday wednesday thursday friday saturday sunday january february march april june july august
 september october november december
 """)
+#: Titles and roles written before or after a name ("City Councilman Jumaane Williams", "Inspector Gaskin",
+#: "President-elect Barack Obama", "SeaMicro CEO", "Bloomington Police Sgt"): not part of the name.
+TITLE_WORDS = _wordset("""
+president president-elect vice governor gov councilman councilwoman councilmember alderman judge inspector sgt
+sergeant officer detective det chief ceo cfo coo chairman chairwoman minister secretary senator sen rep
+representative congressman congresswoman mayor coach commissioner director spokesman spokeswoman spokesperson vp lt
+lieutenant capt captain gen col colonel maj cpl corporal pvt dr mr mrs ms prof professor rev reverend attorney
+lawyer prosecutor da sheriff deputy trooper patrolman constable superintendent premier chancellor bishop
+ambassador envoy actress actor singer rapper quarterback qb rb wr linebacker striker midfielder
+""")
+#: Of them, those also written after a name ("SeaMicro CEO", "Bloomington Police Sgt").
+TRAILING_TITLES = _wordset("ceo cfo coo sgt sergeant spokesman spokeswoman chairman president")
+#: Words that make a title a title when they lead it ("City Councilman", "Head Coach", "Police Sgt").
+TITLE_LEADS = _wordset("city state county police head assistant deputy acting former interim new")
 _DEMONYM_SUFFIXES = ("ians", "ian", "ans", "an", "ese", "is", "i", "ish", "ns", "n", "s")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
@@ -118,7 +142,7 @@ def is_place_name(name: str) -> bool:
     words = low.replace(".", "").split()
     if not words:
         return False
-    if low in us_states() or low in _place_stems():
+    if low in us_states() or low in _place_stems() or low.rstrip(".") in AP_STATE_ABBREVIATIONS:
         return True
     return words[-1] in GEO_HEADS or (len(words) >= 2 and words[0] in GEO_FIRST)
 
@@ -153,12 +177,40 @@ COMMON_WORD_ZIPF = 4.0
 LOWER_SHARE = 0.3
 
 
+#: How a name is used in a sentence, from the words around it (general English news usage):
+#: somewhere ("in Central Aceh", "near Jabaliya"), a title of a work ("“American Pie” star"), a product
+#: ("Internet Explorer 8", "its Internet Explorer web browser", "a Toyota Camry"), a law ("Endangered Species
+#: Act"), an acronym used as a common noun ("arrested for DUI", "a GPS", "DNA evidence").
+_LOCATIVE_B = re.compile(r"\b(?:in|near|outside|across|throughout|around|into|(?:district|province|neighbou?rhood|"
+                         r"village|town|city|region|capital|suburb|state) of)\s+$")
+_LOCATIVE_A = re.compile(r"^\s+(?:district|province|neighbou?rhood|region|state|county|village|area|island|"
+                         r"regency|suburb)\b")
+_QUOTE_B, _QUOTE_A = re.compile(r"[“\"]\s*$"), re.compile(r"^\s*[”\"]")
+_PRODUCT_B = re.compile(r"(?:\b(?:its|their|a|an)\s+(?:\d{4}\s+)?|\b(?:versions? of|users of|use|uses|using|"
+                        r"running|install|installing|drove|driving)\s+)$")
+_PRODUCT_A = re.compile(r"^\s*(?:\(\w+\)\s*)?(?:\d|[IVX]+\b|version|web\b|browser|updates?\b|patch|processors?\b|"
+                        r"chips?\b|servers?\b|sedan|car\b|phones?\b|software|operating|users\b|vulnerabilit|flaw|"
+                        r"platform|products?\b|devices?\b|models?\b|edition|releases?\b)")
+_LAW_A = re.compile(r"^\s+(?:Act|Law|Bill|Treaty|Amendment|Convention|Accord)\b")
+_NOUN_B = re.compile(r"\b(?:a|an|of|for|with|on|previous|prior|misdemeanor|felony|second|first|third|his|her|"
+                     r"their)\s+$")
+_NOUN_A = re.compile(r"^\s+(?:arrests?|charges?|checkpoints?|cases?|convictions?|stops?|tests?|testing|evidence|"
+                     r"samples?|devices?|tracking|related|allegations?|units?|coordinates)\b")
+#: Last words of names of happenings, not of anyone: "Super Bowl", "MVC Tournament", "MVP Award".
+EVENT_HEADS = _wordset("bowl cup games olympics championship championships tournament series classic festival "
+                       "awards award prize trophy marathon derby")
+#: The share of a name's mentions that must read so for it to be that (one mention in two).
+USAGE_SHARE = 0.5
+
+
 class EventWords:
     """How the event's own articles write each word: capitalised mid-sentence, or in lower case."""
 
     def __init__(self, texts: Iterable[str]) -> None:
         self.lower: Counter[str] = Counter()
         self.upper: Counter[str] = Counter()
+        texts = list(texts)
+        self.text = "\n".join(texts)
         for text in texts:
             for m in _WORD.finditer(text):
                 w = m.group()
@@ -168,6 +220,47 @@ class EventWords:
                     head = text[max(0, m.start() - 2):m.start()].strip()
                     if head and head[-1] not in ".!?:\"“”'\n":
                         self.upper[w.lower()] += 1
+
+    def usage(self, name: str) -> str | None:
+        """What most mentions of ``name`` in the event make it, if anything: "place", "work", "product",
+        "law" or "noun" (see the patterns above); None when it reads as a name of someone."""
+        uses: Counter[str] = Counter()
+        total = 0
+        acronym = name.isupper() and " " not in name
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", self.text):
+            total += 1
+            before, after = self.text[max(0, m.start() - 20):m.start()], self.text[m.end():m.end() + 30]
+            if _QUOTE_B.search(before) and _QUOTE_A.match(after):
+                uses["work"] += 1
+            elif _LAW_A.match(after):
+                uses["law"] += 1
+            elif (_LOCATIVE_B.search(before) and not before.rstrip().endswith("the")) or _LOCATIVE_A.match(after):
+                uses["place"] += 1
+            elif acronym and (_NOUN_B.search(before) or _NOUN_A.match(after)):
+                uses["noun"] += 1
+            elif _PRODUCT_A.match(after) or (" " in name and _PRODUCT_B.search(before)):
+                uses["product"] += 1
+        if not uses or total < 2:
+            return None
+        use, n = uses.most_common(1)[0]
+        return use if n >= USAGE_SHARE * total else None
+
+    def cut_end(self, name: str) -> str:
+        """``name`` with the capitalised words the event writes right after it in most of its mentions:
+        "Central Mat-Su" → "Central Mat-Su Fire Department", "Betty Ford" → "Betty Ford Center"."""
+        after: Counter[str] = Counter()
+        total = 0
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", self.text):
+            total += 1
+            run = re.match(r" ((?:[A-Z][\w'-]+)(?: [A-Z][\w'-]+){0,2})", self.text[m.end():m.end() + 60])
+            if run:
+                words = run.group(1).split()
+                after.update(" ".join(words[:k]) for k in range(1, len(words) + 1))  # every prefix of the run
+        heads = GENERIC_HEADS | FACILITY_HEADS | GEO_HEADS
+        runs = [r for r, n in after.items() if n * 5 >= total * 3 and r.split()[-1].lower() in heads]
+        if total < 2 or not runs:
+            return name
+        return f"{name} {max(runs, key=len)}"
 
     def is_common_word(self, name: str, lang: str = "en") -> bool:
         """A lone capitalised word ("Patch", "Internet", "Doctor") that is an ordinary word in this event."""
@@ -191,6 +284,11 @@ class EventWords:
         """
         words = name.split()
         keep = 2 if label == "PERSON" else 1
+        while len(words) > 1 and (words[0].lower().rstrip(".") in TITLE_WORDS or (
+                words[0].lower() in TITLE_LEADS and words[1].lower().rstrip(".") in TITLE_WORDS)):
+            words = words[1:]  # "City Councilman Jumaane Williams", "Inspector Gaskin"
+        while len(words) > 1 and words[-1].lower().rstrip(".") in TRAILING_TITLES:
+            words = words[:-1]  # "SeaMicro CEO", "Bloomington Police Sgt"
         while len(words) > keep:
             head = words[0].rstrip(",'’s").lower()
             low = self.lower[head]

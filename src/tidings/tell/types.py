@@ -34,6 +34,7 @@ class Actor:
     mentions: int
     surfaces: tuple[str, ...] = ()
     evidence: str | None = None  # id of the first article naming it
+    lead_articles: int = 0  # of its independent articles, those naming it in their title or lead
 
 
 @dataclass(frozen=True)
