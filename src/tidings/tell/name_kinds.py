@@ -196,6 +196,8 @@ _NOUN_B = re.compile(r"\b(?:a|an|of|for|with|on|previous|prior|misdemeanor|felon
                      r"their)\s+$")
 _NOUN_A = re.compile(r"^\s+(?:arrests?|charges?|checkpoints?|cases?|convictions?|stops?|tests?|testing|evidence|"
                      r"samples?|devices?|tracking|related|allegations?|units?|coordinates)\b")
+#: A stock ticker: "(NSDQ: MSFT)", "(Nasdaq: INTC)", "(ATYT)".
+_TICKER_B, _TICKER_A = re.compile(r"(?:\(|\b[A-Za-z]+\s*:)\s*$"), re.compile(r"^\s*(?:\)|:\s*[A-Z]{2,5}\))")
 #: Last words of names of happenings, not of anyone: "Super Bowl", "MVC Tournament", "MVP Award".
 EVENT_HEADS = _wordset("bowl cup games olympics championship championships tournament series classic festival "
                        "awards award prize trophy marathon derby")
@@ -238,6 +240,8 @@ class EventWords:
                 uses["place"] += 1
             elif acronym and (_NOUN_B.search(before) or _NOUN_A.match(after)):
                 uses["noun"] += 1
+            elif acronym and _TICKER_B.search(before) and _TICKER_A.match(after):
+                uses["ticker"] += 1
             elif _PRODUCT_A.match(after) or (" " in name and _PRODUCT_B.search(before)):
                 uses["product"] += 1
         if not uses or total < 2:

@@ -159,7 +159,7 @@ def _paired_places(text: str) -> list[tuple[int, str, GazetteerPlace]]:
     return out
 
 
-def _inside_a_name(text: str, surface: str, names: frozenset[str]) -> bool:
+def inside_a_name(text: str, surface: str, names: frozenset[str]) -> bool:
     """Whether the text writes ``surface`` mostly glued inside a longer name ("T-Mobile", "Mobile's").
 
     A place before a capitalised word ("Kansas City Chiefs", "Gaza Strip") still counts: a team's
@@ -335,7 +335,7 @@ def rank_places(data: EventData, limit: int = 5) -> list[Place]:
                 continue
             key = ent.identity
             # words of people's names: "Tara" of Tara Reid, "Vladimir" of Wladimir Klitschko is not a place here
-            if not key or _inside_a_name(event_text, ent.text, names):
+            if not key or inside_a_name(event_text, ent.text, names):
                 continue
             place = entity_place(ent) or lookup_place(key, lang) or lookup_place(ent.text, lang)
             if _not_this_place(ent, place, lang, article.text, acronyms):

@@ -35,7 +35,7 @@ from tidings.tell.name_kinds import (
     person_words,
 )
 from tidings.tell.types import Actor
-from tidings.tell.where import entity_place, lookup_place
+from tidings.tell.where import entity_place, inside_a_name, lookup_place
 from tidings.understand.aliases import given_names_compatible
 from tidings.understand.labels import ACTOR_ORDER
 from tidings.understand.names_phonetic import romanize
@@ -96,8 +96,15 @@ class _Tally:
         return self.display.most_common(1)[0][0]
 
 
+#: Name suffixes left out when comparing names ("Joseph Comeaux Jr" is "Comeaux").
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
 def _words(name: str) -> list[str]:
-    return [w for w in re.split(r"[\s]+", name.lower().replace("’", "'")) if w]
+    words = [w for w in re.split(r"[\s]+", name.lower().replace("’", "'").replace(",", "")) if w]
+    while len(words) > 1 and words[-1] in _SUFFIXES:
+        words.pop()
+    return words
 
 
 def _initials(name: str) -> str:
@@ -147,8 +154,9 @@ def _merge_variants(tallies: dict[str, _Tally]) -> dict[str, _Tally]:
                 if respelt and _same_given(w[0], fw[0]) and len(tallies[f].groups) > len(tallies[k].groups):
                     candidates.append(f)  # two spellings of one given name: the less reported joins
                 continue
-            if fw[-len(w):] == w or (len(w) == 1 and tallies[k].label == "PERSON" and fw[0] == w[0]
-                                     and tallies[f].label == "PERSON" and len(fw) <= 3):
+            given = len(w) == 1 and (fw[0] == w[0] or (len(w[0]) >= 4 and fw[0].startswith(w[0])))
+            if fw[-len(w):] == w or (given and tallies[k].label == tallies[f].label == "PERSON" and len(fw) <= 3):
+                # a bare surname, a bare first name, or its short form ("Wlad" of Wladimir Klitschko)
                 candidates.append(f)
         if len(w) == 1 and names[k].isupper() and 2 <= len(names[k]) <= 6:
             candidates += [f for f in full if _initials(names[f]) == names[k]]
@@ -193,7 +201,7 @@ def _same_given(a: str, b: str) -> bool:
 NAME_STARTERS = ("New",)
 
 
-def _restore_cut_start(name: str, text: str, words: EventWords | None = None) -> str:
+def _restore_cut_start(name: str, text: str, words: EventWords | None = None, person_surname: bool = False) -> str:
     """``name`` with the name-starting word the event's text writes before it most of the time.
 
     "New" always ("New York Times"); with ``words``, also any capitalised word or dotted abbreviation
@@ -213,7 +221,9 @@ def _restore_cut_start(name: str, text: str, words: EventWords | None = None) ->
         return name
     word, n = before.most_common(1)[0]
     plain = word.lower().rstrip(".")
-    if n * 5 < found * 3 or plain in TITLE_WORDS or is_demonym(word) or words.lower[plain] > 0:
+    # a lone surname is written in full once or twice and bare after that ("Maurice Cheeks" … "Cheeks said")
+    enough = 2 if person_surname else max(2.0, 0.6 * found)
+    if n < enough or plain in TITLE_WORDS or is_demonym(word) or words.lower[plain] > 0:
         return name
     return f"{word} {name}"
 
@@ -286,6 +296,9 @@ def rank_actors(data: EventData, limit: int = 12, lang: str = DISPLAY_LANG) -> l
     in_latin = lang in LATIN_SCRIPT_LANGS
     tallies: dict[str, _Tally] = defaultdict(_Tally)
     names_of_people = person_words(data.entities.values())
+    surnames = frozenset(form.split()[-1].lower() for ents in data.entities.values() for e in ents
+                         if e.label == "PERSON" for form in e.surfaces if form)
+    event_text = "\n".join(data.title(a) + "\n" + a.text for a in data.articles)
     for article in data.articles:
         article_lang = data.lang(article)
         lead = " ".join([data.title(article)] + [x.text for x in data.sentences(article)[:LEAD_SENTENCES]])
@@ -294,8 +307,8 @@ def rank_actors(data: EventData, limit: int = 12, lang: str = DISPLAY_LANG) -> l
             if not key or label not in WHO_LABELS:
                 continue
             if label == "GPE":
-                if ent.text in names_of_people:
-                    continue
+                if ent.text in names_of_people or inside_a_name(event_text, ent.text, surnames):
+                    continue  # "Maurice" of Maurice Cheeks is not Mauritius
                 place = entity_place(ent) or lookup_place(key, article_lang) or lookup_place(ent.text, article_lang)
                 if place is not None and getattr(place, "kind", "country") not in ("country", None):
                     continue  # a city is a where, not a who
@@ -310,7 +323,6 @@ def rank_actors(data: EventData, limit: int = 12, lang: str = DISPLAY_LANG) -> l
             t.native[ent.text] += ent.count
             t.evidence = t.evidence or article.id
     words = EventWords([data.title(a) + "\n" + a.text for a in data.articles])
-    event_text = "\n".join(data.title(a) + "\n" + a.text for a in data.articles)
     kept: dict[str, _Tally] = {}
     by_name: dict[str, str] = {}
     for key, t in tallies.items():
@@ -324,7 +336,8 @@ def rank_actors(data: EventData, limit: int = 12, lang: str = DISPLAY_LANG) -> l
                 name = max(sorted(latin_native), key=lambda s: t.native[s])
             if t.label in ("PERSON", "ORG"):
                 name = words.cut_end(words.clean_name(name, t.label))
-            name = _restore_cut_start(name, event_text, words if t.label in ("PERSON", "ORG") else None)
+            name = _restore_cut_start(name, event_text, words if t.label in ("PERSON", "ORG") else None,
+                                      t.label == "PERSON" and " " not in name)
             t.display = Counter({name: 1})
         kind = _kind(name, t.label, words)
         if kind == "":
