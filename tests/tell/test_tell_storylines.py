@@ -34,7 +34,7 @@ def test_cairo_and_riyadh_are_related_not_one_storyline(seed_store: Store) -> No
     assert rel.event_ids == (CAIRO, RIYADH)  # in date order: Nov 2022, then Feb 2025
     assert rel.dates == ("2022-11-11", "2025-02-18")
     assert any("lavrov" in name.lower() for name in rel.shared)
-    assert "same kind (talks)" in rel.reason and "830 days apart" in rel.reason
+    assert "same kind (talks)" in rel.reason and "830 days apart" in rel.reason  # the Cairo year is inferred
     assert load_threads(seed_store).related == threads.related
     with pytest.raises(UnknownId):
         get_storyline(seed_store, "st-")  # shorter than the prefix floor

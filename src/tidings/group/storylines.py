@@ -80,8 +80,9 @@ class StorylineOptions:
     #: Kinds that follow one another (:data:`PROGRESSIONS`) continue one story this far apart: a trial
     #: and its verdict come a year or two after the crime (ECB+ 33: shooting Oct 2011, verdict Apr 2013).
     progression_days: int = 800
-    #: An event date less sure than this (the card's ``when.confidence``) does not place the event in time.
-    min_date_confidence: float = 0.3
+    #: An event date less sure than this (the card's ``when.confidence``: a year the read stage only inferred
+    #: stays below it) does not place the event in time.
+    min_date_confidence: float = 0.5
 
 
 @dataclass
@@ -210,7 +211,11 @@ class StorylineBuilder:
         return sims
 
     def continues(self, a: EventProfile, b: EventProfile) -> tuple[bool, str]:
-        """Whether two similar events are one continuing story, and the reason either way."""
+        """Whether two similar events are one continuing story, and the reason either way.
+
+        Only sure dates (``min_date_confidence``) place events in one story; an unsure one still
+        says how far apart they seem, in the reason.
+        """
         o = self.options
         da, db = _day(a, o.min_date_confidence), _day(b, o.min_date_confidence)
         if da is not None and db is not None:
@@ -226,10 +231,12 @@ class StorylineBuilder:
         if da is None and db is None and (follows(a.kind, b.kind) or follows(b.kind, a.kind)):
             first, then = (a, b) if follows(a.kind, b.kind) else (b, a)
             return True, f"{first.kind} → {then.kind}, no sure dates"
+        ua, ub = _day(a, 0.0), _day(b, 0.0)
+        seems = f", {abs((ub - ua).days)} days apart by an unsure date" if ua is not None and ub is not None else ""
         which = "either" if da is None and db is None else "one"
         if a.kind and a.kind == b.kind:
-            return False, f"same kind ({a.kind}), no sure date for {which}"
-        return False, f"no sure date for {which}: nothing shows the story continues"
+            return False, f"same kind ({a.kind}){seems or f', no sure date for {which}'}"
+        return False, f"no sure date for {which}: nothing shows the story continues{seems}"
 
     def group(self, profiles: list[EventProfile],
               sims: dict[tuple[int, int], float] | None = None) -> list[list[int]]:

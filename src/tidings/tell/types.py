@@ -62,6 +62,7 @@ class When:
     source: str = "unknown"  # "explicit", "weekday", "explicit+weekday", "published"
     evidence: str | None = None
     article_id: str | None = None
+    sentence: str | None = None  # the whole line (title or sentence) the evidence was read in
 
 
 @dataclass(frozen=True)
