@@ -27,6 +27,10 @@ from tidings.tell.where import rank_places
 from tidings.tell.who import rank_actors
 from tidings.views.events import EventData, Headline, load_event
 
+#: How many actors a card shows, and how many it reads to attribute quotes (a speaker quoted once is
+#: rarely among the most reported actors).
+WHO_SHOWN, ACTORS_FOR_QUOTES = 12, 60
+
 
 def build_card(store: Store, event_id: str, lang: str = DISPLAY_LANG) -> EventCard:
     """The card of one event (merged ids resolve to the live event); ``UnknownId`` if absent.
@@ -51,7 +55,9 @@ def related_of(event_id: str, relations: Iterable[RelatedEvents]) -> list[Relate
 
 def card_from_data(data: EventData, lang: str = DISPLAY_LANG) -> EventCard:
     """The card of an already loaded event (lets the report share loading with storylines)."""
-    who = rank_actors(data, lang=lang)
+    actors = rank_actors(data, limit=ACTORS_FOR_QUOTES, lang=lang)
+    who = actors[:WHO_SHOWN]
+    people = {form: a.name for a in actors if a.label == "PERSON" for form in (a.name, *a.surfaces)}
     where = rank_places(data)
     when = event_date(data)
     title = choose_title(data, lang, who)
@@ -75,7 +81,7 @@ def card_from_data(data: EventData, lang: str = DISPLAY_LANG) -> EventCard:
         who=who,
         where=where,
         when=when,
-        quotes=find_quotes(data),
+        quotes=find_quotes(data, people=people),
         outcomes=outcomes,
         timeline=build_timeline(data, outcomes),
         coverage=coverage,

@@ -85,7 +85,8 @@ sergeant officer detective det chief ceo cfo coo chairman chairwoman minister se
 representative congressman congresswoman mayor coach commissioner director spokesman spokeswoman spokesperson vp lt
 lieutenant capt captain gen col colonel maj cpl corporal pvt dr mr mrs ms prof professor rev reverend attorney
 lawyer prosecutor da sheriff deputy trooper patrolman constable superintendent premier chancellor bishop
-ambassador envoy actress actor singer rapper quarterback qb rb wr linebacker striker midfielder
+ambassador envoy actress actor singer rapper quarterback qb rb wr linebacker striker midfielder editor reporter
+producer writer analyst controller
 """)
 #: Of them, those also written after a name ("SeaMicro CEO", "Bloomington Police Sgt").
 TRAILING_TITLES = _wordset("ceo cfo coo sgt sergeant spokesman spokeswoman chairman president")
