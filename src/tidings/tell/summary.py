@@ -44,13 +44,33 @@ MAX_SENTENCE_CHARS = 420
 
 _URLISH = re.compile(r"https?\s*:|www\s*\.|\.(?:com|org|net|html?)\b", re.IGNORECASE)
 _SENT_END = re.compile(r"[.!?。！？؟”」\"]$")
-_OUTCOME_RE = re.compile(
-    r"同意|达成|一致|协议|共识|商定|"
-    r"اتفق|اتفقا|اتفقت|اتفاق|وافق|وافقت|وافقتا|توافق|أهداف|"
-    r"nhất trí|thống nhất|đồng ý|thỏa thuận|thoả thuận|"
-    r"\b(?:agreed|agree to|agreement|goals|deal|accord|consensus)\b",
-    re.IGNORECASE,
-)
+#: What a report can say was decided or reached, by kind: the zh/ar/vi/en words of an agreement (the
+#: seeds' "three goals"), and in English a verdict, a charge, an agreement or deal, a decision. Verbs and
+#: fixed phrases, not bare nouns: "the collective bargaining agreement gives the league…" reports nothing.
+OUTCOME_PATTERNS: dict[str, re.Pattern[str]] = {
+    "verdict": re.compile(r"\b(?:convicted(?!\s+(?:sex\s+)?(?:offender|felon|killer|murderer|rapist|criminal)s?\b)|"
+                          r"found (?:not )?guilty|acquitted|sentenced|pleaded (?:not )?guilty|"
+                          r"pleads (?:not )?guilty|verdict|jury (?:found|convicted|acquitted|deliberated))\b", re.I),
+    "charge": re.compile(r"\b(?:charged with|charged in|indicted|faces? (?:\w+ )?charges?|booked (?:on|for|into)|"
+                         r"arrested (?:on|for) (?:suspicion|charges|investigation))\b", re.I),
+    "agreement": re.compile(
+        r"同意|达成|一致|协议|共识|商定|"
+        r"اتفق|اتفقا|اتفقت|اتفاق|وافق|وافقت|وافقتا|توافق|أهداف|"
+        r"nhất trí|thống nhất|đồng ý|thỏa thuận|thoả thuận|"
+        r"\b(?:agreed (?:to|on|that|with)|reached (?:an? |a tentative )?(?:agreement|deal|accord|consensus)|signed|"
+        r"struck a deal|(?:a|the) deal to|definitive agreement|agreement to|will acquire|to acquire|acquired|"
+        r"settled|goals)\b", re.I),
+    "decision": re.compile(r"\b(?:fired|dismissed|resigned|stepped down|named (?:as )?(?:the )?(?:new|next)|appointed|"
+                           r"elected|re-elected|overturned|revoked|reversed|rescinded|approved|rejected|suspended|"
+                           r"announced (?:as|that|plans))\b", re.I),
+}
+#: How much each kind of outcome weighs when choosing which to show.
+OUTCOME_WEIGHTS = {"verdict": 3.0, "charge": 2.5, "agreement": 2.0, "decision": 2.0}
+#: Words right before an outcome that make it a condition or a possibility, not something that happened.
+#: Also an earlier step told as background: "after being convicted in June 1998", "had been charged".
+_HYPOTHETICAL_RE = re.compile(r"\b(?:if|could|may|might|would|whether|or|unless|before being|after being|had been|"
+                              r"offender|serving|previously)\s+(?:be\s+|been\s+)?$", re.I)
+_OUTCOME_RE = re.compile("|".join(f"(?:{p.pattern})" for p in OUTCOME_PATTERNS.values()), re.I)
 _NEGATION_RE = re.compile(r"未|没有|並未|并未|无法|不会|لم|لن|لا |không|chưa|\bnot\b|\bno\b|n't\b", re.IGNORECASE)
 
 
@@ -184,23 +204,29 @@ def _lead_as_title(data: EventData, actors: Sequence[Actor]) -> SourcedText | No
 
 
 def find_outcomes(data: EventData, limit: int = 4, exclude: frozenset[str] = frozenset()) -> list[SourcedText]:
-    """Sentences reporting what was agreed or decided, from independent reports first, no near-repeats.
+    """Sentences reporting what was decided or reached (a verdict, a charge, an agreement, a decision), from
+    independent reports first, no near-repeats; each with its kind (``SourcedText.kind``).
 
     ``exclude``: sentences the card already shows (its summary), so a card never says one thing twice.
+    A list (a sentence of many commas and no verb of outcome) is not one, nor a negated outcome.
     """
     found: list[tuple[float, SourcedText, Counter[str]]] = []
     for article in data.articles:
         for sent in data.sentences(article)[: LEAD_SENTENCES * 2]:
-            cues = _OUTCOME_RE.findall(sent.text)
-            if not cues or len(sent.text) > MAX_SENTENCE_CHARS or sent.text in exclude:
+            text = sent.text
+            if len(text) > MAX_SENTENCE_CHARS or text in exclude or not _SENT_END.search(text):
                 continue
-            first = _OUTCOME_RE.search(sent.text)
-            window = sent.text[max(0, first.start() - 12) : first.start()] if first else ""
-            if _NEGATION_RE.search(window):
-                continue  # "did not reach consensus" is not an outcome
-            score = len(set(cues)) + 1.0 / (1.0 + 0.2 * sent.index) - (0.5 if article.id in data.copies else 0.0)
-            found.append((score, SourcedText(sent.text, article.id, data.lang(article), data.outlet(article)),
-                          word_counts(sent.text)))
+            kinds = [(k, m) for k, pat in OUTCOME_PATTERNS.items() if (m := pat.search(text))]
+            if not kinds:
+                continue
+            kind, first = max(kinds, key=lambda km: OUTCOME_WEIGHTS[km[0]])
+            window = text[max(0, first.start() - 12) : first.start()]
+            if _NEGATION_RE.search(window) or _HYPOTHETICAL_RE.search(text[max(0, first.start() - 20):first.start()]):
+                continue  # "did not reach consensus", "if convicted" are not outcomes
+            score = OUTCOME_WEIGHTS[kind] + 0.5 * (len(kinds) - 1) + 1.0 / (1.0 + 0.2 * sent.index) - (
+                0.5 if article.id in data.copies else 0.0)
+            found.append((score, SourcedText(text, article.id, data.lang(article), data.outlet(article), kind=kind),
+                          word_counts(text)))
     found.sort(key=lambda x: -x[0])
     out: list[tuple[SourcedText, Counter[str]]] = []
     for _score, text, vec in found:

@@ -22,6 +22,7 @@ class SourcedText:
     article_id: str
     lang: str
     outlet: str
+    kind: str = ""  # for an outcome: "verdict", "charge", "agreement" or "decision"
 
 
 @dataclass(frozen=True)
