@@ -72,6 +72,18 @@ def test_summary_is_extractive_multilingual_and_short(seed_store: Store, riyadh:
     assert all(s.article_id != cairo for s in riyadh.summary)
 
 
+def test_summary_keeps_to_the_readers_language_and_says_each_thing_once(seed_store: Store,
+                                                                        riyadh: EventCard) -> None:
+    zh = build_card(seed_store, RIYADH, "zh")
+    assert 3 <= len(zh.summary) <= 5 and {s.lang for s in zh.summary} == {"zh"}
+    # no English report: every language, but the zh and ar leads "officials met in Riyadh on Tuesday" once
+    leads = ("周二(2月18日),美俄高级官员", "التقى كبار المسؤولين الروسيين")
+    assert sum(any(s.text.startswith(x) for x in leads) for s in riyadh.summary) <= 1
+    assert not any(s.text.startswith("Trước đó") for s in riyadh.summary)  # "before that": background
+    shown = [s.text for s in riyadh.summary] + [o.text for o in riyadh.outcomes]
+    assert len(shown) == len(set(shown))
+
+
 def test_outcomes_report_the_three_agreed_goals(riyadh: EventCard) -> None:
     assert riyadh.outcomes
     assert any("ثلاثة أهداف" in o.text for o in riyadh.outcomes)

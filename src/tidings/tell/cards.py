@@ -66,9 +66,10 @@ def card_from_data(data: EventData, lang: str = DISPLAY_LANG) -> EventCard:
         composed = compose_title(data, lang, who, where, when)
         if composed is not None:
             original, title = title, composed
-    summary = summarise(data, who, exclude=frozenset([original.text if original else title.text]) if title
-                        else frozenset())
-    outcomes = find_outcomes(data, exclude=frozenset(s.text for s in summary))
+    # what was decided is told once, under outcomes; the summary tells the rest, never the title again
+    outcomes = find_outcomes(data)
+    shown = {o.text for o in outcomes} | ({original.text if original else title.text} if title else set())
+    summary = summarise(data, who, exclude=frozenset(shown), lang=lang, day=when.start)
     coverage = build_coverage(data)
     langs = sorted({data.lang(a) for a in data.articles})
     outlets = sorted({data.outlet(a) for a in data.articles})
