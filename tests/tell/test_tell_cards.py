@@ -113,6 +113,10 @@ def test_cairo_event_stands_apart(seed_store: Store) -> None:
     assert card.when.start and card.when.start.startswith("2022-11")
     names = " ".join(a.name.lower() for a in card.who)
     assert "rubio" not in names and "waltz" not in names
+    # under --lang en every person in Latin letters; foreign names in Chinese characters read the Xinhua way
+    shown = [a.name for a in card.who if a.label == "PERSON"]
+    assert all(n.split(" (")[0].replace(".", "").replace(" ", "").isascii() for n in shown), shown
+    assert "Blinken (布林肯)" in shown and "Ryabkov (里亚布科夫)" in shown
 
 
 def test_merged_ids_resolve_and_unknown_ids_fail_clearly(seed_store: Store) -> None:

@@ -36,9 +36,11 @@ from tidings.tell.name_kinds import (
 )
 from tidings.tell.types import Actor
 from tidings.tell.where import entity_place, inside_a_name, lookup_place
+from tidings.text.scripts import has_han
 from tidings.understand.aliases import given_names_compatible
 from tidings.understand.labels import ACTOR_ORDER
 from tidings.understand.names_phonetic import romanize
+from tidings.understand.names_xinhua import xinhua_latin
 from tidings.views.events import EventData
 from tidings.views.names import shown_name
 
@@ -273,9 +275,11 @@ def _join_cut_names(kept: dict[str, _Tally], text: str) -> dict[str, _Tally]:
 
 
 def latin_shown(name: str, label: str) -> str:
-    """For a reader of a Latin-script language: "Liyabukefu (里亚布科夫)" rather than "里亚布科夫".
+    """For a reader of a Latin-script language: "Ryabkov (里亚布科夫)" rather than "里亚布科夫".
 
-    A romanisation (pinyin, Arabic transliteration) is a guess at the English spelling, so the
+    A foreign name in Chinese characters is read back by the Xinhua conventions
+    (:mod:`tidings.understand.names_xinhua`: 布林肯 → Blinken), other names romanised (pinyin for a
+    Chinese name, a transliteration of Arabic). Either is a guess at the English spelling, so the
     original stays beside it for a reader to check; a name already anchored to a Latin spelling
     (拉夫罗夫 → Sergei Lavrov, learned from a parenthesis in the stream) is shown as that spelling.
     """
@@ -284,7 +288,8 @@ def latin_shown(name: str, label: str) -> str:
     m = re.match(r"^(.+?) \((.+)\)$", name)  # shown_name's "native (Roman)"
     if m and _LATIN_NAME.match(m.group(2)):
         return f"{m.group(2)} ({m.group(1)})"
-    roman = " ".join(w[:1].upper() + w[1:] for w in romanize(name).split())
+    roman = (xinhua_latin(name) if has_han(name) else None) or " ".join(
+        w[:1].upper() + w[1:] for w in romanize(name).split())
     return f"{roman} ({name})" if roman and _LATIN_NAME.match(roman) else name
 
 
