@@ -67,10 +67,12 @@ socialist socialists
 """)
 #: Last words that make a name an organisation's ("Central Mat-Su Fire Department", "Wasilla Bible Church").
 ORG_HEADS = _wordset("""
-agency association authority board bureau church club college commission committee company corp corporation
-council department foundation fund group inc institute league ltd ministry network news office party police
-press school service services society team times union university
+administration agency alliance association authority board bureau church club college commission committee
+company corp corporation council department foundation fund group inc institute league ltd ministry network news
+office party police press school service services society team times union university
 """)
+#: Compass words: alone, a direction or a region ("the West"), never who took part.
+COMPASS = _wordset("north south east west northern southern eastern western central")
 #: Holidays and other calendar names that are capitalised but name no actor.
 CALENDAR_NAMES = _wordset("""
 christmas easter thanksgiving halloween ramadan eid hanukkah passover lent advent new year's valentine's
@@ -266,6 +268,15 @@ class EventWords:
         if total < 2 or not runs:
             return name
         return f"{name} {max(runs, key=len)}"
+
+    def is_prefix(self, name: str) -> bool:
+        """A single word written mostly as the start of longer names ("Windows XP", "Windows Server",
+        "Internet Explorer"): a brand or a piece, not an actor of its own."""
+        if " " in name or name.isupper():
+            return False
+        found = [m.end() for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w'’-])", self.text)]
+        glued = sum(bool(re.match(r" [A-Z][a-z]*[A-Z0-9]?", self.text[e:e + 4])) for e in found)
+        return len(found) >= 2 and glued * 5 >= len(found) * 3
 
     def is_common_word(self, name: str, lang: str = "en") -> bool:
         """A lone capitalised word ("Patch", "Internet", "Doctor") that is an ordinary word in this event."""

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from tidings.options import DISPLAY_LANG
 from tidings.tell.name_kinds import (
+    COMPASS,
     EVENT_HEADS,
     ORG_HEADS,
     TITLE_WORDS,
@@ -62,6 +63,9 @@ WHO_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 _ACRONYM_SKIP = frozenset({"of", "and", "the", "for", "&", "de", "du", "des", "la", "le"})
 #: Scripts whose names the card's second look reads (capitalisation carries its tests).
 _LATIN_NAME = re.compile(r"^[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f.'’\- ]*$")
+#: Words that end an organisation's full name and are left out of its short one ("People Magazine").
+ORG_SUFFIXES = ORG_HEADS | frozenset({"magazine", "newspaper", "dairy", "creamery", "corp", "inc", "co", "ltd", "llc",
+                                      "technologies", "systems", "international", "incorporated", "plc"})
 #: A bare name joins the most reported full name it can belong to only when that one is named by
 #: this many times the articles of the next candidate; else it is ambiguous and left out.
 DOMINANT_SHARE = 2.0
@@ -125,6 +129,8 @@ def _kind(name: str, label: str, words: EventWords) -> str | None:
         return ""  # a where (tell.where reads it from the entities)
     if words.is_common_word(name):
         return ""
+    if name.lower() in COMPASS or (label in ("PERSON", "ORG") and words.is_prefix(name)):
+        return ""  # "West"; "Windows" of Windows XP / Server / Update, "Internet" of Internet Explorer
     if label in ("PERSON", "ORG") and name.split()[-1].lower() in EVENT_HEADS:
         return ""  # a happening: "Super Bowl", "MVC Tournament"
     if label in ("PERSON", "ORG") and all(w.lower().rstrip(".") in TITLE_WORDS for w in name.split()):
@@ -160,6 +166,8 @@ def _merge_variants(tallies: dict[str, _Tally]) -> dict[str, _Tally]:
             if fw[-len(w):] == w or (given and tallies[k].label == tallies[f].label == "PERSON" and len(fw) <= 3):
                 # a bare surname, a bare first name, or its short form ("Wlad" of Wladimir Klitschko)
                 candidates.append(f)
+            elif fw[:len(w)] == w and all(x.rstrip(".") in ORG_SUFFIXES for x in fw[len(w):]):
+                candidates.append(f)  # "People" of People Magazine, "Matanuska Maid" of Matanuska Maid Dairy
         if len(w) == 1 and names[k].isupper() and 2 <= len(names[k]) <= 6:
             candidates += [f for f in full if _initials(names[f]) == names[k]]
         if not candidates:
@@ -188,8 +196,10 @@ def _merge_variants(tallies: dict[str, _Tally]) -> dict[str, _Tally]:
             continue
         host = out.setdefault(target, tallies[target])
         host.absorb(t)
-        if names[k].isupper() and len(t.groups) > len(tallies[target].groups):
-            host.display[names[k]] += host.display.most_common(1)[0][1] + 1  # the acronym is how it is known
+        short_form = names[k].isupper() or _words(names[target])[:len(_words(names[k]))] == _words(names[k])
+        if short_form and t.mentions > tallies[target].mentions and len(t.groups) >= len(tallies[target].groups):
+            # the acronym or the short name is how it is known ("AMD", "Intel" rather than "Intel Corp")
+            host.display[names[k]] += host.display.most_common(1)[0][1] + 1
     return out
 
 
@@ -261,8 +271,9 @@ def _join_cut_names(kept: dict[str, _Tally], text: str) -> dict[str, _Tally]:
         if not joins:
             continue
         (joiner, other), n = joins.most_common(1)[0]
-        if n * 2 < total:
-            continue
+        if n * 2 < total or not ({name.split()[-1].lower(), other.split()[-1].lower()} & ORG_HEADS or name.split()[0]
+                                 .lower() in ORG_HEADS):
+            continue  # "Korkoneas and Saraliotis" are two people; "Department of Justice" is one body
         okey = by_name[other]
         joined = f"{name} {joiner} {other}"
         host = out[key]
