@@ -204,6 +204,8 @@ _TICKER_B, _TICKER_A = re.compile(r"(?:\(|\b[A-Za-z]+\s*:)\s*$"), re.compile(r"^
 #: Last words of names of happenings, not of anyone: "Super Bowl", "MVC Tournament", "MVP Award".
 EVENT_HEADS = _wordset("bowl cup games olympics championship championships tournament series classic festival "
                        "awards award prize trophy marathon derby")
+_RUN_AFTER = re.compile(r" ((?:[A-Z][\w'-]+)(?: [A-Z][\w'-]+){0,2})")
+_GLUED = re.compile(r" [A-Z][a-z]*[A-Z0-9]?")
 #: The share of a name's mentions that must read so for it to be that (one mention in two).
 USAGE_SHARE = 0.5
 
@@ -216,6 +218,7 @@ class EventWords:
         self.upper: Counter[str] = Counter()
         texts = list(texts)
         self.text = "\n".join(texts)
+        self._spans: dict[str, list[tuple[int, int]]] = {}
         for text in texts:
             for m in _WORD.finditer(text):
                 w = m.group()
@@ -226,15 +229,31 @@ class EventWords:
                     if head and head[-1] not in ".!?:\"“”'\n":
                         self.upper[w.lower()] += 1
 
+    def spans(self, name: str) -> list[tuple[int, int]]:
+        """Where the event's text writes ``name`` as whole words (cached: every second look reads them)."""
+        found = self._spans.get(name)
+        if found is None:
+            found = []
+            text, size, at = self.text, len(name), self.text.find(name) if name else -1
+            while at >= 0:
+                end = at + size
+                before = text[at - 1] if at else " "
+                after = text[end] if end < len(text) else " "
+                if not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-"):
+                    found.append((at, end))
+                at = text.find(name, at + 1)
+            self._spans[name] = found
+        return found
+
     def usage(self, name: str) -> str | None:
         """What most mentions of ``name`` in the event make it, if anything: "place", "work", "product",
         "law" or "noun" (see the patterns above); None when it reads as a name of someone."""
         uses: Counter[str] = Counter()
         total = 0
         acronym = name.isupper() and " " not in name
-        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", self.text):
+        for start, end in self.spans(name):
             total += 1
-            before, after = self.text[max(0, m.start() - 20):m.start()], self.text[m.end():m.end() + 30]
+            before, after = self.text[max(0, start - 20):start], self.text[end:end + 30]
             if _QUOTE_B.search(before) and _QUOTE_A.match(after):
                 uses["work"] += 1
             elif _LAW_A.match(after):
@@ -257,9 +276,11 @@ class EventWords:
         "Central Mat-Su" → "Central Mat-Su Fire Department", "Betty Ford" → "Betty Ford Center"."""
         after: Counter[str] = Counter()
         total = 0
-        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", self.text):
+        for _start, end in self.spans(name):
             total += 1
-            run = re.match(r" ((?:[A-Z][\w'-]+)(?: [A-Z][\w'-]+){0,2})", self.text[m.end():m.end() + 60])
+            if self.text[end:end + 1] != " ":
+                continue
+            run = _RUN_AFTER.match(self.text, end, end + 60)
             if run:
                 words = run.group(1).split()
                 after.update(" ".join(words[:k]) for k in range(1, len(words) + 1))  # every prefix of the run
@@ -274,8 +295,8 @@ class EventWords:
         "Internet Explorer"): a brand or a piece, not an actor of its own."""
         if " " in name or name.isupper():
             return False
-        found = [m.end() for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w'’-])", self.text)]
-        glued = sum(bool(re.match(r" [A-Z][a-z]*[A-Z0-9]?", self.text[e:e + 4])) for e in found)
+        found = [e for _s, e in self.spans(name) if self.text[e:e + 1] not in ("'", "’")]
+        glued = sum(bool(_GLUED.match(self.text, e, e + 4)) for e in found)
         return len(found) >= 2 and glued * 5 >= len(found) * 3
 
     def is_common_word(self, name: str, lang: str = "en") -> bool:

@@ -112,6 +112,8 @@ OFF_EVENT_PENALTY = 0.5
 #: language, and half of them each) say one thing: the second is not shown. Set on the seeds: the zh and
 #: two ar leads of the Riyadh talks each say "senior officials met in Riyadh on Tuesday".
 SAME_FACTS_MIN, SAME_FACTS_SHARE = 2, 0.5
+#: Sentences a summary chooses from at most (the earliest of each report first): keeps a big event's card fast.
+MAX_CANDIDATES = 60
 #: A summary keeps to the reader's language when the event has at least this many sentences in it.
 MIN_OWN_LANGUAGE = 3
 
@@ -143,6 +145,8 @@ def summarise(data: EventData, actors: Sequence[Actor], max_sentences: int = 5,
     if not cands:
         return []
     event_day = dt.date.fromisoformat(day[:10]) if day else None
+    if len(cands) > MAX_CANDIDATES:  # the leads of a big event: its first sentences, then its later ones
+        cands = sorted(cands, key=lambda c: c[2])[:MAX_CANDIDATES]
     # an undated report's weekdays are read against the event's own day ("يوم الثلاثاء" of the Riyadh talks)
     facts = [_facts(data, a, sent.text, _published_day(a) or event_day) for sent, a, _r in cands]
     weight = {a.name: a.articles for a in actors}

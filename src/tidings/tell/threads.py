@@ -87,7 +87,7 @@ def event_profile(data: EventData, top: int = StorylineOptions.top_entities) -> 
 
 def describe_profile(profile: EventProfile, data: EventData) -> None:
     """Fill in the event's own date, its kind and its card title (costly: only for events similar to another)."""
-    title = choose_title(data)
+    title = choose_title(data, actors=[])  # the first plausible title of an independent report: no who needed
     when = event_date(data)
     profile.date = when.start
     profile.date_confidence = when.confidence

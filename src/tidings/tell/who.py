@@ -226,9 +226,12 @@ def _restore_cut_start(name: str, text: str, words: EventWords | None = None, pe
             return f"{starter} {name}"
     if words is None or found < 2:
         return name
+    text = words.text
     before: Counter[str] = Counter()
-    for m in re.finditer(rf"(?<=[\w.] )(?<![.!?] )({_STARTER})\s+{re.escape(name)}(?![\w-])", text):
-        before[m.group(1)] += 1
+    for start, _end in words.spans(name):
+        m = _STARTER_BEFORE.search(text, max(0, start - 40), start)
+        if m:
+            before[m.group(1)] += 1
     if not before:
         return name
     word, n = before.most_common(1)[0]
@@ -240,14 +243,16 @@ def _restore_cut_start(name: str, text: str, words: EventWords | None = None, pe
     return f"{word} {name}"
 
 
-#: A word that may begin a name: capitalised, or a dotted abbreviation ("U.S.", "U.N.").
+#: A word that may begin a name: capitalised, or a dotted abbreviation ("U.S.", "U.N."), written right
+#: before the name in the middle of a sentence (after a word, not after a sentence's end).
 _STARTER = r"(?:[A-Z][a-z]+|(?:[A-Z]\.){2,3}|[A-Z]{2,3})"
+_STARTER_BEFORE = re.compile(rf"(?<=[\w.] )(?<![.!?] )({_STARTER}) $")
 #: Joiners inside organisation names the entity stage cuts at: "Texas Department *of* Criminal Justice",
 #: "Fish *and* Wildlife Service".
 _JOINED = re.compile(r"\s+(of|and|&|for|of the)\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)")
 
 
-def _join_cut_names(kept: dict[str, _Tally], text: str) -> dict[str, _Tally]:
+def _join_cut_names(kept: dict[str, _Tally], text: str, words: EventWords) -> dict[str, _Tally]:
     """Join two names the event writes as one: "Texas Department" + "of" + "Criminal Justice".
 
     The first becomes the joined name (an organisation) when most of its mentions are so joined; the
@@ -259,9 +264,13 @@ def _join_cut_names(kept: dict[str, _Tally], text: str) -> dict[str, _Tally]:
     for key, name in names.items():
         if key not in out:
             continue
-        total = len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text))
+        spans = words.spans(name)
+        total = len(spans)
         joins: Counter[tuple[str, str]] = Counter()
-        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}{_JOINED.pattern}", text):
+        for _start, end in spans:
+            m = _JOINED.match(text, end, end + 120)
+            if m is None:
+                continue
             run = m.group(2).split()
             for size in range(len(run), 0, -1):
                 other = " ".join(run[:size]).rstrip(".,’'")
@@ -279,7 +288,7 @@ def _join_cut_names(kept: dict[str, _Tally], text: str) -> dict[str, _Tally]:
         host = out[key]
         host.display = Counter({joined: 1})
         host.labels = Counter({"ORG": 1})
-        other_total = len(re.findall(rf"(?<![\w-]){re.escape(other)}(?![\w-])", text))
+        other_total = len(words.spans(other))
         if okey in out and n * 2 >= other_total:
             host.absorb(out.pop(okey))
     return out
@@ -366,7 +375,7 @@ def rank_actors(data: EventData, limit: int = 12, lang: str = DISPLAY_LANG) -> l
             continue
         by_name[name.casefold()] = key
         kept[key] = t
-    kept = _merge_variants(_join_cut_names(kept, event_text))
+    kept = _merge_variants(_join_cut_names(kept, words.text, words))
     actors = [
         Actor(
             name=latin_shown(shown_name(t.name, t.label, t.native), t.label) if in_latin
