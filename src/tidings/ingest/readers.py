@@ -258,7 +258,7 @@ def read_warc(path: Path, *, gz: bool, max_bytes: int) -> Iterator[Item]:
     last_offset = 0
     try:
         with open(path, "rb") as fh:
-            records = ArchiveIterator(fh)
+            records = ArchiveIterator(fh, arc2warc=True)  # ARC files read as WARC records
             for record in records:
                 n += 1
                 item = _warc_record(record, f"{uri}#R{n}", max_bytes)
