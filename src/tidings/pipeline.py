@@ -10,7 +10,7 @@ touched rather than producing silently empty values.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from tidings.article import Article
 
@@ -37,6 +37,19 @@ class StageError(RuntimeError):
         self.stage = stage
         self.uri = uri
         self.cause = cause
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Read workers send StageErrors back to the ingest process. The default pickling called
+        # __init__ with the message alone and failed in the pool's result thread, which then
+        # waited forever; the cause itself may be a library exception that does not pickle.
+        return (_unpickle_stage_error, (self.stage, self.uri, str(self)))
+
+
+def _unpickle_stage_error(stage: str, uri: str, message: str) -> StageError:
+    err = StageError.__new__(StageError)
+    RuntimeError.__init__(err, message)
+    err.stage, err.uri, err.cause = stage, uri, RuntimeError(message)
+    return err
 
 
 class Pipeline:
