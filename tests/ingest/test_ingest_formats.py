@@ -326,3 +326,9 @@ def test_a_stray_nul_in_scraped_text_is_dropped_not_fatal() -> None:
     data = seed("002").encode("utf-8")
     text, codec = decode(data[:100] + b"\x00" + data[100:])
     assert (text, codec) == (seed("002"), "utf-8")
+
+
+def test_mac_cyrillic_is_told_from_windows_1251() -> None:
+    text = "Сильные дожди прошли в Москве. Жители Якутска и Новосибирска ждут прогноза."
+    assert decode(text.encode("mac_cyrillic")) == (text, "mac_cyrillic")
+    assert decode(text.encode("cp1251")) == (text, "cp1251")
