@@ -332,3 +332,13 @@ def test_mac_cyrillic_is_told_from_windows_1251() -> None:
     text = "Сильные дожди прошли в Москве. Жители Якутска и Новосибирска ждут прогноза."
     assert decode(text.encode("mac_cyrillic")) == (text, "mac_cyrillic")
     assert decode(text.encode("cp1251")) == (text, "cp1251")
+
+
+@pytest.mark.parametrize("declaration", ["", ' encoding="utf-8"'])
+def test_a_feed_without_a_correct_charset_is_decoded_by_our_detection(tmp_path: Path, declaration: str) -> None:
+    text = "Россия и США договорились продолжить переговоры в Эр-Рияде о прекращении войны."
+    rss = (f'<?xml version="1.0"{declaration}?><rss version="2.0"><channel><title>Лента</title>'
+           f"<item><title>Переговоры</title><description>{text}</description></item></channel></rss>")  # fmt: skip
+    (tmp_path / "feed.rss").write_bytes(rss.encode("koi8_r"))
+    (doc,), errors = read_all(tmp_path)
+    assert errors == [] and doc.text == text and doc.meta["source"] == "Лента" and doc.encoding == "koi8_r"
