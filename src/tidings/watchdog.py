@@ -39,6 +39,10 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
+#: The default budget per input, for unpacking one document (``ingest.Limits.seconds``) and for
+#: reading one article (``read.read_pipeline``). A legitimate 19 MB page, the largest the default
+#: ``max_file_bytes`` admits, takes ~11 s to unpack and read on a loaded 2-core machine.
+DEFAULT_SECONDS = 60.0
 #: The signal the watchdog thread sends to the main thread.
 SIGNAL = signal.SIGUSR2
 #: Longest pause between two looks of the watchdog thread; a region is given up between

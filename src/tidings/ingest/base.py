@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from tidings.article import RawDocument
 from tidings.untrusted import one_line
+from tidings.watchdog import DEFAULT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,9 @@ class Limits:
     #: Bad records in one file after which its rest is not tried: a file that is not articles
     #: (a log, a dump of something else) must not flood the dead letters.
     max_bad_records: int = 1_000
-    #: Seconds to unpack one document from its file (see :mod:`tidings.watchdog`). The read
-    #: stages have the same budget per article (``read_pipeline(seconds=…)``). A legitimate
-    #: 19 MB page takes ~11 s to unpack and read on a loaded 2-core machine.
-    seconds: float = 60.0
+    #: Seconds to unpack one document from its file (see :mod:`tidings.watchdog`); the read
+    #: stages have the same default budget per article (``read_pipeline(seconds=…)``).
+    seconds: float = DEFAULT_SECONDS
 
 
 @dataclass

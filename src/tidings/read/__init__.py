@@ -1,7 +1,8 @@
 """Read: turn a raw document into a clean, described Article.
 
 Stages, in order: ``clean`` (boilerplate removal, title), ``language``,
-``dates``, ``provenance``. Each declares what it reads and sets.
+``text-check`` (no text or not text: a dead letter, not an article), ``dates``,
+``provenance``. Each declares what it reads and sets.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import unicodedata
 
 from tidings.article import Article, RawDocument
 from tidings.pipeline import Pipeline
+from tidings.watchdog import DEFAULT_SECONDS
 
 
 def content_hash(text: str) -> str:
@@ -43,11 +45,13 @@ def article_from_raw(doc: RawDocument) -> Article:
     )
 
 
-def read_pipeline() -> Pipeline:
-    """The default read stages."""
+def read_pipeline(seconds: float | None = DEFAULT_SECONDS) -> Pipeline:
+    """The default read stages, within a time budget of ``seconds`` per article (None: no budget)."""
     from tidings.read.clean import Cleaner
     from tidings.read.dates import DateFinder
     from tidings.read.language import LanguageDetector
     from tidings.read.provenance import ProvenanceFinder
+    from tidings.read.textcheck import TextCheck
 
-    return Pipeline([Cleaner(), LanguageDetector(), DateFinder(), ProvenanceFinder()])
+    stages = [Cleaner(), LanguageDetector(), TextCheck(), DateFinder(), ProvenanceFinder()]
+    return Pipeline(stages, seconds=seconds)
