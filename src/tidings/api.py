@@ -254,7 +254,9 @@ def _articles_to_read(
     from tidings.ingest.base import IngestError
     from tidings.read import article_from_raw
 
-    for source in iter_sources(paths, max_file_bytes=options.max_file_bytes):
+    sources = iter_sources(paths, max_file_bytes=options.max_file_bytes, follow_links=options.follow_links,
+                           skip=store.own_files())  # fmt: skip
+    for source in sources:
         if isinstance(source, IngestError):
             fail(source.uri, source.stage, source.reason)
             continue

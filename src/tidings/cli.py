@@ -16,6 +16,7 @@ import click
 
 from tidings import __version__
 from tidings.options import Options
+from tidings.untrusted import map_strings, one_line, terminal_safe
 
 
 def _width(text: str) -> int:
@@ -24,7 +25,7 @@ def _width(text: str) -> int:
 
 def _fit(text: str, width: int) -> str:
     """Cut/pad to a display width, counting wide (CJK) characters as two columns."""
-    text = " ".join(str(text).split())
+    text = one_line(" ".join(str(text).split()))  # untrusted titles must not drive the terminal
     out, used = [], 0
     for ch in text:
         w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
@@ -86,10 +87,11 @@ def main(ctx: click.Context, db: str | None, config: str | None) -> None:
 @click.option("--no-cluster", is_flag=True, help="Only read and store articles; do not group them into events.")
 @click.option("--profile", type=click.Choice(["fast", "accurate"]), help="Encoder profile for grouping.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option("--follow-links", is_flag=True, help="Read what symbolic links point to outside the given folders.")
 @json_option
 @pass_ctx
 def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str | None, progress: bool | None,
-           as_json: bool) -> None:
+           follow_links: bool, as_json: bool) -> None:
     """Read articles (text, HTML, JSONL, RSS/Atom, WARC, folders) into the store and into events."""
     from tidings import api
 
@@ -98,9 +100,11 @@ def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str 
         options.cluster = False
     if profile:
         options.profile = profile
+    if follow_links:
+        options.follow_links = True
 
     def on_error(letter: Any) -> None:
-        click.echo(f"error: {letter.uri}: {letter.reason}", err=True)
+        click.echo(f"error: {one_line(letter.uri)}: {one_line(letter.reason)}", err=True)
 
     report = api.ingest(paths, options, on_error=on_error, progress=progress)
     if as_json:
@@ -153,6 +157,7 @@ def article(ctx: Context, article_id: str, as_json: bool) -> None:
     if as_json:
         echo_json(data)
         return
+    data = map_strings(data, terminal_safe)  # article text must not drive the terminal
 
     def fieldline(name: str, f: dict[str, Any] | None) -> None:
         if not f:

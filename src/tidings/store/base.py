@@ -142,6 +142,11 @@ class Store(abc.ABC):
         raises :class:`StoreBusy` when it does not. Readers never take it.
         """
 
+    def own_files(self) -> tuple[str, ...]:
+        """Files on this machine that make up the store: never ingest inputs (``tidings ingest .``
+        in the folder that holds the store must not read its database, journal or lock)."""
+        return ()
+
     # -- transactions -----------------------------------------------------------
     @abc.abstractmethod
     def commit(self) -> None:

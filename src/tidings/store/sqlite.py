@@ -312,6 +312,11 @@ class SQLiteStore(Store):
             self._lock_file = None
             fh.close()  # releases the lock
 
+    def own_files(self) -> tuple[str, ...]:
+        if self.path == ":memory:":
+            return ()
+        return tuple(self.path + suffix for suffix in ("", "-wal", "-shm", "-journal", ".lock"))
+
     # -- transactions ---------------------------------------------------------------
     def commit(self) -> None:
         self.conn.commit()
