@@ -7,8 +7,10 @@ with status 2 — never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import unicodedata
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -79,6 +81,9 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON i
 @click.pass_context
 def main(ctx: click.Context, db: str | None, config: str | None) -> None:
     """Tidings: what happened, across languages and outlets."""
+    if not sys.warnoptions:  # libraries' warnings are not the user's business (unless asked for with -W)
+        warnings.simplefilter("ignore")
+        os.environ.setdefault("PYTHONWARNINGS", "ignore")  # and the read workers' (spawned: they read it)
     ctx.obj = Context(db, config)
 
 

@@ -66,6 +66,7 @@ def _feed(site: str, bodies: list[str]) -> str:
     """An RSS feed; ``site`` makes its links its own (the same link in two feeds is one article)."""
     items = "".join(
         f"<item><title>Item {n}</title><link>https://news.example/{site}/{n}</link>"
+        "<pubDate>Mon, 17 Feb 2025 08:30:00 GMT</pubDate>"
         f"<description>{body}</description></item>"
         for n, body in enumerate(bodies)
     )
@@ -213,7 +214,8 @@ class Run:
 
 
 def run_tidings(*args: str, cwd: Path, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONWARNINGS": "default", "OPENBLAS_NUM_THREADS": "1"}
+    # as a user runs it: no PYTHONWARNINGS (libraries' warnings must not reach the terminal)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"} | {"OPENBLAS_NUM_THREADS": "1"}
     return subprocess.run([sys.executable, "-m", "tidings", *args], capture_output=True, text=True, cwd=cwd,
                           timeout=timeout, env=env)  # fmt: skip
 

@@ -342,3 +342,12 @@ def test_a_feed_without_a_correct_charset_is_decoded_by_our_detection(tmp_path: 
     (tmp_path / "feed.rss").write_bytes(rss.encode("koi8_r"))
     (doc,), errors = read_all(tmp_path)
     assert errors == [] and doc.text == text and doc.meta["source"] == "Лента" and doc.encoding == "koi8_r"
+
+
+def test_an_undeclared_legacy_page_is_detected_on_its_text_not_its_markup(tmp_path: Path) -> None:
+    nav = "".join(f'<li><a href="/section/{i}/news" class="menu-item nav-link">Section {i}</a></li>' for i in range(30))
+    text = seed("001")
+    page = f"<html><head><title>x</title></head><body><ul>{nav}</ul><p>{text}</p></body></html>"
+    (tmp_path / "page.html").write_bytes(page.encode("gb18030"))
+    (doc,), errors = read_all(tmp_path)
+    assert errors == [] and doc.encoding == "gb18030" and text in doc.text

@@ -253,7 +253,7 @@ def _control_share(text: str) -> float:
     return bad / min(len(text), 20000)
 
 
-def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
+def decode(data: bytes, declared: str | None = None, *, markup: bool = False) -> tuple[str, str]:
     """Decode bytes to ``(text, encoding)``; raise :class:`UndecodableError` for non-text.
 
     ``declared`` is a charset a container named (HTTP header, ``<meta>``); it is
@@ -261,6 +261,8 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     bytes that are valid non-ASCII UTF-8: pages re-encoded to UTF-8 by a crawler or
     CMS often keep their old ``gb2312``/``iso-8859-1`` declaration, while a legacy
     text that is also valid UTF-8 is vanishingly rare beyond a few characters.
+    ``markup``: HTML or XML, whose tags are left out of the detection (their ASCII
+    letters outweighed the text of a short EUC-JP feed, read as cp1251 mojibake).
     The encoding ``"cp1252?"`` marks the last-resort reading when nothing fits.
     """
     bom = bom_encoding(data)
@@ -295,25 +297,41 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     mostly = _mostly_utf8(data)
     if mostly is not None:
         return mostly, "utf-8"
-    guess = _guess_cjk(data)
+    sample = _without_tags(data) if markup else data
+    guess = _guess_cjk(sample)
     if guess:
-        return guess
+        return _whole(data, sample, *guess)
     # charset-normalizer gives up on some short or mixed texts; a looser chaos
     # threshold still rejects binary noise but accepts a text with a few odd bytes.
     for threshold in (0.2, 0.5):
-        for match in from_bytes(data, cp_isolation=DETECTABLE, threshold=threshold):
+        for match in from_bytes(sample, cp_isolation=DETECTABLE, threshold=threshold):
             text = str(match)
             if _control_share(text) >= 0.05:
                 continue
             if match.encoding in _CJK_CODECS and _frequent_share(text[:20000], _CJK_CODECS[match.encoding]) == 0:
                 continue  # the guard above already rejected every CJK reading
             if match.encoding in _CYRILLIC_TWINS:
-                return _cyrillic_twin(data)
-            return text, match.encoding
+                return _whole(data, sample, *_cyrillic_twin(sample))
+            return _whole(data, sample, text, match.encoding)
     text = data.decode("cp1252", errors="replace")
     if _control_share(text) >= 0.05:
         raise UndecodableError("binary file (not text in any known encoding)")
     return text, "cp1252?"
+
+
+#: A tag, a comment or a declaration: ``[^<>]*`` stops at the next "<", so the scan is linear.
+_TAG = re.compile(rb"<[^<>]*>")
+
+
+def _without_tags(data: bytes) -> bytes:
+    """The text between the tags, to detect the encoding on; ``data`` itself when that text is ASCII."""
+    text = _TAG.sub(b" ", data)
+    return data if text.isascii() else text
+
+
+def _whole(data: bytes, sample: bytes, text: str, codec: str) -> tuple[str, str]:
+    """``text`` (the sample read as ``codec``), or all of ``data`` read so when the sample was a part."""
+    return (text if sample is data else data.decode(codec, errors="replace")), codec
 
 
 def _cyrillic_twin(data: bytes) -> tuple[str, str]:

@@ -142,10 +142,12 @@ def _gunzip(fh: BinaryIO, uri: str, max_bytes: int) -> bytes | IngestError:
     return bytes(out)
 
 
-def _decoded(uri: str, data: bytes, declared: str | None = None) -> tuple[str, str] | IngestError:
+def _decoded(
+    uri: str, data: bytes, declared: str | None = None, *, markup: bool = False
+) -> tuple[str, str] | IngestError:
     """The text and its encoding, or the one-line reason it cannot be read (undecodable, blank)."""
     try:
-        text, encoding = decode(data, declared=declared)
+        text, encoding = decode(data, declared=declared, markup=markup)
     except UndecodableError as exc:
         return IngestError(uri, str(exc))
     if not text.strip():
@@ -165,7 +167,7 @@ def read_text(uri: str, data: bytes) -> Iterator[Item]:
 def read_html(uri: str, data: bytes, *, declared: str | None = None, url: str | None = None,
               meta: dict[str, Any] | None = None) -> Iterator[Item]:  # fmt: skip
     """An HTML page; the charset named by ``declared`` (HTTP) or the page's ``<meta>`` is honoured."""
-    decoded = _decoded(uri, data, declared or declared_charset(data))
+    decoded = _decoded(uri, data, declared or declared_charset(data), markup=True)
     if isinstance(decoded, IngestError):
         yield decoded
         return
@@ -224,7 +226,7 @@ def read_feed(uri: str, data: bytes) -> Iterator[Item]:
     # Decoded here, not by feedparser: without a (correct) declaration feedparser falls back to
     # windows-1252 and stores EUC-JP, KOI8-R or TIS-620 feeds as mojibake; our detection reads them.
     try:
-        text, encoding = decode(data, declared=declared_charset(data))
+        text, encoding = decode(data, declared=declared_charset(data), markup=True)
     except UndecodableError as exc:
         yield IngestError(uri, str(exc))
         return
@@ -252,11 +254,13 @@ def read_feed(uri: str, data: bytes) -> Iterator[Item]:
         meta: dict[str, Any] = {}
         if entry.get("title"):
             meta["title"] = entry["title"]
-        when = entry.get("published_parsed") or entry.get("updated_parsed")
+        # dict.get, not entry.get: feedparser's own lookup of "updated*" warns (DeprecationWarning,
+        # printed on the user's terminal) when only "published*" exists
+        when = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
         if when:
             meta["published"] = dt.datetime(*when[:6], tzinfo=dt.UTC).isoformat()
-        elif entry.get("published") or entry.get("updated"):
-            meta["published"] = entry.get("published") or entry.get("updated")
+        elif dict.get(entry, "published") or dict.get(entry, "updated"):
+            meta["published"] = dict.get(entry, "published") or dict.get(entry, "updated")
         if source:
             meta["source"] = source
         entry_lang = next((c.get("language") for c in content if c.get("language")), None) or lang
