@@ -35,8 +35,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 #: The default budget per input, for unpacking one document (``ingest.Limits.seconds``) and for
@@ -100,14 +99,25 @@ class _Watchdog:
             raise TimeBudgetExceeded(region[1])
         # else: the region ended before the signal arrived; nothing to give up
 
-    @contextmanager
-    def guard(self, seconds: float) -> Iterator[None]:
-        self.count += 1
-        outer, self.region = self.region, (self.count, seconds)
-        try:
-            yield
-        finally:
-            self.region = outer
+
+
+class _Guard:
+    """One guarded region (a plain object, not a generator: entering and leaving are two assignments)."""
+
+    __slots__ = ("dog", "outer", "seconds")
+
+    def __init__(self, dog: _Watchdog, seconds: float) -> None:
+        self.dog = dog
+        self.seconds = seconds
+        self.outer: tuple[int, float] | None = None
+
+    def __enter__(self) -> None:
+        dog = self.dog
+        dog.count += 1
+        self.outer, dog.region = dog.region, (dog.count, self.seconds)
+
+    def __exit__(self, *exc: object) -> None:
+        self.dog.region = self.outer
 
 
 _dog: _Watchdog | None = None
@@ -123,4 +133,4 @@ def time_budget(seconds: float | None) -> AbstractContextManager[None]:
         return nullcontext()
     if _dog is None or _dog.pid != os.getpid():  # first use in this process (or a forked child)
         _dog = _Watchdog()
-    return _dog.guard(seconds)
+    return _Guard(_dog, seconds)

@@ -52,6 +52,13 @@ def test_links_out_of_the_folder_loops_broken_links_and_fifos_are_errors(tmp_pat
     assert "elsewhere/secret.txt" not in followed and followed["pipe"] == "not a regular file (FIFO)"
 
 
+def test_a_device_is_never_read_even_through_a_followed_link(tmp_path: Path) -> None:
+    os.symlink("/dev/null", tmp_path / "null")
+    assert names(list(walk([tmp_path])), tmp_path)["null"].startswith("symbolic link to /dev/null, outside")
+    followed = names(list(walk([tmp_path], follow_links=True)), tmp_path)
+    assert followed == {"null": "not a regular file (character device)"}
+
+
 def test_a_file_name_that_is_not_utf8_is_read_under_an_escaped_name(tmp_path: Path) -> None:
     with open(os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt"), "wb") as fh:
         fh.write(SEED.read_bytes())
