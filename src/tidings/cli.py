@@ -12,13 +12,15 @@ import sys
 import unicodedata
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from tidings import __version__
 from tidings.options import Options
 from tidings.untrusted import map_strings, one_line, terminal_safe
+
+T = TypeVar("T")
 
 
 def _width(text: str) -> int:
@@ -61,17 +63,37 @@ class Context:
         except (OSError, ValueError) as exc:
             raise click.UsageError(f"config: {exc}") from exc
 
-    def store(self) -> Any:
+    def section(self, cls: type[T], name: str) -> T:
+        """The options object of a tuned part from its ``[tidings.NAME]`` table (a bad key is a usage error)."""
+        from tidings.options import OptionsError, build
+
+        try:
+            return build(cls, getattr(self.options, name), f"tidings.{name}")
+        except OptionsError as exc:
+            raise click.UsageError(f"config: {exc}") from exc
+
+    def store(self, *, read_only: bool = True) -> Any:
+        """The store; reading commands open it read-only (they never write, and work while an ingest runs)."""
         from tidings.store import open_store
 
         try:
-            return open_store(self.options.db)
+            return open_store(self.options.db, read_only=read_only)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
 
 
 pass_ctx = click.make_pass_decorator(Context)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+
+def _set_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.find_object(Context).options.db = value
+
+
+#: ``--db`` after the subcommand too (``tidings ingest PATH --db FILE``), overriding the one before it.
+db_option = click.option("--db", callback=_set_db, expose_value=False, is_eager=True,
+                         help="Store: a SQLite file path (default ./tidings.db, or $TIDINGS_DB).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -92,26 +114,42 @@ def main(ctx: click.Context, db: str | None, config: str | None) -> None:
 @click.option("--no-cluster", is_flag=True, help="Only read and store articles; do not group them into events.")
 @click.option("--profile", type=click.Choice(["fast", "accurate"]), help="Encoder profile for grouping.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option("--wait", type=click.FloatRange(min=0), default=None,
+              help="Seconds to wait while another tidings process writes to the store (default: fail at once).")
 @click.option("--follow-links", is_flag=True, help="Read what symbolic links point to outside the given folders.")
 @json_option
+@db_option
 @pass_ctx
 def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str | None, progress: bool | None,
-           follow_links: bool, as_json: bool) -> None:
+           wait: float | None, follow_links: bool, as_json: bool) -> None:
     """Read articles (text, HTML, JSONL, RSS/Atom, WARC, folders) into the store and into events."""
     from tidings import api
+    from tidings.options import OptionsError
+    from tidings.store import StoreBusy
 
     options = ctx.options
     if no_cluster:
         options.cluster = False
     if profile:
         options.profile = profile
+    if wait is not None:
+        options.wait = wait
     if follow_links:
         options.follow_links = True
 
     def on_error(letter: Any) -> None:
         click.echo(f"error: {one_line(letter.uri)}: {one_line(letter.reason)}", err=True)
 
-    report = api.ingest(paths, options, on_error=on_error, progress=progress)
+    from tidings.group.state import StateError
+
+    try:
+        report = api.ingest(paths, options, on_error=on_error, progress=progress)
+    except StoreBusy as exc:
+        raise click.ClickException(str(exc)) from exc
+    except OptionsError as exc:
+        raise click.UsageError(f"config: {exc}") from exc
+    except StateError as exc:  # grouped with another profile, or by another Tidings: say so, no traceback
+        raise click.ClickException(f"{options.db}: {exc}") from exc
     if as_json:
         echo_json(report.to_dict())
     else:
@@ -127,6 +165,7 @@ def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str 
 @main.command()
 @click.option("--limit", type=int, default=None, help="Show at most this many.")
 @json_option
+@db_option
 @pass_ctx
 def articles(ctx: Context, limit: int | None, as_json: bool) -> None:
     """List stored articles: id, language, date (and where it came from), outlet, title."""
@@ -146,6 +185,7 @@ def articles(ctx: Context, limit: int | None, as_json: bool) -> None:
 @main.command()
 @click.argument("article_id")
 @json_option
+@db_option
 @pass_ctx
 def article(ctx: Context, article_id: str, as_json: bool) -> None:
     """Show one article: clean text and all metadata with sources and confidence."""
@@ -187,6 +227,7 @@ def article(ctx: Context, article_id: str, as_json: bool) -> None:
 
 @main.command("dead-letters")
 @json_option
+@db_option
 @pass_ctx
 def dead_letters(ctx: Context, as_json: bool) -> None:
     """Files and records that could not be read, and why."""
@@ -206,52 +247,62 @@ def dead_letters(ctx: Context, as_json: bool) -> None:
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the card as Markdown.")
 @click.option("--lang", default=None, help="Language for the title where one exists (default: display_lang).")
 @json_option
+@db_option
 @pass_ctx
 def event_cmd(ctx: Context, event_id: str, as_markdown: bool, lang: str | None, as_json: bool) -> None:
     """Show one event's card: title, summary, who/where/when, quotes, outcomes, timeline, coverage."""
-    from tidings.tell.cards import build_card
-    from tidings.tell.eventdata import UnknownEvent
-    from tidings.tell.render import render_markdown, render_text
+    from tidings import api
 
     with ctx.store() as store:
         try:
-            card = build_card(store, event_id, lang or ctx.options.display_lang)
-        except UnknownEvent as exc:
+            card = api.build_card(store, event_id, lang or ctx.options.display_lang)
+        except api.UnknownId as exc:
             raise click.ClickException(str(exc.args[0])) from exc
     if as_json:
         echo_json(card.to_dict())
     else:
-        click.echo(render_markdown(card) if as_markdown else render_text(card), nl=False)
+        click.echo(api.render_markdown(card) if as_markdown else api.render_text(card), nl=False)
 
 
 @main.command("events")
 @click.option("--limit", type=int, default=None, help="Show at most this many (largest first).")
 @click.option("--lang", default=None, help="Language for titles where one exists (default: display_lang).")
 @json_option
+@db_option
 @pass_ctx
 def events_cmd(ctx: Context, limit: int | None, lang: str | None, as_json: bool) -> None:
     """List events, largest first: id, articles, languages, event date, place, title."""
-    from tidings.tell.listing import list_events
+    from tidings import api
 
     with ctx.store() as store:
-        rows = list_events(store, lang or ctx.options.display_lang, limit)
+        events = api.list_events(store, lang or ctx.options.display_lang, limit)
+    rows = [row.to_dict() for row in events]
     if as_json:
         echo_json(rows)
         return
+    for row in rows:
+        row["languages"] = ",".join(row["languages"])
     print_table(rows, [("id", "ID", 16), ("articles", "ARTS", 4), ("languages", "LANGS", 10), ("date", "DATE", 10),
                        ("where", "WHERE", 14), ("title", "TITLE", 60)])
 
 
 @main.command("storylines")
-@click.option("--rebuild/--no-rebuild", default=True, help="Rebuild from the current events (default) or list saved.")
+@click.option("--rebuild", is_flag=True,
+              help="Rebuild from the current events and save them (writes; default: show the saved ones).")
 @json_option
+@db_option
 @pass_ctx
 def storylines_cmd(ctx: Context, rebuild: bool, as_json: bool) -> None:
     """Threads of related events over time (shared people, organisations, places)."""
-    from tidings.group.storylines import build_storylines, load_storylines
+    from tidings import api
+    from tidings.store import StoreBusy
 
-    with ctx.store() as store:
-        items = build_storylines(store) if rebuild else load_storylines(store)
+    options = ctx.section(api.StorylineOptions, "storylines")
+    with ctx.store(read_only=not rebuild) as store:
+        try:
+            items = api.rebuild_storylines(store, options) if rebuild else api.list_storylines(store, options)
+        except StoreBusy as exc:
+            raise click.ClickException(f"cannot rebuild storylines now: {exc}") from exc
     if as_json:
         echo_json([s.to_dict() for s in items])
         return
@@ -263,14 +314,15 @@ def storylines_cmd(ctx: Context, rebuild: bool, as_json: bool) -> None:
 @main.command("storyline")
 @click.argument("storyline_id")
 @json_option
+@db_option
 @pass_ctx
 def storyline_cmd(ctx: Context, storyline_id: str, as_json: bool) -> None:
     """One storyline: its events in date order and the entities that carry it."""
-    from tidings.group.storylines import get_storyline
+    from tidings import api
 
     with ctx.store() as store:
         try:
-            story = get_storyline(store, storyline_id)
+            story = api.get_storyline(store, storyline_id)
         except KeyError as exc:
             raise click.ClickException(str(exc.args[0])) from exc
     if as_json:
@@ -287,14 +339,17 @@ def storyline_cmd(ctx: Context, storyline_id: str, as_json: bool) -> None:
 @main.command("report")
 @click.argument("out", type=click.Path(dir_okay=False, writable=True))
 @click.option("--lang", default=None, help="Language for titles where one exists (default: display_lang).")
+@db_option
 @pass_ctx
 def report_cmd(ctx: Context, out: str, lang: str | None) -> None:
     """Write one self-contained HTML report of all events and storylines."""
-    from tidings.tell.report import write_report
+    from tidings import api
 
+    options = ctx.section(api.ReportOptions, "report")
+    options.lang = lang or ctx.options.report.get("lang") or ctx.options.display_lang
     with ctx.store() as store:
         try:
-            path = write_report(store, out, lang or ctx.options.display_lang)
+            path = api.write_report(store, out, options.lang, options=options)
         except OSError as exc:
             raise click.ClickException(f"{out}: {exc}") from exc
     click.echo(f"wrote {path}")
@@ -331,9 +386,12 @@ def eval_extraction(file: str) -> None:
 @click.option("--profile", type=click.Choice(["fast", "accurate"]), default=None)
 @click.option("--orders", type=click.IntRange(min=1), default=None,
               help="Also stream N-1 shuffled topic orders; print mean and worst F1 (last line: file order).")
-def eval_clusters(file: str, profile: str | None, orders: int | None) -> None:
-    """Streaming event clustering on a cluster set (id, text, event). Last line: bcubed_f1=…"""
-    _run_eval("clusters", file, profile=profile, orders=orders)
+@click.option("--runs", type=click.IntRange(min=1), default=None,
+              help="Ingest the stream in N consecutive runs (the same events as one run).")
+@pass_ctx
+def eval_clusters(ctx: Context, file: str, profile: str | None, orders: int | None, runs: int | None) -> None:
+    """Streaming event clustering through `tidings ingest` on a cluster set (id, text, event). Last line: bcubed_f1=…"""
+    _run_eval("clusters", file, profile=profile, orders=orders, runs=runs, options=ctx.options)
 
 
 @eval_group.command("pairs")

@@ -1,7 +1,20 @@
 """One options object with defaults; a TOML file or CLI flags override it.
 
-Following trafilatura's ``Extractor`` options, every knob lives here instead of
-in long argument lists, and every tuned default says what it was calibrated on.
+Following trafilatura's ``Extractor`` options, the knobs of a run live here instead of in long
+argument lists. The run's own settings are fields; each tuned part has a section, a table of
+the TOML file that reaches that part's own options object, where every tuned default says what
+it was calibrated on:
+
+* ``[tidings.read]`` → :class:`tidings.read.clean.CleanOptions` (``text.*``: the scraped-text
+  cleaner, ``html.*``: trafilatura);
+* ``[tidings.group]`` → :class:`tidings.group.clusterer.EventClusterer` parameters (overriding the
+  profile's calibrated ones);
+* ``[tidings.storylines]`` → :class:`tidings.group.storylines.StorylineOptions`;
+* ``[tidings.report]`` → :class:`tidings.tell.report.ReportOptions`.
+
+Sections are kept here as plain tables (this module sits below every part it configures) and
+turned into each part's options object by :func:`build` when the part is made, which is where an
+unknown key fails, by name.
 """
 
 from __future__ import annotations
@@ -9,12 +22,17 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 #: Where the embedded store lives unless told otherwise (``--db`` or ``TIDINGS_DB``).
 DEFAULT_DB = "tidings.db"
+#: The language cards, listings and reports are written in, where a title in it exists (``--lang``).
+DISPLAY_LANG = "en"
 
 
 @dataclass
@@ -40,12 +58,28 @@ class Options:
     understand: bool = True
     #: Run event clustering as part of ingest.
     cluster: bool = True
-    #: Encoder profile for clustering: "fast" or "accurate".
-    profile: str = "fast"
+    #: Seconds to wait for another process that is writing to the store (0: fail at once, with a
+    #: message saying so; one writer at a time keeps the grouping state consistent).
+    wait: float = 0.0
+    #: Rebuild the storylines at the end of an ingest run that changed events.
+    update_storylines: bool = True
+    #: Grouping profile ("fast" or "accurate"); None: the one the store was grouped with (a new
+    #: store: fast). An explicit profile that differs from the store's is refused by name.
+    profile: str | None = None
     #: The language cards are written in, where a title in it exists.
-    display_lang: str = "en"
+    display_lang: str = DISPLAY_LANG
     #: Show progress bars (off when stderr is not a terminal).
     progress: bool | None = None
+    #: BLAS threads per process while ingesting (0 = leave the library's default). Measured on
+    #: the 2-core machine, USE on 300 SemEval texts: 2 OpenBLAS threads gave 79–169 texts/s with
+    #: the other core idle but 6.5–9.6 as soon as another process wanted it (the threads spin and
+    #: wait); 1 thread gave a stable 82–128. Tidings parallelises with processes instead.
+    blas_threads: int = 1
+    #: ``[tidings.read]``, ``[tidings.group]``, ``[tidings.storylines]``, ``[tidings.report]``: see above.
+    read: dict[str, Any] = field(default_factory=dict)
+    group: dict[str, Any] = field(default_factory=dict)
+    storylines: dict[str, Any] = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path | None = None, **overrides: Any) -> Options:
@@ -60,3 +94,33 @@ class Options:
         if unknown:
             raise ValueError(f"unknown option(s): {', '.join(unknown)}")
         return cls(**values)
+
+
+class OptionsError(ValueError):
+    """A configuration that cannot be used (unknown key, wrong type); the message names the table."""
+
+
+def build(cls: type[T], values: dict[str, Any], section: str) -> T:
+    """An options dataclass from a TOML table: nested dataclasses from sub-tables, unknown keys refused.
+
+    ``section`` names the table in errors (``tidings.read.text``), so a typo in a config file says
+    where it is instead of being ignored.
+    """
+    if not isinstance(values, dict):
+        raise OptionsError(f"[{section}] must be a table")
+    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise OptionsError(f"unknown option(s) in [{section}]: {', '.join(unknown)}")
+    kwargs: dict[str, Any] = {}
+    hints = typing.get_type_hints(cls)
+    for name, value in values.items():
+        kind = hints.get(name)
+        if dataclasses.is_dataclass(kind) and isinstance(kind, type):
+            kwargs[name] = build(kind, value, f"{section}.{name}")
+        else:
+            kwargs[name] = value
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise OptionsError(f"[{section}]: {exc}") from exc

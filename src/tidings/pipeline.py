@@ -9,6 +9,7 @@ touched rather than producing silently empty values.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -16,6 +17,8 @@ from tidings.article import Article
 from tidings.untrusted import one_line
 from tidings.watchdog import TimeBudgetExceeded, time_budget
 
+#: Every field a stage may read or set (a typo in a declaration fails when the pipeline is built).
+ARTICLE_FIELDS = frozenset(f.name for f in dataclasses.fields(Article))
 #: Fields an Article has as soon as a reader produced it.
 BASE_FIELDS = frozenset({"id", "uri", "raw_text", "format", "url", "meta", "content_hash", "encoding"})
 
@@ -72,6 +75,9 @@ class Pipeline:
         self.seconds = seconds
         available = set(BASE_FIELDS if after is None else after.fields)
         for stage in self.stages:
+            unknown = [f for f in (*stage.reads, *stage.sets) if f not in ARTICLE_FIELDS]
+            if unknown:
+                raise ValueError(f"stage {stage.name!r} declares {unknown}, which are not Article fields")
             missing = [f for f in stage.reads if f not in available]
             if missing:
                 raise ValueError(f"stage {stage.name!r} reads {missing} which no earlier stage sets")

@@ -57,11 +57,14 @@ _worker_pipeline: Pipeline | None = None
 _worker_preparers: list[tuple[str, Any]] = []
 
 
-def _init_worker(preparers: list[tuple[str, Any]]) -> None:
+def _init_worker(pipeline: Pipeline, preparers: list[tuple[str, Any]], blas_threads: int = 1) -> None:
     global _worker_pipeline, _worker_preparers
-    from tidings.read import read_pipeline
+    if blas_threads > 0:  # one BLAS thread per process: see Options.blas_threads
+        from threadpoolctl import threadpool_limits
 
-    _worker_pipeline = read_pipeline()
+        threadpool_limits(limits=blas_threads, user_api="blas")
+
+    _worker_pipeline = pipeline  # the caller's own read stages, with its options (stages pickle)
     _worker_preparers = preparers
 
 
@@ -125,16 +128,18 @@ class ReadRunner:
     """
 
     def __init__(
-        self, pipeline: Pipeline, workers: int = 0, chunk: int = 64, later: Iterable[Any] = (), depth: int = DEPTH
+        self, pipeline: Pipeline, workers: int = 0, chunk: int = 64, later: Iterable[Any] = (), depth: int = DEPTH,
+        blas_threads: int = 1,
     ) -> None:
         """``later``: the stages that run after ``pipeline`` in this process; those that are
         :class:`Preparing` get their ``prepare`` done in the workers (only when there are workers).
-        ``depth``: chunks handed to the workers ahead of the one being consumed."""
+        ``depth``: chunks handed to the workers ahead of the one being consumed; ``blas_threads``: per worker."""
         self.pipeline = pipeline
         self.workers = workers
         self.chunk = chunk
         self.depth = depth
         self.later = list(later)
+        self.blas_threads = blas_threads
         self._pool: Any = None
 
     def map(self, items: Iterable[Any]) -> Iterator[Any]:
@@ -145,7 +150,8 @@ class ReadRunner:
         # spawn, not fork: the parent holds a SQLite connection and may hold threads
         consumers = {s.name: s for s in self.later if _is_preparing(s)}
         preparers = [(name, stage.preparer()) for name, stage in consumers.items()]
-        self._pool = mp.get_context("spawn").Pool(self.workers, initializer=_init_worker, initargs=(preparers,))
+        self._pool = mp.get_context("spawn").Pool(self.workers, initializer=_init_worker,
+                                                   initargs=(self.pipeline, preparers, self.blas_threads))
         in_flight: deque[Any] = deque()
         for batch in _chunks(items, self.chunk):
             in_flight.append(self._pool.map_async(_run_one, batch, chunksize=CHUNKSIZE))

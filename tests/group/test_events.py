@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from tidings.article import Article, RawDocument
-from tidings.group.api import cluster_store, get_event, list_events
-from tidings.group.events import EventClusterer
+from tidings.group.api import cluster_store
+from tidings.group.clusterer import EventClusterer
 from tidings.store.sqlite import SQLiteStore
+from tidings.views.events import list_events, load_event, resolve_event
 
 SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
 
@@ -18,7 +19,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
 @pytest.fixture(scope="module")
 def seeds() -> list[Article]:
     """The seeds after read + understand, with their dense vectors computed once (reused by every order)."""
-    from tidings.api import default_pipeline
+    from tidings.engine import default_pipeline
     from tidings.read import article_from_raw
 
     pipeline = default_pipeline()
@@ -42,8 +43,8 @@ def _fresh(articles: list[Article]) -> list[Article]:
     return out
 
 
-def _labels(clusterer: EventClusterer, articles: list[Article]) -> list[str]:
-    return [clusterer.resolve(clusterer.assignments[a.id]) for a in articles]
+def _labels(clusterer: EventClusterer, articles: list[Article]) -> list[str | None]:
+    return [clusterer.event_of(a.id) for a in articles]
 
 
 def _wrong_orders(seeds: list[Article], profile: str, batch: bool) -> list[tuple[int, ...]]:
@@ -81,7 +82,7 @@ def test_predict_does_not_learn(seeds: list[Article]) -> None:
     clusterer = EventClusterer()
     first = clusterer.learn_one(seeds[0])
     assert clusterer.predict_one(seeds[3]) == first
-    assert seeds[3].id not in clusterer.assignments
+    assert clusterer.event_of(seeds[3].id) is None
     assert clusterer.predict_one(seeds[1]) is None  # Nov 2022 vs Feb 2025: another event
 
 
@@ -103,12 +104,14 @@ def test_survives_restart(seeds: list[Article]) -> None:
     for a in _fresh(seeds)[:3]:
         store.put_article(a)
         got.append(first.learn_one(a))
+    store.set_events(first.pop_assignments())
     first.save(store)
     store.commit()
     second = EventClusterer().load(store)
     for a in _fresh(seeds)[3:]:
         store.put_article(a)
         got.append(second.learn_one(a))
+    store.set_events(second.pop_assignments())
     second.save(store)
     assert got == expected
     assert {r.event_id for r in store.article_rows()} == set(expected)
@@ -122,13 +125,14 @@ def test_merge_keeps_old_ids_resolvable(seeds: list[Article]) -> None:
     for a in _fresh([seeds[0], seeds[1], seeds[3]]):
         store.put_article(a)
         ids.append(clusterer.learn_one(a))
+    store.set_events(clusterer.pop_assignments())
     clusterer.save(store)
     old = ids[1]
     assert clusterer.resolve(old) == ids[0] == ids[2]
-    event = get_event(store, old)
-    assert event is not None and event["id"] == ids[0]
-    assert old in event["lineage"]
-    assert [e["id"] for e in list_events(store)] == [ids[0]]
+    event = resolve_event(store, old)
+    assert event.id == ids[0]
+    assert old in event.lineage
+    assert [e.id for e in list_events(store)] == [ids[0]]
 
 
 def test_cluster_store_and_views(seeds: list[Article]) -> None:
@@ -140,12 +144,12 @@ def test_cluster_store_and_views(seeds: list[Article]) -> None:
     assert counts == {"clustered": 5, "events": 2}
     assert cluster_store(store)["clustered"] == 0  # nothing left to do
     events = list_events(store)
-    assert [e["n_articles"] for e in events] == [4, 1]
+    assert [e.articles for e in events] == [4, 1]
     big = events[0]
-    assert big["languages"] == ["ar", "vi", "zh"]
-    assert big["date_span"] == ["2025-02-18", "2025-02-18"]
-    detail = get_event(store, big["id"][:8])
-    assert detail is not None and {m["lang"] for m in detail["members"]} == {"ar", "vi", "zh"}
+    assert big.languages == ("ar", "vi", "zh")
+    assert (big.first_published, big.last_published) == ("2025-02-18", "2025-02-18")
+    detail = load_event(store, big.id[:8])
+    assert {detail.lang(a) for a in detail.articles} == {"ar", "vi", "zh"}
 
 
 def test_retired_events_stay_in_the_store(seeds: list[Article]) -> None:
@@ -156,13 +160,14 @@ def test_retired_events_stay_in_the_store(seeds: list[Article]) -> None:
     for a in _fresh([seeds[1], seeds[0], seeds[3]]):
         store.put_article(a)
         ids.append(clusterer.learn_one(a))
+    store.set_events(clusterer.pop_assignments())
     clusterer.save(store)
-    assert list(clusterer.active) == [ids[1]]
+    assert list(clusterer.active_) == [ids[1]]
     assert ids[1] == ids[2] != ids[0]
-    assert get_event(store, ids[0]) is not None  # retired, still listed
+    assert resolve_event(store, ids[0]).id == ids[0]  # retired, still listed
     reloaded = EventClusterer(max_active=1).load(store)
-    assert list(reloaded.active) == [ids[1]]
-    assert reloaded.resolve(reloaded.assignments[seeds[1].id]) == ids[0]
+    assert list(reloaded.active_) == [ids[1]]
+    assert reloaded.event_of(seeds[1].id) == ids[0]
 
 
 def test_two_events_in_every_order_as_one_batch(seeds: list[Article]) -> None:
@@ -186,26 +191,29 @@ def test_ingest_in_two_runs_gives_the_events_of_one(tmp_path: Path) -> None:
 
     options = Options(commit_every=40, progress=False, workers=0)
 
-    def events(db: Path, *files: str) -> set[tuple[str, ...]]:
+    def events(db: Path, *files: str) -> tuple[set[tuple[str, ...]], list[bytes | None]]:
         for name in files:
             ingest([tmp_path / name], dataclasses.replace(options, db=str(db)))
         store = SQLiteStore(str(db))
         groups: dict[str, list[str]] = {}
         for row in store.article_rows():
             groups.setdefault(row.event_id, []).append(row.id)
+        # what the names learned: the lexicon and the alias learner's memory
+        learned = [store.get_state(key) for key in ("understand.aliases", "group.alias_feedback")]
         store.close()
-        return {(eid, *sorted(ids)) for eid, ids in groups.items()}
+        return {(eid, *sorted(ids)) for eid, ids in groups.items()}, learned
 
-    one = events(tmp_path / "one.db", "all.jsonl")
+    one, learned = events(tmp_path / "one.db", "all.jsonl")
     assert len(one) >= 6  # ECB+ topics 1, 11, 13 and 19 hold two look-alike events each
-    assert events(tmp_path / "two.db", "a.jsonl", "b.jsonl") == one
+    assert all(learned)
+    assert events(tmp_path / "two.db", "a.jsonl", "b.jsonl") == (one, learned)
 
 
 def _ecb_articles(n: int) -> list[Article]:
     """The first ``n`` ECB+ dev texts after read + understand, in file order."""
     import json
 
-    from tidings.api import default_pipeline
+    from tidings.engine import default_pipeline
     from tidings.ingest.readers import record_to_document
     from tidings.read import article_from_raw
 
@@ -226,24 +234,112 @@ def test_ids_of_regrouped_events_still_lead_to_their_articles() -> None:
     regrouped = 0
     for start in range(0, len(articles), 40):
         batch = articles[start : start + 40]
-        regrouped += len(clusterer._soft)
+        regrouped += len(clusterer._regroupable)
         handed_out.update(zip((a.id for a in batch), clusterer.learn_many(batch), strict=True))
     assert regrouped > 10
     for article_id, event_id in handed_out.items():
         current = clusterer.resolve(event_id)
-        assert article_id in clusterer.active[current].members
+        assert article_id in clusterer.active_[current].members
 
 
 def test_the_articles_a_next_batch_regroups_survive_a_save() -> None:
-    from tidings.group.events import _pack_soft, _unpack_soft
+    from tidings.group.state import pack_arrivals, unpack_arrivals
 
     clusterer = EventClusterer()
     clusterer.learn_many(_ecb_articles(40))
-    soft = clusterer._soft
+    soft = clusterer._regroupable
     assert soft
-    back = _unpack_soft(_pack_soft(soft))
-    assert [(f.article_id, w, seq) for f, w, seq in back] == [(f.article_id, w, seq) for f, w, seq in soft]
-    for (f, _, _), (g, _, _) in zip(back, soft, strict=True):
+    back = unpack_arrivals(pack_arrivals(soft))
+    assert [(a.features.article_id, a.weights, a.seq) for a in back] == [
+        (a.features.article_id, a.weights, a.seq) for a in soft
+    ]
+    for f, g in ((a.features, b.features) for a, b in zip(back, soft, strict=True)):
         assert (f.term_counts, f.entities, f.years, f.date, f.era, f.numbers, f.lang) == (
             g.term_counts, g.entities, g.years, g.date, g.era, g.numbers, g.lang
         )
+
+
+def test_assignments_are_handed_to_the_caller_once(seeds: list[Article]) -> None:
+    """``save`` writes no article rows; ``pop_assignments`` hands out every article whose event may have moved."""
+    cairo, riyadh, bridge = _fresh([seeds[1], seeds[0], seeds[3]])
+    store = SQLiteStore(":memory:")
+    clusterer = EventClusterer(merge_threshold=-1.0)  # the undated Arabic report will merge the two events
+    for a in (cairo, riyadh):
+        store.put_article(a)
+        clusterer.learn_one(a)
+    clusterer.save(store)
+    assert {r.event_id for r in store.article_rows()} == {None}  # the clusterer wrote no article row
+    first = clusterer.pop_assignments()
+    assert first == {cairo.id: cairo.event_id, riyadh.id: riyadh.event_id} and cairo.event_id != riyadh.event_id
+    assert clusterer.pop_assignments() == {}
+    store.set_events(first)
+    store.put_article(bridge)
+    merged = clusterer.learn_one(bridge)
+    moved = clusterer.pop_assignments()
+    assert moved == {bridge.id: merged, riyadh.id: merged}  # the younger event's member moved
+    store.set_events(moved)
+    assert {r.id: r.event_id for r in store.article_rows()} == dict.fromkeys((cairo.id, riyadh.id, bridge.id), merged)
+
+
+def test_assignments_not_yet_handed_out_survive_a_restart(seeds: list[Article]) -> None:
+    store = SQLiteStore(":memory:")
+    first = EventClusterer()
+    for a in _fresh(seeds)[:3]:
+        first.learn_one(a)
+    expected = first.pop_assignments()
+    for a in _fresh(seeds)[:3]:
+        first._changed[a.id] = first.assignments_[a.id]  # as if never popped
+    first.save(store)
+    assert EventClusterer().load(store).pop_assignments() == expected
+
+
+def test_saved_state_carries_its_format_and_another_is_refused(seeds: list[Article]) -> None:
+    from tidings.group.state import FORMAT, KEY_GLOBAL, UnknownStateFormat
+
+    store = SQLiteStore(":memory:")
+    clusterer = EventClusterer()
+    for a in _fresh(seeds):
+        clusterer.learn_one(a)
+    clusterer.save(store)
+    blob = store.get_state(KEY_GLOBAL)
+    assert blob is not None and blob.startswith(b'{"format": %d' % FORMAT)
+    store.put_state(KEY_GLOBAL, blob.replace(b'{"format": %d' % FORMAT, b'{"format": 99', 1))
+    with pytest.raises(UnknownStateFormat, match="format 99"):
+        EventClusterer().load(store)
+    store.put_state(KEY_GLOBAL, b'{"seq": 5, "n_docs": 5}\n')  # as blobs were before they carried a format
+    with pytest.raises(UnknownStateFormat, match="earlier Tidings"):
+        EventClusterer().load(store)
+
+
+def test_a_store_grown_with_one_profile_is_not_silently_continued_with_another(seeds: list[Article]) -> None:
+    from tidings.group.state import StateMismatch
+
+    store = SQLiteStore(":memory:")
+    fast = EventClusterer()
+    for a in _fresh(seeds)[:3]:
+        fast.learn_one(a)
+    fast.save(store)
+    with pytest.raises(StateMismatch, match="grouped with profile fast; this clusterer uses profile accurate") as err:
+        EventClusterer(profile="accurate").load(store)
+    assert {"profile", "threshold", "encoder"} <= set(err.value.differences)
+    with pytest.raises(StateMismatch, match=r"threshold 0\.32 -> 0\.4"):
+        EventClusterer(threshold=0.4).load(store)
+    adopted = EventClusterer(profile="accurate").load(store, adopt=True)
+    assert adopted.params_ == fast.params_ and adopted.get_params()["profile"] == "fast"
+    assert [adopted.learn_one(a) for a in _fresh(seeds)[3:]] == [fast.learn_one(a) for a in _fresh(seeds)[3:]]
+    kept = EventClusterer(threshold=0.4).load(store, allow_change=True)
+    assert kept.params_.threshold == 0.4 and kept.event_of(seeds[0].id) == fast.event_of(seeds[0].id)
+
+
+def test_ingest_with_another_profile_is_a_one_line_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tidings.cli import main
+
+    db = str(tmp_path / "t.db")
+    first = CliRunner().invoke(main, ["--db", db, "ingest", str(next(SEEDS.glob("000_*.txt")))])
+    assert first.exit_code == 0
+    later = str(next(SEEDS.glob("001_*.txt")))
+    again = CliRunner().invoke(main, ["--db", db, "ingest", "--profile", "accurate", later])
+    assert again.exit_code == 1 and "Traceback" not in again.output
+    assert "grouped with profile fast" in again.output and "--profile fast" in again.output

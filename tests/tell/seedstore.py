@@ -5,6 +5,7 @@ Only tests know which seed reports which event; product code never does.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from tidings.article import Event
@@ -33,3 +34,10 @@ def build_seed_store(db: Path) -> Store:
     store.put_record("event", "ev-old", Event("ev-old", [], "t0", "t0", merged_into=RIYADH).to_dict())
     store.commit()
     return store
+
+
+def copy_store(db: Path, target: Path) -> Path:
+    """A private copy of a store, for tests that write (SQLite's backup: committed pages, WAL included)."""
+    with sqlite3.connect(db) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target

@@ -12,9 +12,9 @@ from seedstore import CAIRO, RIYADH, seed_ids
 from tidings.article import Event
 from tidings.store import Store, open_store
 from tidings.tell.cards import EventCard, build_card
-from tidings.tell.eventdata import UnknownEvent
 from tidings.tell.render import render_markdown, render_text
 from tidings.tell.sentences import split_sentences
+from tidings.views.events import UnknownId
 
 ECB_DEV = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "ecbplus" / "dev.jsonl"
 
@@ -107,7 +107,7 @@ def test_cairo_event_stands_apart(seed_store: Store) -> None:
 
 def test_merged_ids_resolve_and_unknown_ids_fail_clearly(seed_store: Store) -> None:
     assert build_card(seed_store, "ev-old").event_id == RIYADH
-    with pytest.raises(UnknownEvent):
+    with pytest.raises(UnknownId):
         build_card(seed_store, "no-such-event")
 
 

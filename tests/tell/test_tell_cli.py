@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from seedstore import CAIRO, RIYADH
+from seedstore import CAIRO, RIYADH, copy_store
 
 from tidings.cli import main
+from tidings.store import open_store
 
 
 def _run(db: Path, *args: str) -> tuple[int, str]:
@@ -35,3 +36,25 @@ def test_events_storylines_report(seed_db: Path, tmp_path: Path) -> None:
     assert code == 0 and RIYADH in out
     code, out = _run(seed_db, "report", str(tmp_path / "r.html"))
     assert code == 0 and (tmp_path / "r.html").exists()
+
+
+def test_storylines_are_saved_only_when_asked(seed_db: Path, tmp_path: Path) -> None:
+    db = copy_store(seed_db, tmp_path / "copy.db")
+    for args in (("storylines",), ("report", str(tmp_path / "r.html"))):
+        assert _run(db, *args)[0] == 0
+    with open_store(str(db)) as store:
+        assert list(store.iter_records("storyline")) == []  # reading commands wrote nothing
+    code, out = _run(db, "storylines", "--rebuild", "--json")
+    assert code == 0 and json.loads(out)[0]["event_ids"] == [CAIRO, RIYADH]
+    with open_store(str(db)) as store:
+        assert [k for k, _ in store.iter_records("storyline")] == [json.loads(out)[0]["id"]]
+
+
+def test_events_rows_have_one_shape(seed_db: Path) -> None:
+    code, out = _run(seed_db, "events", "--json")
+    riyadh = json.loads(out)[0]
+    assert code == 0 and riyadh["id"] == RIYADH
+    assert riyadh["languages"] == ["ar", "vi", "zh"] and riyadh["articles"] == 4
+    assert (riyadh["date"], riyadh["where"]) == ("2025-02-18", "Riyadh")
+    code, out = _run(seed_db, "events")
+    assert code == 0 and "ar,vi,zh" in out

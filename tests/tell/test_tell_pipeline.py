@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from seedstore import SEEDS
 
 from tidings.store import open_store
 from tidings.tell.cards import build_card
-from tidings.tell.eventdata import iter_events
 from tidings.tell.report import write_report
+from tidings.views.events import iter_events
 
 
 def test_cards_for_clustered_seeds(tmp_path: Path) -> None:
-    pytest.importorskip("tidings.group.events", reason="the event clusterer has not landed")
     from tidings.api import ingest
     from tidings.options import Options
 

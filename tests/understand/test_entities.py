@@ -149,24 +149,6 @@ def test_ingest_saves_the_lexicon_for_the_next_run(tmp_path):
     store.close()
 
 
-def test_event_learner_links_sound_alikes_across_articles_of_one_event():
-    from tidings.understand.aliases import EventAliasLearner
-
-    ex = EntityExtractor()
-    zh = ex.extract("俄罗斯总统普丁周二表示，总统普丁将与美方会谈。", "zh")
-    en = ex.extract("Russian President Vladimir Putin said on Tuesday that talks would go ahead.", "en")
-    zh_norm = next(e["norm"] for e in zh if e["text"] == "普丁")
-    assert ex.lexicon.canonical(zh_norm) != "vladimir putin"  # BDN vs BTN: no free lookup match
-    learner = EventAliasLearner(ex.lexicon)
-    learner.observe("ev1", "a-zh", zh)
-    assert learner.observe("ev1", "a-en", en) == 1
-    assert ex.lexicon.canonical(zh_norm) == "vladimir putin"
-    # two Latin-anchored people in one event are never merged, however alike they sound
-    other = ex.extract("President Joe Biden and Vladimir Putin spoke.", "en")
-    learner.observe("ev1", "a-en2", other)
-    assert ex.lexicon.canonical("joe biden") == "joe biden"
-
-
 def test_a_later_latin_spelling_anchors_earlier_guesses(stream):
     """布林肯 (001) and بلينكن (003) were linked by sound; a Latin 'Blinken' later names them both."""
     arts, ex = stream

@@ -38,10 +38,10 @@ def _gold(path: Path) -> dict[str, dict[str, str]]:
 def main(n: int = 10000, echo: Callable[[str], None] = print, data: Path | str = ECB_DEV) -> dict[str, float]:
     """Build the store, time cards and storylines, print figures; the last line is the headline."""
     from tidings.api import ingest
-    from tidings.group.storylines import build_storylines
     from tidings.options import Options
     from tidings.store import open_store
     from tidings.tell.cards import build_card
+    from tidings.tell.threads import build_storylines
 
     data = Path(data)
     gold = _gold(data)

@@ -7,18 +7,22 @@ dated ``r`` × 45 days after the first copy (texts of one round share a date
 window of a few days), so repeated texts form *new* events, as the same kind of
 story does months later, instead of growing one giant event forever.
 
-Each article goes the product's way: ``article_from_raw`` → read + understand
-pipeline → ``store.put_article`` → ``EventClusterer.learn_one`` →
-``store.set_event``, with ``save`` + ``commit`` every ``Options.commit_every``
-articles, into a temporary SQLite file. Per-article latency is measured around
-that whole path; time per article is also reported per slice of the stream to
-show it does not grow with the store. Last line: ``articles_per_s=…``.
+Both measurements run the engine (:mod:`tidings.engine`), into a temporary SQLite file:
+
+* one article at a time — ``Engine.add`` per article (read, understand, store, and at every
+  ``Options.commit_every`` articles the batch's grouping, alias feedback, save and commit), in
+  this process, no read workers: latency per article (a batch's grouping lands on the article
+  that completes it), time per article per slice of the stream (it must not grow with the
+  store), memory;
+* the product path — ``tidings.api.ingest`` on JSONL files, with its read workers: the
+  throughput a user gets. Last line: ``articles_per_s=…``.
+
+Speed figures depend on the BLAS library and its threads: the run prints both (threadpoolctl).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 import os
 import random
@@ -76,24 +80,21 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(n: int, profile: str = "fast", *, checkpoints: tuple[int, ...] = (), echo: Callable[[str], Any] = print
-        ) -> dict[str, Any]:  # fmt: skip
-    from tidings.api import default_pipeline
-    from tidings.group.events import EventClusterer
+def run(n: int, profile: str = "fast", *, echo: Callable[[str], Any] = print) -> dict[str, Any]:
+    """The stream one article at a time through :class:`~tidings.engine.Engine` (see the module docstring)."""
+    from tidings.engine import Engine
     from tidings.ingest.readers import record_to_document
     from tidings.options import Options
     from tidings.read import article_from_raw
     from tidings.store.sqlite import SQLiteStore
 
     records = stream(n)
-    commit_every = Options().commit_every
     with tempfile.TemporaryDirectory() as tmp:
         # A fresh embedding cache: vectors cached by earlier runs would flatter the accurate profile.
         old_cache = os.environ.get("TIDINGS_CACHE")
         os.environ["TIDINGS_CACHE"] = str(Path(tmp) / "cache")
         store = SQLiteStore(Path(tmp) / "bench.db")
-        pipeline = default_pipeline()
-        clusterer = EventClusterer(profile=profile).load(store)
+        engine = Engine(store, Options(db=str(Path(tmp) / "bench.db"), profile=profile, workers=0), progress=False)
         latencies: list[float] = []
         slices: list[tuple[int, float, float]] = []
         slice_size = max(100, n // 10)
@@ -102,13 +103,7 @@ def run(n: int, profile: str = "fast", *, checkpoints: tuple[int, ...] = (), ech
         t_warm = t0
         for i, rec in enumerate(records, 1):
             t = time.perf_counter()
-            doc = record_to_document(rec, f"bench#{i}", f"record {i}")
-            article = pipeline(article_from_raw(doc))  # type: ignore[arg-type]
-            store.put_article(article)
-            clusterer.learn_one(article)
-            if i % commit_every == 0:
-                clusterer.save(store)
-                store.commit()
+            engine.add(article_from_raw(record_to_document(rec, f"bench#{i}", f"record {i}")))  # type: ignore[arg-type]
             latencies.append(time.perf_counter() - t)
             if i == WARMUP:
                 t_warm = time.perf_counter()
@@ -116,12 +111,10 @@ def run(n: int, profile: str = "fast", *, checkpoints: tuple[int, ...] = (), ech
                 now = time.perf_counter()
                 slices.append((i, (now - t_slice) / slice_size * 1000, peak_rss_mb()))
                 t_slice = now
+                active = len(engine.clusterer.active_) if engine.clusterer is not None else 0
                 echo(f"  {i:>7} articles: {slices[-1][1]:.1f} ms/article over the last {slice_size}, "
-                     f"active events {len(clusterer.active)}, peak RSS {slices[-1][2]:.0f} MB")  # fmt: skip
-            if i in checkpoints:
-                gc.collect()
-        clusterer.save(store)
-        store.commit()
+                     f"active events {active}, peak RSS {slices[-1][2]:.0f} MB")  # fmt: skip
+        engine.finish()
         total = time.perf_counter() - t0
         timed = time.perf_counter() - t_warm
         events = sum(1 for _, r in store.iter_records("event") if not r.get("merged_into"))
@@ -177,7 +170,10 @@ def run_ingest(n: int, profile: str = "fast") -> dict[str, Any]:
 
 
 def main(n: int = 2000, profile: str = "fast", echo: Callable[[str], Any] = print) -> float:
+    from tidings.eval.machine import describe_blas
+
     echo(f"stream: {n} articles from {len(base_texts())} real texts (copies perturbed, dated {ROUND_DAYS} days apart)")
+    echo(describe_blas())
     echo("one article at a time (latency, time per article as the store grows, memory):")
     res = run(n, profile, echo=echo)
     echo(f"profile {profile}: {res['n']} articles in {res['seconds']:.1f} s → {res['events']} events")

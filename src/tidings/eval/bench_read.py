@@ -77,7 +77,7 @@ def peak_rss_mb() -> float:
 
 def breakdown(folder: Path, store_path: Path) -> dict[str, float]:
     """Seconds spent per step over the whole corpus: readers, ids, each stage, the store."""
-    from tidings.api import default_pipeline
+    from tidings.engine import default_pipeline
     from tidings.ingest import iter_sources
     from tidings.read import article_from_raw
     from tidings.store.sqlite import SQLiteStore

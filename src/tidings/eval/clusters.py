@@ -1,24 +1,26 @@
 """``tidings eval clusters FILE``: streaming event clustering against gold events.
 
-Each line of a cluster set (``id``, ``text``, ``event``; optional ``title``,
-``lang``, ``published``, ``source``, ``topic``) goes, in file order, through the
-product's own path: the JSONL record reader, the read + understand pipeline, an
-in-memory store and :class:`~tidings.group.events.EventClusterer`. Nothing is
-tuned per file. Printed: BCubed and pairwise P/R/F1, predicted vs gold cluster
-counts, time; the last line is ``bcubed_f1=0.XXXX``.
+The records of a cluster set (``id``, ``text``, ``event``; optional ``title``, ``lang``,
+``published``, ``source``, ``topic``) go, in file order, as id + text only, through
+``tidings ingest`` itself (:mod:`tidings.eval.streams`): the JSONL reader, the read and
+understand stages, the store, grouping in the engine's batches and the alias feedback. So the
+figure is what a user who ingests the same texts gets. Nothing is tuned per file. Printed:
+BCubed and pairwise P/R/F1, predicted vs gold cluster counts, time; the last line is
+``bcubed_f1=0.XXXX``.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from tidings.article import Article
 from tidings.eval.datasets import iter_json_lines
 from tidings.eval.metrics import PRF, bcubed, pairwise
+from tidings.eval.streams import stream_records
+from tidings.group.params import DEFAULT_PROFILE
+from tidings.options import Options
 
 
 @dataclass
@@ -31,8 +33,6 @@ class ClusterResult:
     seconds: float
     predicted: list[str]
     gold: list[str]
-    #: The articles as read and understood (in file order), for grouping them again in other orders.
-    articles: list[Article] = field(default_factory=list, repr=False)
 
 
 def read_cluster_set(path: str | Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -43,76 +43,32 @@ def read_cluster_set(path: str | Path) -> Iterator[tuple[str, str, dict[str, Any
         yield str(record.get("id", n)), str(record["event"]), record
 
 
-def prepare(path: str | Path, *, progress: bool = False) -> tuple[list[Article], list[str]]:
-    """Articles after read + understand, in file order, with their gold events."""
-    from tidings.api import default_pipeline
-    from tidings.ingest.readers import record_to_document
-    from tidings.read import article_from_raw
+def evaluate(
+    path: str | Path, *, profile: str | None = None, order: list[int] | None = None, runs: int = 1,
+    progress: bool = False, options: Options | None = None,
+) -> ClusterResult:
+    """Ingest the set (in ``order``, default file order; in ``runs`` consecutive runs) and score its events.
 
-    pipeline = default_pipeline()
-    articles: list[Article] = []
-    gold: list[str] = []
-    rows = list(read_cluster_set(path))
-    bar = _bar(progress, len(rows), "read")
-    for doc_id, event, record in rows:
-        doc = record_to_document(record, f"{path}#{doc_id}", doc_id)
-        if not hasattr(doc, "text"):
-            raise ValueError(f"{doc_id}: {getattr(doc, 'reason', 'unreadable')}")
-        article = article_from_raw(doc)  # type: ignore[arg-type]
-        for stage in pipeline.stages:
-            try:  # a failing stage leaves the article as far as it got: it still has to be grouped
-                article = stage(article)
-            except Exception:
-                continue
-        articles.append(article)
-        gold.append(event)
-        if bar is not None:
-            bar.update(1)
-    if bar is not None:
-        bar.close()
-    return articles, gold
-
-
-def cluster(articles: list[Article], *, profile: str = "fast", batch: int | None = None, **params: Any) -> list[str]:
-    """Stream the articles through a fresh clusterer and an in-memory store; final (resolved) event per article.
-
-    Batches are ingest's commit batches (``Options.commit_every``), as in the product.
+    ``options``: the run's settings (``--config``); ``profile`` overrides its profile.
     """
-    from tidings.group.events import EventClusterer
-    from tidings.options import Options
-    from tidings.store.sqlite import SQLiteStore
-
-    batch = batch or Options().commit_every
-
-    store = SQLiteStore(":memory:")
-    clusterer = EventClusterer(profile=profile, **params)
-    for start in range(0, len(articles), batch):
-        chunk = articles[start : start + batch]
-        for article in chunk:
-            store.put_article(article)
-        clusterer.learn_many(chunk)
-        clusterer.save(store)
-        store.commit()
-    out = [clusterer.resolve(clusterer.assignments[a.id]) for a in articles]
-    store.close()
-    return out
-
-
-def evaluate(path: str | Path, *, profile: str = "fast", progress: bool = True, **params: Any) -> ClusterResult:
-    start = time.perf_counter()
-    articles, gold = prepare(path, progress=progress)
-    predicted = cluster(articles, profile=profile, **params)
-    seconds = time.perf_counter() - start
+    options = replace(options or Options(), **({"profile": profile} if profile else {}))
+    rows = list(read_cluster_set(path))
+    if order is not None:
+        rows = [rows[i] for i in order]
+    records = [{"id": doc_id, "text": record["text"]} for doc_id, _, record in rows]
+    result = stream_records(records, options, runs=runs, progress=progress)
+    # a record that became a dead letter is an event of its own
+    predicted = [eid or f"missing:{r['id']}" for eid, r in zip(result.events, records, strict=True)]
+    gold = [event for _, event, _ in rows]
     return ClusterResult(
         bcubed=bcubed(gold, predicted),
         pairwise=pairwise(gold, predicted),
         n_docs=len(gold),
         n_gold=len(set(gold)),
         n_pred=len(set(predicted)),
-        seconds=seconds,
+        seconds=result.seconds,
         predicted=predicted,
         gold=gold,
-        articles=articles,
     )
 
 
@@ -143,37 +99,27 @@ def main(
     path: str | Path,
     echo: Callable[[str], Any] = print,
     *,
-    profile: str = "fast",
+    profile: str | None = None,
     progress: bool = True,
     orders: int = 1,
+    runs: int = 1,
+    options: Options | None = None,
 ) -> float:
-    result = evaluate(path, profile=profile, progress=progress)
+    options = replace(options or Options(), **({"profile": profile} if profile else {}))
+    result = evaluate(path, runs=runs, progress=progress, options=options)
     b, p = result.bcubed, result.pairwise
-    echo(f"file: {path}  profile: {profile}")
+    echo(f"file: {path}  profile: {options.profile or DEFAULT_PROFILE}" + (f"  runs: {runs}" if runs > 1 else ""))
     echo(f"documents: {result.n_docs}  gold events: {result.n_gold}  predicted events: {result.n_pred}")
     echo(f"BCubed   P={b.precision:.4f}  R={b.recall:.4f}  F1={b.f1:.4f}")
     echo(f"pairwise P={p.precision:.4f}  R={p.recall:.4f}  F1={p.f1:.4f}")
     rate = result.n_docs / max(result.seconds, 1e-9)
-    echo(f"time: {result.seconds:.1f} s ({rate:.1f} docs/s, read+understand+group)")
+    echo(f"time: {result.seconds:.1f} s ({rate:.1f} docs/s, tidings ingest: read+understand+store+group)")
     if orders > 1:
-        # the articles read and understood above, in file order (what the alias lexicon learned
-        # stays); only the grouping runs again per order
-        articles, gold = result.articles, result.gold
+        # each order is a new stream through ingest: read, understood and grouped from scratch
         scores = [b.f1]
         for order in shuffled_orders(path, orders)[1:]:
-            predicted = cluster([articles[i] for i in order], profile=profile)
-            scores.append(bcubed([gold[i] for i in order], predicted).f1)
+            scores.append(evaluate(path, order=order, runs=runs, options=options).bcubed.f1)
         mean = sum(scores) / len(scores)
         echo(f"over {orders} topic orders: mean BCubed F1={mean:.4f}  worst={min(scores):.4f}  best={max(scores):.4f}")
     echo(f"bcubed_f1={b.f1:.4f}")
     return b.f1
-
-
-def _bar(enabled: bool, total: int, desc: str) -> Any:
-    import sys
-
-    if not enabled or not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=desc, unit="doc")

@@ -1,9 +1,9 @@
 """``tidings eval pairs FILE``: article similarity against human pair ratings (SemEval-2022 Task 8 format).
 
 Each line holds ``pair_id``, ``lang1``, ``lang2``, ``text1``, ``text2`` and ``overall``
-(1 = same event … 4 = very dissimilar). The system similarity of a pair is the one
-grouping uses, :class:`~tidings.understand.similarity.ArticleSimilarity` over
-:class:`~tidings.understand.similarity.Representation` s; texts are embedded in file
+(1 = same event … 4 = very dissimilar). The system similarity of a pair is the pair
+model's, :class:`~tidings.eval.pairs_model.ArticleSimilarity` over
+:class:`~tidings.eval.pairs_model.Representation` s (grouping does not use it); texts are embedded in file
 order, so the lexical IDF only knows what the stream has shown it. Printed: Pearson
 between similarity and ``-overall`` over all, same-language and cross-language pairs,
 n, time; the last line is ``pearson=0.XXXX``.
@@ -12,7 +12,7 @@ Neural embeddings are cached by text hash under ``.cache/tidings`` (``$TIDINGS_C
 so a re-run is fast; deleting the cache only costs time.
 
 ``python -m tidings.eval.pairs FILE --fit [--write]`` refits the combination weights
-(``understand/similarity_weights.json``) by least squares and prints 5-fold
+(``eval/pairs_model_weights.json``) by least squares and prints 5-fold
 cross-validated Pearson next to the in-sample figure, so one can see that the
 handful of weights does not overfit the dev file. Both figures are Pearson of the
 system's score, i.e. the rating mapped to ``[0, 1]`` *and clipped* as grouping sees it.
@@ -40,9 +40,7 @@ from typing import Any
 import numpy as np
 
 from tidings.eval.datasets import iter_json_lines
-from tidings.understand.encoders import PROFILES, E5Encoder, UseEncoder
-from tidings.understand.encoders_cache import EmbeddingCache
-from tidings.understand.similarity import (
+from tidings.eval.pairs_model import (
     DERIVED,
     WEIGHTS_FILE,
     ArticleSimilarity,
@@ -50,6 +48,7 @@ from tidings.understand.similarity import (
     fitted_weights,
     identical_value,
 )
+from tidings.understand.encoders import PROFILES, E5Encoder, EmbeddingCache, LexicalEncoder, StaticEncoder, UseEncoder
 
 _REQUIRED = ("lang1", "lang2", "text1", "text2", "overall")
 
@@ -83,9 +82,6 @@ def pair_feature_table(rows: Sequence[dict[str, Any]], profile: str = "accurate"
                        cache: EmbeddingCache | None = None) -> list[dict[str, float]]:
     """The similarity features of every pair, embedding texts in file order."""
     cache = cache if cache is not None else EmbeddingCache()
-    from tidings.understand.encoders_lexical import LexicalEncoder
-    from tidings.understand.static_embed import StaticEncoder
-
     encoders = {"e5": E5Encoder(cache=cache), "use": UseEncoder(cache=cache), "static": StaticEncoder(),
                 "lexical": LexicalEncoder()}
     builder = RepresentationBuilder(profile, encoders=encoders)
@@ -310,9 +306,6 @@ def fit(rows: Sequence[dict[str, Any]], feats: Sequence[dict[str, float]], folds
 
 def throughput(path: str | Path, n: int = 200, echo: Callable[[str], Any] = print) -> dict[str, float]:
     """Texts per second of each encoder on the first ``n`` ``text1`` of a pair file, without cache."""
-    from tidings.understand.encoders_lexical import LexicalEncoder
-    from tidings.understand.static_embed import StaticEncoder
-
     texts = [r["text1"] for r in read_pairs(path, n)]
     off = EmbeddingCache(enabled=False)
     runs: dict[str, Callable[[Sequence[str]], Any]] = {

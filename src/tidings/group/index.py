@@ -1,79 +1,87 @@
-"""Approximate nearest-neighbour search over the centroids of *recent* events.
+"""Nearest-neighbour search over the centroids of the *active* events, exact and order-free.
 
-A thin wrapper around usearch's HNSW index so that candidate retrieval costs
-O(log n) per article however many events are active, and so that the rest of
-the clusterer speaks in event ids, not integer keys. The index is rebuilt from
-the centroids on load rather than serialised: it holds only active events
-(bounded), rebuilding takes milliseconds, and the store then never holds an
-index file that could disagree with the events it describes.
+Why exact, not an HNSW graph: the engine promises that a store grown by N runs holds the same
+events as one run (:mod:`tidings.engine`). A graph index answers after its insertion history,
+and a restart rebuilds it in another order, so an approximate index would let where runs
+start and stop change which candidates an article sees. The active set is bounded
+(``max_active`` events; about 1,000 on a 100k-article stream), so one matrix–vector product
+over it costs well under a millisecond, and ties are broken by event id, not by slot.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from usearch.index import Index
 
-#: Below this many vectors, exact search is faster than the graph and exact.
-EXACT_BELOW = 256
+#: Rows allocated at a time as the active set grows.
+_GROW = 256
 
 
 class CentroidIndex:
-    """Event id → unit vector, with top-k cosine search."""
+    """Event id → unit vector, with exact top-k cosine search."""
 
     def __init__(self, ndim: int) -> None:
         self.ndim = ndim
-        self._index = Index(ndim=ndim, metric="cos", dtype="f32")
-        self._key_of: dict[str, int] = {}
-        self._id_of: dict[int, str] = {}
-        self._vectors: dict[str, np.ndarray] = {}
-        self._next_key = 0
+        self._matrix = np.zeros((_GROW, ndim), dtype=np.float32)
+        self._live = np.zeros(_GROW, dtype=bool)
+        self._slot_of: dict[str, int] = {}
+        self._id_at: list[str | None] = [None] * _GROW
+        self._free: list[int] = list(range(_GROW - 1, -1, -1))
 
     def __len__(self) -> int:
-        return len(self._key_of)
+        return len(self._slot_of)
 
     def __contains__(self, event_id: str) -> bool:
-        return event_id in self._key_of
+        return event_id in self._slot_of
 
     def upsert(self, event_id: str, vector: np.ndarray) -> None:
-        """Add or move an event's centroid (the vector is normalised here)."""
+        """Add or move an event's centroid (the vector is normalised here; a zero vector removes it)."""
         vec = np.asarray(vector, dtype=np.float32)
         norm = float(np.linalg.norm(vec))
         if norm == 0.0:
+            self.remove(event_id)
             return
-        vec = vec / norm
-        if event_id in self._key_of:
-            self._index.remove(self._key_of.pop(event_id))
-        key = self._next_key
-        self._next_key += 1
-        self._index.add(key, vec)
-        self._key_of[event_id] = key
-        self._id_of[key] = event_id
-        self._vectors[event_id] = vec
+        slot = self._slot_of.get(event_id)
+        if slot is None:
+            if not self._free:
+                self._grow()
+            slot = self._free.pop()
+            self._slot_of[event_id] = slot
+            self._id_at[slot] = event_id
+            self._live[slot] = True
+        self._matrix[slot] = vec / norm
 
     def remove(self, event_id: str) -> None:
-        key = self._key_of.pop(event_id, None)
-        if key is not None:
-            self._index.remove(key)
-            del self._id_of[key]
-            del self._vectors[event_id]
+        slot = self._slot_of.pop(event_id, None)
+        if slot is not None:
+            self._live[slot] = False
+            self._id_at[slot] = None
+            self._matrix[slot] = 0.0
+            self._free.append(slot)
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """The ``k`` most similar events as (event id, cosine), best first."""
-        if not self._key_of or k <= 0:
+        """The ``k`` most similar events as (event id, cosine), best first; equal scores by event id."""
+        if not self._slot_of or k <= 0:
             return []
         vec = np.asarray(vector, dtype=np.float32)
         norm = float(np.linalg.norm(vec))
         if norm == 0.0:
             return []
-        vec = vec / norm
-        if len(self._key_of) < EXACT_BELOW:
-            ids = list(self._vectors)
-            sims = np.stack([self._vectors[i] for i in ids]) @ vec
-            order = np.argsort(-sims, kind="stable")[:k]
-            return [(ids[i], float(sims[i])) for i in order]
-        matches = self._index.search(vec, min(k, len(self._key_of)))
-        return [
-            (self._id_of[int(key)], 1.0 - float(dist))
-            for key, dist in zip(matches.keys, matches.distances, strict=True)
-            if int(key) in self._id_of
-        ]
+        # an elementwise product summed per row, not a BLAS product: a BLAS kernel may sum a row
+        # in another order depending on where the row sits, and slots differ between runs
+        sims = (self._matrix * (vec / norm)).sum(axis=1)
+        sims[~self._live] = -np.inf
+        k = min(k, len(self._slot_of))
+        top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
+        # the k-th score may be shared by slots left out above: take every slot that ties with it
+        cut = sims[top].min()
+        top = np.flatnonzero(sims >= cut)
+        found = [(self._id_at[i], float(sims[i])) for i in top if self._live[i]]
+        found.sort(key=lambda x: (-x[1], x[0]))
+        return [(eid, sim) for eid, sim in found[:k] if eid is not None]
+
+    def _grow(self) -> None:
+        n = len(self._live)
+        self._matrix = np.vstack([self._matrix, np.zeros((_GROW, self.ndim), dtype=np.float32)])
+        self._live = np.concatenate([self._live, np.zeros(_GROW, dtype=bool)])
+        self._id_at.extend([None] * _GROW)
+        self._free.extend(range(n + _GROW - 1, n - 1, -1))

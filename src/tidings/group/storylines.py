@@ -16,6 +16,10 @@ apart in time. Weights, and why:
 Events are linked greedily by average link (a storyline joins another only when the
 mean similarity between their events passes the threshold), which avoids the chaining
 of single-link clustering through ubiquitous figures.
+
+This module is the linking algorithm only: it works on :class:`EventProfile` values and
+imports nothing from the store, the read model or ``tell``. Profiles are made from the
+store, and storylines built, saved and read, in :mod:`tidings.tell.threads`.
 """
 
 from __future__ import annotations
@@ -23,12 +27,9 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from tidings.article import Storyline
-from tidings.store import Store
 
 #: Centroid cosine below which two events' topics count as unrelated. Calibrated with multilingual USE
 #: (the clusterer's fast encoder) on SemEval-2022 dev: 90th percentile over the first 150 dissimilar pairs
@@ -71,63 +72,20 @@ class EventProfile:
     title_tokens: Counter[str] = field(default_factory=Counter)
 
 
-def event_profile(store: Store, event_id: str, names: Any = None, top: int = 30, data: Any = None,
-                  describe: bool = True) -> EventProfile:
-    """Entities (by salience over independent articles), date and title of one event.
+def _bag_cosine(a: Counter[str], b: Counter[str]) -> float:
+    """Cosine of two bags of title words.
 
-    ``data`` is the event already loaded (:class:`tidings.tell.eventdata.EventData`), when the caller has it.
-    ``describe=False`` skips the event's date and card title (only events that join a storyline need them;
-    :func:`describe_profile` fills them in later).
+    The same measure as ``tidings.tell.summary``'s, written here because grouping sits below tell;
+    both belong in the shared text tokens module (``text/tokens.py``) once it exists.
     """
-    from tidings.tell.eventdata import load_event
-    from tidings.tell.people import shown_name
-    from tidings.tell.summary import tokens
-
-    if data is None:
-        data = load_event(store, event_id, names=names)
-    groups = {a.id: data.copies.get(a.id, a.id) for a in data.articles}
-    independent = max(1, len(set(groups.values())))
-    seen: dict[str, set[str]] = defaultdict(set)
-    mentions: Counter[str] = Counter()
-    labels: dict[str, str] = {}
-    display: dict[str, str] = {}
-    for article in data.articles:
-        for ent in data.entities.get(article.id, []):
-            label = str(ent.get("label", ""))
-            key = str(ent.get("norm") or ent.get("text") or "").strip()
-            if not key or label not in LABEL_WEIGHTS:
-                continue
-            seen[key].add(groups[article.id])
-            mentions[key] += int(ent.get("count", 1) or 1)
-            labels.setdefault(key, label)
-            if key not in display:
-                display[key] = shown_name(str(ent.get("display") or key), label, Counter({str(ent.get("text", "")): 1}))
-    ranked = sorted(seen, key=lambda k: (-len(seen[k]), -mentions[k], k))[:top]
-    centroid = data.event.extra.get("centroid") if isinstance(data.event.extra, dict) else None
-    first = next((a for a in data.articles if data.title(a)), None)  # cheap topic words for the lexical fallback
-    profile = EventProfile(
-        event_id=data.event.id,
-        entities={k: len(seen[k]) / independent for k in ranked},
-        labels={k: labels[k] for k in ranked},
-        names={k: display[k] for k in ranked},
-        date=None,
-        lang=data.lang(first) if first else "",
-        centroid=centroid if isinstance(centroid, list) else None,
-        title_tokens=tokens(data.title(first)) if first else Counter(),
-    )
-    if describe:
-        describe_profile(profile, data)
-    return profile
-
-
-def describe_profile(profile: EventProfile, data: Any) -> None:
-    """Fill in the event's own date and its card title (costly: only for events shown in a storyline)."""
-    from tidings.tell.summary import choose_title
-    from tidings.tell.when import event_date
-
-    title = choose_title(data)
-    profile.date = event_date(data).start
-    profile.title = title.text if title else ""
+    if not a or not b:
+        return 0.0
+    dot = sum(a[k] * b[k] for k in a.keys() & b.keys())
+    if not dot:
+        return 0.0
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return dot / (na * nb) if na and nb else 0.0
 
 
 class StorylineBuilder:
@@ -166,9 +124,7 @@ class StorylineBuilder:
             cos = dot / (na * nb) if na and nb else 0.0
             topic = max(0.0, (cos - TOPIC_FLOOR) / (1.0 - TOPIC_FLOOR))
         elif a.lang and a.lang == b.lang and a.title_tokens and b.title_tokens:
-            from tidings.tell.summary import _cosine
-
-            topic = _cosine(a.title_tokens, b.title_tokens)
+            topic = _bag_cosine(a.title_tokens, b.title_tokens)
         return overlap + self.options.topic_weight * max(0.0, topic)
 
     def group(self, profiles: list[EventProfile]) -> list[list[int]]:
@@ -239,49 +195,3 @@ class StorylineBuilder:
             ))
         out.sort(key=lambda s: (-len(s.event_ids), s.id))
         return out
-
-
-def build_storylines(store: Store, options: StorylineOptions | None = None,
-                     event_ids: Iterable[str] | None = None, loaded: dict[str, Any] | None = None) -> list[Storyline]:
-    """Build storylines over all live events (or the given ones) and persist them as ``"storyline"`` records.
-
-    Earlier storyline records are replaced: a storyline is derived data, rebuilt whole.
-    ``loaded`` maps event ids to already loaded ``EventData`` (the report passes what it loaded for cards).
-    """
-    from tidings.tell.eventdata import iter_events, load_event, name_resolver
-
-    options = options or StorylineOptions()
-    names = name_resolver(store)
-    loaded = loaded or {}
-    ids = list(event_ids) if event_ids is not None else [e.id for e in iter_events(store)]
-    profiles = [event_profile(store, eid, names=names, top=options.top_entities, data=loaded.get(eid), describe=False)
-                for eid in ids]
-    builder = StorylineBuilder(options)
-    groups = builder.group(profiles)
-    for i in sorted({i for g in groups for i in g}):
-        eid = profiles[i].event_id
-        describe_profile(profiles[i], loaded.get(eid) or load_event(store, eid, names=names))
-    storylines = builder.build(profiles, groups)
-    for key, _value in list(store.iter_records("storyline")):
-        store.delete_record("storyline", key)
-    for s in storylines:
-        store.put_record("storyline", s.id, s.to_dict())
-    store.commit()
-    return storylines
-
-
-def load_storylines(store: Store) -> list[Storyline]:
-    """The storylines last built (see :func:`build_storylines`)."""
-    return [Storyline.from_dict(v) for _k, v in store.iter_records("storyline")]
-
-
-def get_storyline(store: Store, storyline_id: str) -> Storyline:
-    """One storyline by id or unique prefix; ``KeyError`` when absent."""
-    record = store.get_record("storyline", storyline_id)
-    if record is None:
-        matches = [v for k, v in store.iter_records("storyline") if k.startswith(storyline_id)]
-        if len(matches) == 1:
-            record = matches[0]
-    if record is None:
-        raise KeyError(f"no storyline with id {storyline_id!r}")
-    return Storyline.from_dict(record)

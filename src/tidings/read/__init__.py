@@ -10,10 +10,14 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from tidings.article import Article, RawDocument
 from tidings.pipeline import Pipeline
 from tidings.watchdog import DEFAULT_SECONDS
+
+if TYPE_CHECKING:
+    from tidings.read.clean import CleanOptions
 
 
 def content_hash(text: str) -> str:
@@ -45,13 +49,14 @@ def article_from_raw(doc: RawDocument) -> Article:
     )
 
 
-def read_pipeline(seconds: float | None = DEFAULT_SECONDS) -> Pipeline:
-    """The default read stages, within a time budget of ``seconds`` per article (None: no budget)."""
+def read_pipeline(options: CleanOptions | None = None, *, seconds: float | None = DEFAULT_SECONDS) -> Pipeline:
+    """The read stages; ``options``: the clean stage's (``[tidings.read]`` in a config file);
+    ``seconds``: the time budget per article (None: no budget; see :mod:`tidings.watchdog`)."""
     from tidings.read.clean import Cleaner
     from tidings.read.dates import DateFinder
     from tidings.read.language import LanguageDetector
     from tidings.read.provenance import ProvenanceFinder
     from tidings.read.textcheck import TextCheck
 
-    stages = [Cleaner(), LanguageDetector(), TextCheck(), DateFinder(), ProvenanceFinder()]
+    stages = [Cleaner(options), LanguageDetector(), TextCheck(), DateFinder(), ProvenanceFinder()]
     return Pipeline(stages, seconds=seconds)

@@ -41,8 +41,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import tidings.read.cues as cues
 from tidings.article import Block
-from tidings.read import cues
 
 
 @dataclass

@@ -42,7 +42,7 @@ class Cleaner:
 
     name = "clean"
     reads = ("raw_text", "format", "meta")
-    sets = ("blocks", "title")
+    sets = ("blocks", "title", "meta")  # meta["html"]: what the page's own metadata declared
 
     def __init__(self, options: CleanOptions | None = None) -> None:
         self.options = options or CleanOptions()

@@ -1,162 +1,35 @@
-"""The event card: what a user reads about one event, as typed objects.
+"""The event card: what a user reads about one event, built from its parts.
 
 ``build_card(store, event_id, lang)`` gathers the parts (title, extractive summary,
 who, where, when, quotes, outcomes, timeline, coverage), each computed by its own
-small module in ``tidings.tell``. Every text a card shows is verbatim from the
-event's own articles and carries the article it came from, so a reader can check it.
+small module in ``tidings.tell`` over the read model (:mod:`tidings.views.events`).
+Every text a card shows is verbatim from the event's own articles and carries the
+article it came from, so a reader can check it. The card types live in
+:mod:`tidings.tell.types`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
+from tidings.options import DISPLAY_LANG
 from tidings.store import Store
-
-if TYPE_CHECKING:
-    from tidings.tell.eventdata import EventData
-
-
-@dataclass(frozen=True)
-class SourcedText:
-    """A verbatim sentence (or title) and the article, language and outlet it comes from."""
-
-    text: str
-    article_id: str
-    lang: str
-    outlet: str
+from tidings.tell.coverage import build_coverage
+from tidings.tell.quotes import find_quotes
+from tidings.tell.summary import choose_title, find_outcomes, summarise
+from tidings.tell.timeline import build_timeline
+from tidings.tell.types import EventCard
+from tidings.tell.when import event_date
+from tidings.tell.where import rank_places
+from tidings.tell.who import rank_actors
+from tidings.views.events import EventData, Headline, load_event
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Someone who took part: one normalised name, counted over independent articles."""
-
-    name: str
-    label: str  # PERSON | ORG | GPE | NORP
-    articles: int  # independent articles naming it
-    mentions: int
-    surfaces: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where it happened, with gazetteer coordinates when known."""
-
-    name: str
-    country: str | None = None
-    country_code: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    kind: str | None = None
-    articles: int = 0
-
-
-@dataclass(frozen=True)
-class When:
-    """The event's own date (or span), which may differ from publication dates."""
-
-    start: str | None  # ISO date
-    end: str | None = None
-    confidence: float = 0.0
-    source: str = "unknown"  # "explicit", "weekday", "explicit+weekday", "published"
-    evidence: str | None = None
-    article_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Quote:
-    """Words someone said, with the speaker when we can tell."""
-
-    text: str
-    speaker: str | None
-    article_id: str
-    lang: str
-    outlet: str
-    sentence: str = ""
-    confidence: float = 0.5
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One article of the event in publication order and what it adds."""
-
-    article_id: str
-    published: str | None  # ISO, None when undated
-    dated: bool
-    lang: str
-    outlet: str
-    title: str
-    role: str  # "first report" | "follow-up" | "outcome" | "copy" | "translation"
-    adds: str = ""
-    copy_of: str | None = None
-    via: tuple[str, ...] = ()  # provenance notes, e.g. "translated: machine", "source: 大纪元"
-    url: str | None = None  # as stored; validate before making a link of it
-
-
-@dataclass(frozen=True)
-class CoverageItem:
-    """One outlet's report(s) in one language."""
-
-    lang: str
-    outlet: str
-    article_ids: tuple[str, ...]
-    first_published: str | None
-    relations: tuple[str, ...] = ()  # e.g. "translation of 0a1b… (AP)", "source: Epoch Times"
-
-
-@dataclass
-class Coverage:
-    """Who covered the event, in which language, when, and who copied whom."""
-
-    by_lang: dict[str, list[CoverageItem]] = field(default_factory=dict)
-    copies: dict[str, str] = field(default_factory=dict)  # article id → original article id
-    syndication: list[dict[str, str]] = field(default_factory=list)  # provenance links per article
-    first_reporter: str | None = None  # article id
-
-
-@dataclass
-class EventCard:
-    """Everything a user reads about one event."""
-
-    event_id: str
-    title: SourcedText | None
-    title_lang_matches: bool
-    summary: list[SourcedText]
-    who: list[Actor]
-    where: list[Place]
-    when: When
-    quotes: list[Quote]
-    outcomes: list[SourcedText]
-    timeline: list[TimelineEntry]
-    coverage: Coverage
-    languages: list[str]
-    outlets: list[str]
-    article_count: int
-    display_lang: str = "en"
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready view (``tidings event ID --json``)."""
-        return dataclasses.asdict(self)
-
-
-def build_card(store: Store, event_id: str, lang: str = "en") -> EventCard:
-    """The card of one event (merged ids resolve to the live event); ``UnknownEvent`` if absent."""
-    from tidings.tell.eventdata import load_event
-
+def build_card(store: Store, event_id: str, lang: str = DISPLAY_LANG) -> EventCard:
+    """The card of one event (merged ids resolve to the live event); ``UnknownId`` if absent."""
     return card_from_data(load_event(store, event_id), lang)
 
 
-def card_from_data(data: EventData, lang: str = "en") -> EventCard:
+def card_from_data(data: EventData, lang: str = DISPLAY_LANG) -> EventCard:
     """The card of an already loaded event (lets the report share loading with storylines)."""
-    from tidings.tell.coverage import build_coverage
-    from tidings.tell.people import rank_actors, rank_places
-    from tidings.tell.quotes import find_quotes
-    from tidings.tell.summary import choose_title, find_outcomes, summarise
-    from tidings.tell.timeline import build_timeline
-    from tidings.tell.when import event_date
-
     who = rank_actors(data)
     title = choose_title(data, lang, who)
     summary = summarise(data, who, exclude=frozenset([title.text]) if title else frozenset())
@@ -180,4 +53,19 @@ def card_from_data(data: EventData, lang: str = "en") -> EventCard:
         outlets=outlets,
         article_count=len(data.articles),
         display_lang=lang,
+    )
+
+
+def headline(data: EventData, lang: str = DISPLAY_LANG) -> Headline:
+    """The card's title (in ``lang`` where one exists), own date and main place, without the rest of the card.
+
+    The chooser :func:`tidings.views.events.list_events` takes, so a listing row says what the card says.
+    """
+    title = choose_title(data, lang)
+    places = rank_places(data, limit=1)
+    return Headline(
+        title=title.text if title else None,
+        title_lang=title.lang if title else None,
+        date=event_date(data).start,
+        where=places[0].name if places else None,
     )

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tidings.tell.cards import Coverage, CoverageItem
-from tidings.tell.eventdata import EventData, as_datetime
 from tidings.tell.timeline import provenance_notes
+from tidings.tell.types import Coverage, CoverageItem
+from tidings.views.events import EventData, as_datetime
 
 
 def build_coverage(data: EventData) -> Coverage:

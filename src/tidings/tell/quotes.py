@@ -13,9 +13,9 @@ import re
 from collections import Counter
 from typing import Any
 
-from tidings.tell.cards import Quote
-from tidings.tell.eventdata import EventData, entity_key, entity_surfaces
-from tidings.tell.people import shown_name
+from tidings.tell.types import Quote
+from tidings.views.events import EventData
+from tidings.views.names import entity_key, entity_surfaces, shown_name
 
 _QUOTE_RE = re.compile(r"“([^“”]+)”|「([^「」]+)」|『([^『』]+)』|«([^«»]+)»|„([^„“”]+)[“”]|\"([^\"]+)\"")
 _SAID_RE = re.compile(

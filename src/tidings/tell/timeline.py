@@ -11,8 +11,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from tidings.article import Article
-from tidings.tell.cards import SourcedText, TimelineEntry
-from tidings.tell.eventdata import EventData, as_datetime, entity_key
+from tidings.tell.types import SourcedText, TimelineEntry
+from tidings.views.events import EventData, as_datetime
+from tidings.views.names import entity_key
 
 #: Provenance relations that make an article a re-publication of someone else's report.
 REPUBLISH_RELATIONS = ("source", "via", "first-published", "contributor")

@@ -19,8 +19,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from tidings.tell.cards import When
-from tidings.tell.eventdata import EventData
+from tidings.tell.types import When
+from tidings.views.events import EventData
 
 #: Vote weight by sentence position: lead, next two, later (calibrated by eye on the seeds).
 POSITION_WEIGHTS = (1.0, 0.6, 0.2)

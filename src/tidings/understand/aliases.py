@@ -6,7 +6,8 @@ Nothing here is typed in by hand. The lexicon *learns* from the stream:
   Chinese form an alias of the Latin name; every Latin full name it sees becomes
   an anchor whose phonetic keys (:mod:`names_phonetic`) later let an Arabic
   ``روبيو`` or a Vietnamese ``ông Rubio`` find ``marco rubio``;
-* from events (:meth:`AliasLexicon.learn_one`): names of the same kind that keep
+* from events (:meth:`AliasLexicon.learn_one`, fed by
+  :class:`tidings.group.alias_feedback.EventAliasLearner`): names of the same kind that keep
   turning up in the same event in different articles, with near-identical keys,
   are linked (普京 ↔ Putin even though their keys differ by one class).
 
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from tidings.learner import Learner
 from tidings.understand.names_phonetic import key_distance, name_key, name_tokens, romanize, script_of, token_key
 
 #: Store key under which the lexicon persists (see :meth:`AliasLexicon.save`).
@@ -107,8 +109,11 @@ def _phonetic_keys_close(key_a: str, key_b: str) -> bool:
             and (sa == sb or len(ka) == len(kb) == 1))
 
 
-class AliasLexicon:
-    """Learned cross-script aliases with phonetic lookup; persists through ``Store.put_state``."""
+class AliasLexicon(Learner):
+    """Learned cross-script aliases with phonetic lookup; persists through ``Store.put_state``.
+
+    A learner without params: everything it holds is learned (see :meth:`to_bytes`).
+    """
 
     def __init__(self) -> None:
         self._entries: dict[str, NameEntry] = {}
@@ -132,7 +137,7 @@ class AliasLexicon:
         #: ``add_name``; derived again from the names on load).
         self._ambiguous: set[str] = set()
         #: Changed since the last save (ingest saves at every commit; an unchanged lexicon is not rewritten).
-        self.dirty = False
+        self._dirty = False
 
     # -- union-find --------------------------------------------------------------
     def canonical(self, norm: str) -> str:
@@ -161,7 +166,7 @@ class AliasLexicon:
         root, child = (ra, rb) if self._rank(ra) >= self._rank(rb) else (rb, ra)
         self._parent[child] = root
         self._groups = None
-        self.dirty = True
+        self._dirty = True
         self._entries[root].mentions += self._entries[child].mentions if child in self._entries else 0
         return root
 
@@ -224,7 +229,7 @@ class AliasLexicon:
                     self._groups = None
         entry = self._entries[norm]
         entry.mentions += 1
-        self.dirty = True
+        self._dirty = True
         for s in {surface, name} - {None}:
             assert s is not None
             entry.surfaces[s] = entry.surfaces.get(s, 0) + 1
@@ -240,7 +245,7 @@ class AliasLexicon:
                 self.link(norm, old)
             return
         self._surface[key] = norm
-        self.dirty = True
+        self._dirty = True
         entry = self._entries.get(norm)
         if entry is not None:
             entry.surfaces[surface] = entry.surfaces.get(surface, 0) + 1
@@ -491,73 +496,12 @@ class AliasLexicon:
 
     def save(self, store: Any) -> None:
         """Persist through ``store.put_state`` (any :class:`tidings.store.Store`)."""
-        if self.dirty or store.get_state(STATE_KEY) is None:
+        if self._dirty or store.get_state(STATE_KEY) is None:
             store.put_state(STATE_KEY, self.to_bytes())
-            self.dirty = False
+            self._dirty = False
 
     @classmethod
     def load(cls, store: Any) -> AliasLexicon:
         """The lexicon saved in ``store``, or an empty one."""
         raw = store.get_state(STATE_KEY)
         return cls.from_bytes(raw) if raw else cls()
-
-
-class EventAliasLearner:
-    """Feeds :meth:`AliasLexicon.learn_one` from a stream of (event, article, entities).
-
-    Keeps the entities of the most recent articles per event (bounded: ``max_articles``
-    in all, ``max_per_event`` per event) so that each new article is compared with its
-    event's recent members only — the cost per article stays constant as the stream grows.
-    """
-
-    def __init__(self, lexicon: AliasLexicon, max_articles: int = 5000, max_per_event: int = 20) -> None:
-        self.lexicon = lexicon
-        self.max_articles = max_articles
-        self.max_per_event = max_per_event
-        self._members: dict[str, list[tuple[str, list[Mapping[str, Any]]]]] = {}
-        self._order: list[tuple[str, str]] = []
-
-    def observe(self, event_id: str | None, article_id: str, entities: list[Mapping[str, Any]]) -> int:
-        """Record an article's entities under its event; returns the links learned."""
-        if not event_id or not entities:
-            return 0
-        members = self._members.setdefault(event_id, [])
-        made = 0
-        if members:
-            ents = [e for e in entities if e.get("label") in ("PERSON", "ORG")]
-            others: dict[str, Iterable[Mapping[str, Any]]] = {aid: es for aid, es in members if aid != article_id}
-            if ents and others:
-                # the event's members name the same people again and again: each distinct name once
-                # (under the first member's id) gives the same links for a fraction of the comparisons
-                distinct = {next(iter(others)): _distinct_names(others.values())}
-                made = self.lexicon.learn_one({article_id: ents, **distinct}, focus=article_id)
-        members.append((article_id, [e for e in entities if e.get("label") in ("PERSON", "ORG")]))
-        del members[: max(0, len(members) - self.max_per_event)]
-        self._order.append((event_id, article_id))
-        while len(self._order) > self.max_articles:
-            old_event, old_article = self._order.pop(0)
-            kept = [m for m in self._members.get(old_event, []) if m[0] != old_article]
-            if kept:
-                self._members[old_event] = kept
-            else:
-                self._members.pop(old_event, None)
-        return made
-
-
-def _distinct_names(groups: Iterable[Iterable[Mapping[str, Any]]]) -> list[Mapping[str, Any]]:
-    """The entities of ``groups`` with repeats dropped, first occurrence first.
-
-    :meth:`AliasLexicon.learn_one` compares a new article's names with the others'
-    by label, norm and key (or text when there is no key) only, so a repeat of those
-    four can make no link the first occurrence did not make.
-    """
-    seen: set[tuple[Any, ...]] = set()
-    out: list[Mapping[str, Any]] = []
-    for group in groups:
-        for e in group:
-            key = e.get("key")
-            sig = (e.get("label"), e.get("norm"), key, None if key else e.get("text"))
-            if sig not in seen:
-                seen.add(sig)
-                out.append(e)
-    return out

@@ -28,6 +28,10 @@ LATIN_TITLES = {
         "trợ lý", "đặc phái viên", "đặc sứ", "thủ tướng", "chủ tịch", "người phát ngôn", "phát ngôn viên", "đại sứ",
         "tướng", "thượng nghị sĩ", "nghị sĩ", "giáo sư", "tiến sĩ", "tổng thư ký", "tổng bí thư", "quốc vương",
         "thái tử", "giám đốc", "lãnh đạo", "người đứng đầu", "an ninh quốc gia", "tổng thống mỹ", "tổng thống nga",
+        # a minister's title names the ministry (Bộ trưởng Ngoại giao Marco Rubio): the whole phrase is the title
+        "bộ trưởng ngoại giao", "bộ trưởng quốc phòng", "bộ trưởng tài chính", "bộ trưởng tư pháp",
+        "bộ trưởng nội vụ", "bộ trưởng thương mại", "bộ trưởng năng lượng", "thứ trưởng ngoại giao",
+        "thứ trưởng quốc phòng", "ngoại trưởng mỹ", "ngoại trưởng nga",
     ),
     "en": (
         "mr", "mrs", "ms", "dr", "president", "minister", "secretary", "adviser", "advisor", "envoy", "ambassador",

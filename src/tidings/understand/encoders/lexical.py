@@ -10,11 +10,15 @@ code serves Chinese, Arabic and Vietnamese, and catch transliterated names.
 
 from __future__ import annotations
 
+import io
+import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from tidings.learner import Learner
 
 
 @dataclass(frozen=True)
@@ -59,12 +63,16 @@ def char_ngram_hashes(text: str, sizes: Sequence[int], n_features: int) -> np.nd
     return np.concatenate(parts).astype(np.int64)
 
 
-class LexicalEncoder:
+class LexicalEncoder(Learner):
     """Sublinear-TF × online-IDF vectors over hashed character n-grams.
 
     ``learn_idf=True`` adds every encoded text to the document frequencies before
     weighting it (a stream's view: IDF from everything seen so far, itself included).
+    The document frequencies are its learned state: :meth:`to_bytes` / :meth:`from_bytes`.
     """
+
+    name = "lexical"
+    languages = None  # character n-grams need no language
 
     # sizes=(3, 4, 5): picked on SemEval-2022 dev (lexical-only Pearson) over (2..4), (3..5), (4..6).
     def __init__(self, sizes: Sequence[int] = (3, 4, 5), n_features: int = 2**20, learn_idf: bool = True,
@@ -73,16 +81,35 @@ class LexicalEncoder:
         self.n_features = n_features
         self.learn_idf = learn_idf
         self.max_chars = max_chars
-        self.name = "lexical"
-        self.dim = n_features
-        self.languages = None
         self._df = np.zeros(n_features, dtype=np.uint32)
         self._n_docs = 0
         self._lock = threading.Lock()
 
     @property
+    def dim(self) -> int:
+        """Width of :meth:`encode`'s rows: one per hash bucket."""
+        return self.n_features
+
+    @property
     def n_docs(self) -> int:
         return self._n_docs
+
+    def to_bytes(self) -> bytes:
+        """Params and document frequencies (``.npz``, compressed: the table is mostly zeros)."""
+        buf = io.BytesIO()
+        params = json.dumps({**self.get_params(), "sizes": list(self.sizes)})
+        np.savez_compressed(buf, params=np.frombuffer(params.encode(), dtype=np.uint8), df=self._df,
+                            n_docs=np.int64(self._n_docs))
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> LexicalEncoder:
+        """The encoder :meth:`to_bytes` wrote, document frequencies included."""
+        arrays = np.load(io.BytesIO(raw))
+        enc = cls(**json.loads(arrays["params"].tobytes().decode()))
+        enc._df = arrays["df"].astype(np.uint32)
+        enc._n_docs = int(arrays["n_docs"])
+        return enc
 
     def observe(self, texts: Sequence[str]) -> None:
         """Count ``texts`` in the document frequencies without vectorising them."""

@@ -1,0 +1,138 @@
+"""Storylines over a store: event profiles from the read model, built, saved and read back.
+
+The linking itself is :class:`tidings.group.storylines.StorylineBuilder` (pure: profiles
+in, storylines out). This module gives it what it links — each event's salient entities,
+named as cards name them, with the card's title and date for the events that end up in a
+thread — and keeps reading apart from writing:
+
+* :func:`build_storylines` computes them and writes nothing;
+* :func:`rebuild_storylines` computes them and replaces the saved ones (the writer's job:
+  after an ingest run, or ``tidings storylines --rebuild``);
+* :func:`load_storylines` / :func:`get_storyline` read the saved ones, and compute them in
+  memory when none are saved, so a reader never writes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+
+from tidings.article import Storyline
+from tidings.group.storylines import LABEL_WEIGHTS, EventProfile, StorylineBuilder, StorylineOptions
+from tidings.store import Store
+from tidings.tell.summary import choose_title, tokens
+from tidings.tell.when import event_date
+from tidings.views.events import EventData, iter_events, load_event, match_id
+from tidings.views.names import entity_key, name_resolver, shown_name
+
+#: Record kind of saved storylines (``store.put_record("storyline", id, …)``).
+RECORD_KIND = "storyline"
+
+
+def event_profile(data: EventData, top: int = StorylineOptions.top_entities) -> EventProfile:
+    """One event's salient entities (share of its independent reports naming each), topic words, centroid.
+
+    The date and title are left empty: only events that join a storyline need them, and they cost a
+    card's title and date choice (:func:`describe_profile` fills them in).
+    """
+    groups = {a.id: data.copies.get(a.id, a.id) for a in data.articles}
+    independent = max(1, len(set(groups.values())))
+    seen: dict[str, set[str]] = defaultdict(set)
+    mentions: Counter[str] = Counter()
+    labels: dict[str, str] = {}
+    display: dict[str, str] = {}
+    for article in data.articles:
+        for ent in data.entities.get(article.id, []):
+            label = str(ent.get("label", ""))
+            key = entity_key(ent)
+            if not key or label not in LABEL_WEIGHTS:
+                continue
+            seen[key].add(groups[article.id])
+            mentions[key] += int(ent.get("count", 1) or 1)
+            labels.setdefault(key, label)
+            if key not in display:
+                display[key] = shown_name(str(ent.get("display") or key), label, Counter({str(ent.get("text", "")): 1}))
+    ranked = sorted(seen, key=lambda k: (-len(seen[k]), -mentions[k], k))[:top]
+    centroid = data.event.extra.get("centroid") if isinstance(data.event.extra, dict) else None
+    first = next((a for a in data.articles if data.title(a)), None)  # cheap topic words for the lexical fallback
+    return EventProfile(
+        event_id=data.event.id,
+        entities={k: len(seen[k]) / independent for k in ranked},
+        labels={k: labels[k] for k in ranked},
+        names={k: display[k] for k in ranked},
+        date=None,
+        lang=data.lang(first) if first else "",
+        centroid=centroid if isinstance(centroid, list) else None,
+        title_tokens=tokens(data.title(first)) if first else Counter(),
+    )
+
+
+def describe_profile(profile: EventProfile, data: EventData) -> None:
+    """Fill in the event's own date and its card title (costly: only for events shown in a storyline)."""
+    title = choose_title(data)
+    profile.date = event_date(data).start
+    profile.title = title.text if title else ""
+
+
+def build_storylines(store: Store, options: StorylineOptions | None = None, *,
+                     loaded: Mapping[str, EventData] | None = None) -> list[Storyline]:
+    """Storylines over every live event, computed now; nothing is written.
+
+    ``loaded``: events the caller has already loaded (the report passes those it loaded for the cards);
+    the others are loaded one at a time and not kept.
+    """
+    options = options or StorylineOptions()
+    names = name_resolver(store)
+    loaded = loaded or {}
+
+    def data_of(event_id: str) -> EventData:
+        return loaded.get(event_id) or load_event(store, event_id, names=names)
+
+    profiles = [event_profile(data_of(event.id), options.top_entities) for event in iter_events(store)]
+    builder = StorylineBuilder(options)
+    groups = builder.group(profiles)
+    for i in sorted({i for group in groups for i in group}):
+        describe_profile(profiles[i], data_of(profiles[i].event_id))
+    return builder.build(profiles, groups)
+
+
+def rebuild_storylines(store: Store, options: StorylineOptions | None = None) -> list[Storyline]:
+    """Compute the storylines and replace the saved ones (derived data, rebuilt whole); commits.
+
+    Holds the store's writer lock (one writer at a time; re-entrant for an ingest that already holds
+    it) and raises :class:`tidings.store.StoreBusy` when another process writes.
+    """
+    with store.writer_lock():
+        storylines = build_storylines(store, options)
+        for key, _value in list(store.iter_records(RECORD_KIND)):
+            store.delete_record(RECORD_KIND, key)
+        for story in storylines:
+            store.put_record(RECORD_KIND, story.id, story.to_dict())
+        store.commit()
+    return storylines
+
+
+def _ordered(storylines: list[Storyline]) -> list[Storyline]:
+    """Longest first, then by id: the order :class:`StorylineBuilder` gives."""
+    return sorted(storylines, key=lambda s: (-len(s.event_ids), s.id))
+
+
+def load_storylines(store: Store, options: StorylineOptions | None = None, *,
+                    loaded: Mapping[str, EventData] | None = None) -> list[Storyline]:
+    """The saved storylines; when none are saved, computed in memory (:func:`build_storylines`), never written.
+
+    Saved storylines are as fresh as the last :func:`rebuild_storylines`.
+    """
+    saved = [Storyline.from_dict(value) for _key, value in store.iter_records(RECORD_KIND)]
+    if saved:
+        return _ordered(saved)
+    return build_storylines(store, options, loaded=loaded)
+
+
+def get_storyline(store: Store, storyline_id: str) -> Storyline:
+    """One storyline by id or unique id prefix (:func:`tidings.views.events.match_id`); ``UnknownId`` if absent."""
+    record = store.get_record(RECORD_KIND, storyline_id)
+    if record is not None:
+        return Storyline.from_dict(record)
+    by_id = {story.id: story for story in load_storylines(store)}
+    return by_id[match_id(storyline_id, by_id, "storyline")]

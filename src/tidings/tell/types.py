@@ -1,0 +1,137 @@
+"""The card types: what a user reads about one event, as typed, JSON-ready objects.
+
+Kept apart from the code that builds them (``tidings.tell.cards`` and its parts) so
+every part imports its types from here and ``cards`` imports the parts: one direction,
+no import circle.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from tidings.options import DISPLAY_LANG
+
+
+@dataclass(frozen=True)
+class SourcedText:
+    """A verbatim sentence (or title) and the article, language and outlet it comes from."""
+
+    text: str
+    article_id: str
+    lang: str
+    outlet: str
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Someone who took part: one normalised name, counted over independent articles."""
+
+    name: str
+    label: str  # PERSON | ORG | GPE | NORP
+    articles: int  # independent articles naming it
+    mentions: int
+    surfaces: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where it happened, with gazetteer coordinates when known."""
+
+    name: str
+    country: str | None = None
+    country_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    kind: str | None = None
+    articles: int = 0
+
+
+@dataclass(frozen=True)
+class When:
+    """The event's own date (or span), which may differ from publication dates."""
+
+    start: str | None  # ISO date
+    end: str | None = None
+    confidence: float = 0.0
+    source: str = "unknown"  # "explicit", "weekday", "explicit+weekday", "published"
+    evidence: str | None = None
+    article_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Words someone said, with the speaker when we can tell."""
+
+    text: str
+    speaker: str | None
+    article_id: str
+    lang: str
+    outlet: str
+    sentence: str = ""
+    confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One article of the event in publication order and what it adds."""
+
+    article_id: str
+    published: str | None  # ISO, None when undated
+    dated: bool
+    lang: str
+    outlet: str
+    title: str
+    role: str  # "first report" | "follow-up" | "outcome" | "copy" | "translation"
+    adds: str = ""
+    copy_of: str | None = None
+    via: tuple[str, ...] = ()  # provenance notes, e.g. "translated: machine", "source: 大纪元"
+    url: str | None = None  # as stored; validate before making a link of it
+
+
+@dataclass(frozen=True)
+class CoverageItem:
+    """One outlet's report(s) in one language."""
+
+    lang: str
+    outlet: str
+    article_ids: tuple[str, ...]
+    first_published: str | None
+    relations: tuple[str, ...] = ()  # e.g. "translation of 0a1b… (AP)", "source: Epoch Times"
+
+
+@dataclass
+class Coverage:
+    """Who covered the event, in which language, when, and who copied whom."""
+
+    by_lang: dict[str, list[CoverageItem]] = field(default_factory=dict)
+    copies: dict[str, str] = field(default_factory=dict)  # article id → original article id
+    syndication: list[dict[str, str]] = field(default_factory=list)  # provenance links per article
+    first_reporter: str | None = None  # article id
+
+
+@dataclass
+class EventCard:
+    """Everything a user reads about one event."""
+
+    event_id: str
+    title: SourcedText | None
+    title_lang_matches: bool
+    summary: list[SourcedText]
+    who: list[Actor]
+    where: list[Place]
+    when: When
+    quotes: list[Quote]
+    outcomes: list[SourcedText]
+    timeline: list[TimelineEntry]
+    coverage: Coverage
+    languages: list[str]
+    outlets: list[str]
+    article_count: int
+    display_lang: str = DISPLAY_LANG
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view (``tidings event ID --json``)."""
+        return dataclasses.asdict(self)

@@ -1,0 +1,270 @@
+"""The read model of events: find one by id, list them, load one with its articles.
+
+Every reader (cards, listings, storylines, the report, the Python API, the CLI) goes
+through here, so they agree on what an id means, which events are live, which
+articles an event has, and which of them are copies. Reading never writes, and
+never runs understanding: an article stored without entities simply has none.
+
+Ids: :func:`resolve_id` is the one rule for every kind of id (event, storyline,
+article): the exact id, else the one id that starts with what was typed, when at
+least :data:`MIN_PREFIX` characters were typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal
+
+from tidings.article import Article, Event
+from tidings.options import DISPLAY_LANG
+from tidings.store import ArticleRow, Store
+
+# The sentence splitter is a text helper that still lives in tell/ (it moves to the text package with the
+# date grammar and tokenisers); nothing else of tell is imported here.
+from tidings.tell.sentences import Sentence, split_sentences
+from tidings.views.names import NameResolver, canonical_entities, name_resolver
+
+#: Shortest id prefix accepted in place of a whole id, as in git (whose shortest abbreviation is 4).
+#: Why a floor at all: a prefix is resolved only when exactly one id starts with it, so a prefix that
+#: once named an item can later only become ambiguous (a clear error), never name another item; but a
+#: one- or two-character "prefix" is more often a slip than a choice ("e" would pick the only event of a
+#: new store). Why not more: ids are hashes (``ev-`` + 12 hex, 16 hex for articles), so four characters
+#: already tell apart the items of a small store, and longer prefixes keep working as it grows.
+MIN_PREFIX = 4
+
+#: When an article's outlet is unknown, the provenance relations that best stand in for it, in order.
+OUTLET_FALLBACK_RELATIONS = ("first-published", "via", "source", "contributor")
+
+IdKind = Literal["event", "storyline", "article"]
+
+
+class UnknownId(KeyError):
+    """No item of this kind with this id, or the id prefix names none or several."""
+
+
+def match_id(wanted: str, ids: Iterable[str], kind: str) -> str:
+    """The one id rule: ``wanted`` itself when it is among ``ids``, else the one id it is a prefix of.
+
+    Raises :class:`UnknownId` (a ``KeyError``) when nothing matches, when several ids start with
+    ``wanted``, or when ``wanted`` is shorter than :data:`MIN_PREFIX` and not a whole id.
+    """
+    matches: list[str] = []
+    for candidate in ids:
+        if candidate == wanted:
+            return candidate
+        if len(wanted) >= MIN_PREFIX and candidate.startswith(wanted):
+            matches.append(candidate)
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        shown = ", ".join(sorted(matches)[:5]) + (" …" if len(matches) > 5 else "")
+        raise UnknownId(f"{kind} id prefix {wanted!r} is ambiguous: {shown}")
+    short = f" (a prefix needs at least {MIN_PREFIX} characters)" if len(wanted) < MIN_PREFIX else ""
+    raise UnknownId(f"no {kind} with id {wanted!r}{short}")
+
+
+def resolve_id(store: Store, kind: IdKind, wanted: str) -> str:
+    """The whole id of a stored event, storyline or article, by :func:`match_id`'s rule.
+
+    An exact id is looked up directly; only a prefix scans the ids of its kind (article ids come
+    from ``article_rows``, which reads no article bodies). Events are not followed to what they
+    were merged into: :func:`resolve_event` does that.
+    """
+    if kind == "article":
+        if store.article_rows([wanted]):
+            return wanted
+        return match_id(wanted, (row.id for row in store.article_rows()), kind)
+    if store.get_record(kind, wanted) is not None:
+        return wanted
+    return match_id(wanted, (key for key, _value in store.iter_records(kind)), kind)
+
+
+def resolve_event(store: Store, event_id: str) -> Event:
+    """The live event for an id or id prefix: follows ``merged_into`` links to the event it joined."""
+    record = store.get_record("event", resolve_id(store, "event", event_id))
+    if record is None:  # pragma: no cover - resolve_id has just found it
+        raise UnknownId(f"no event with id {event_id!r}")
+    seen: set[str] = set()
+    event = Event.from_dict(record)
+    while event.merged_into and event.merged_into not in seen:
+        seen.add(event.id)
+        nxt = store.get_record("event", event.merged_into)
+        if nxt is None:
+            break
+        event = Event.from_dict(nxt)
+    return event
+
+
+def iter_events(store: Store) -> Iterator[Event]:
+    """Every live (not merged-away) event with at least one article, in store order."""
+    for _key, record in store.iter_records("event"):
+        event = Event.from_dict(record)
+        if event.merged_into or not event.article_ids:
+            continue
+        yield event
+
+
+def as_datetime(value: dt.date | None) -> dt.datetime | None:
+    """Dates and datetimes on one naive UTC axis, so they sort together."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value
+    return dt.datetime(value.year, value.month, value.day)
+
+
+@dataclass
+class EventData:
+    """An event with its articles loaded (in the event's join order) and who copies whom."""
+
+    event: Event
+    articles: list[Article]
+    #: article id → id of the article it copies/translates (from the event and provenance).
+    copies: dict[str, str] = field(default_factory=dict)
+    #: article id → its entities, norms canonicalised and a ``display`` name added (:mod:`tidings.views.names`).
+    entities: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _sentences: dict[str, list[Sentence]] = field(default_factory=dict, repr=False)
+
+    def sentences(self, article: Article) -> list[Sentence]:
+        """The article's sentences, split once and shared by every card part."""
+        if article.id not in self._sentences:
+            self._sentences[article.id] = split_sentences(article.text, self.lang(article), article.id)
+        return self._sentences[article.id]
+
+    @property
+    def independent(self) -> list[Article]:
+        """Articles that are not copies or translations of another article of the event."""
+        return [a for a in self.articles if a.id not in self.copies]
+
+    def original_of(self, article_id: str) -> str:
+        """The independent report an article counts for (follows copy chains; itself when not a copy)."""
+        seen = set()
+        while article_id in self.copies and article_id not in seen:
+            seen.add(article_id)
+            article_id = self.copies[article_id]
+        return article_id
+
+    def lang(self, article: Article) -> str:
+        return article.lang.value if article.lang else "und"
+
+    def outlet(self, article: Article) -> str:
+        """The publishing outlet; else who the text says it came from, marked with the relation."""
+        if article.outlet and article.outlet.value:
+            return str(article.outlet.value)
+        for relation in OUTLET_FALLBACK_RELATIONS:
+            for link in article.provenance:
+                if link.relation == relation and link.name:
+                    return f"{link.name} ({relation})"
+        return "unknown outlet"
+
+    def title(self, article: Article) -> str:
+        return article.title.value if article.title and article.title.value else ""
+
+
+def load_event(store: Store, event_id: str, names: NameResolver | None = None) -> EventData:
+    """Resolve the event and load its articles (missing ones are skipped, not fatal).
+
+    ``names``: the alias lexicon to show names through (:func:`~tidings.views.names.name_resolver`);
+    loaded from the store when None. Callers loading many events pass it once.
+    """
+    event = resolve_event(store, event_id)
+    if names is None:
+        names = name_resolver(store)
+    articles: list[Article] = []
+    seen: set[str] = set()
+    for aid in event.article_ids:
+        if aid in seen:
+            continue
+        seen.add(aid)
+        article = store.get_article(aid)
+        if article is not None:
+            articles.append(article)
+    present = {a.id for a in articles}
+    copies = {k: v for k, v in event.duplicates.items() if k in present and v in present and k != v}
+    entities = {a.id: canonical_entities(list(a.entities or []), names) for a in articles}
+    return EventData(event=event, articles=articles, copies=copies, entities=entities)
+
+
+# -- listing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What a listing shows of an event besides counts: the card's own title, date and place.
+
+    Chosen by ``tidings.tell`` (:func:`tidings.tell.cards.headline`), which sits above this layer:
+    :func:`list_events` takes the chooser as an argument instead of importing it.
+    """
+
+    title: str | None = None
+    title_lang: str | None = None
+    date: str | None = None  # the event's own day (ISO), which may differ from publication dates
+    where: str | None = None
+
+
+#: Chooses an event's headline in a display language (``tidings.tell.cards.headline``).
+HeadlineChooser = Callable[[EventData, str], Headline]
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event in a listing: ``tidings events``, ``tidings events --json`` and the Python API."""
+
+    id: str
+    articles: int  # stored articles of the event
+    independent: int  # of them, not copies or translations of another article of the event
+    outlets: int  # distinct outlets named by the articles' metadata
+    languages: tuple[str, ...]  # language codes, sorted ("und" when undetected)
+    first_published: str | None  # publication days (ISO) of the earliest and latest article
+    last_published: str | None
+    date: str | None = None  # the headline: None when listed without a chooser
+    where: str | None = None
+    title: str | None = None
+    title_lang: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _row(event: Event, members: list[ArticleRow]) -> EventRow:
+    present = {m.id for m in members}
+    copies = {k for k, v in event.duplicates.items() if k in present and v in present and k != v}
+    days = sorted(m.published[:10] for m in members if m.published and _DAY.match(m.published))
+    return EventRow(
+        id=event.id,
+        articles=len(members),
+        independent=len(present - copies),
+        outlets=len({m.outlet for m in members if m.outlet}),
+        languages=tuple(sorted({m.lang or "und" for m in members})),
+        first_published=days[0] if days else None,
+        last_published=days[-1] if days else None,
+    )
+
+
+def list_events(store: Store, lang: str = DISPLAY_LANG, limit: int | None = None, *,
+                headline: HeadlineChooser | None = None) -> list[EventRow]:
+    """Live events, largest first (then by id): one :class:`EventRow` each.
+
+    Counts, languages and publication days come from the stored articles' summary columns
+    (``store.article_rows``: no article is decoded). With ``headline`` (``tidings.tell.cards.headline``)
+    the first ``limit`` events are also loaded to give their title in ``lang`` (where one exists),
+    their own date and their main place, as their cards do.
+    """
+    rows_by_id = {row.id: row for row in store.article_rows()}
+    rows = []
+    for event in iter_events(store):
+        members = [rows_by_id[aid] for aid in dict.fromkeys(event.article_ids) if aid in rows_by_id]
+        rows.append(_row(event, members))
+    rows.sort(key=lambda r: (-r.articles, r.id))
+    rows = rows[:limit]
+    if headline is None:
+        return rows
+    names = name_resolver(store)
+    return [replace(row, **asdict(headline(load_event(store, row.id, names=names), lang))) for row in rows]

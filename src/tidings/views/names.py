@@ -1,0 +1,112 @@
+"""How a name is shown: the display-time canonicalisation of entities, in one place.
+
+Entities are stored with the ``norm`` their article's entity stage gave them. Norms
+handed out early may since have been linked to another name (普京 ↔ Putin: grouping
+feeds links back into the alias lexicon), so a card reads every entity through the
+lexicon once, here, and counts one person once. Readers only read: nothing here
+extracts entities or changes the lexicon.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import warnings
+from collections import Counter
+from typing import Any, Protocol
+
+from tidings.store import Store
+from tidings.understand.aliases import AliasLexicon
+from tidings.understand.names_phonetic import romanize
+
+
+class NameResolver(Protocol):
+    """What display needs from the alias lexicon (:class:`tidings.understand.aliases.AliasLexicon`)."""
+
+    def canonical(self, norm: str) -> str:
+        """Today's representative norm of ``norm``."""
+        ...
+
+    def display(self, norm: str) -> str:
+        """A readable name for ``norm`` (the most used Latin surface when there is one)."""
+        ...
+
+
+def name_resolver(store: Store) -> NameResolver:
+    """The store's alias lexicon (empty when none is saved).
+
+    A saved lexicon that cannot be decoded (a corrupt state blob) must not make every
+    card unreadable: the names are then shown as their articles' entity stage gave them,
+    with a warning, instead of a traceback.
+    """
+    try:
+        return AliasLexicon.load(store)
+    except (ValueError, KeyError, TypeError) as exc:  # JSON/UTF-8 decoding, missing or mistyped fields
+        warnings.warn(f"the saved alias lexicon cannot be read ({exc!r}); names are shown as extracted",
+                      RuntimeWarning, stacklevel=2)
+        return AliasLexicon()
+
+
+def entity_key(entity: dict[str, Any]) -> str:
+    """One normalised name per entity: the ``norm`` when given, else the surface text."""
+    return str(entity.get("norm") or entity.get("text") or "").strip()
+
+
+def entity_surfaces(entity: dict[str, Any]) -> list[str]:
+    """Every surface form we know for an entity (text, mentions, aliases), longest first."""
+    forms: set[str] = set()
+    for key in ("text", "norm"):
+        if entity.get(key):
+            forms.add(str(entity[key]))
+    for key in ("mentions", "aliases", "surfaces", "forms"):
+        values = entity.get(key)
+        if isinstance(values, list):
+            forms.update(str(v.get("text") if isinstance(v, dict) else v) for v in values if v)
+    return sorted((f for f in forms if f), key=len, reverse=True)
+
+
+def canonical_entities(entities: list[dict[str, Any]], names: NameResolver) -> list[dict[str, Any]]:
+    """Entities with ``norm`` mapped to its canonical form and a ``display`` name added."""
+    out = []
+    for ent in entities:
+        norm = str(ent.get("norm") or "")
+        if not norm:
+            out.append(ent)
+            continue
+        canon, display = names.canonical(norm), names.display(norm)
+        if not display or display in (canon, norm):
+            display = display_name(ent)
+        out.append({**ent, "norm": canon, "display": display})
+    return out
+
+
+def display_name(entity: dict[str, Any]) -> str:
+    """A readable name when no lexicon knows one: a Latin norm title-cased ("marco rubio" → "Marco Rubio")."""
+    norm = str(entity.get("norm") or "")
+    if norm and all(ch.isascii() or (unicodedata.category(ch).startswith("L") and ord(ch) < 0x250) for ch in norm):
+        text = str(entity.get("text") or "")
+        if text.casefold() == norm.casefold():
+            return text  # the article's own spelling ("CNN", "McCain")
+        if entity.get("label") == "ORG" and len(norm) <= 4 and " " not in norm:
+            return norm.upper()  # acronyms: cnn → CNN
+        return " ".join(w[:1].upper() + w[1:] for w in norm.split(" "))
+    return str(entity.get("display") or entity.get("text") or norm)
+
+
+def _is_latin(text: str) -> bool:
+    return all(ord(ch) < 0x250 for ch in text if ch.isalpha())
+
+
+def shown_name(name: str, label: str, native: Counter[str]) -> str:
+    """A name that is only our romanisation of a foreign spelling keeps that spelling next to it.
+
+    "Liyabukefu" alone is a guess a reader cannot check; "里亚布科夫 (Liyabukefu)" can be. A name
+    anchored to a real Latin spelling ("Sergei Lavrov" for 拉夫罗夫) is shown as it is.
+    ``native``: the surface forms the articles used for this entity, with their counts.
+    """
+    if label not in ("PERSON", "ORG") or not _is_latin(name):
+        return name
+    flat = name.replace(" ", "").casefold()
+    for surface, _count in native.most_common():
+        if surface and not _is_latin(surface) and romanize(surface).replace(" ", "").casefold() == flat:
+            return f"{surface} ({name})"
+    return name
