@@ -60,7 +60,7 @@ def seeds(repeats: int) -> None:
         ex(a)
         first.append(time.perf_counter() - t)
     for a, dt in zip(arts, first, strict=True):
-        print(f"== {Path(a.uri).name[:3]} lang={a.lang.value if a.lang else '?'} chars={len(a.text)} "
+        print(f"== {Path(a.uri).name[:3]} lang={a.lang_code or '?'} chars={len(a.text)} "
               f"first={dt * 1000:.1f} ms")
         for e in a.entities:
             where = f" @{e['place']['lat']:.2f},{e['place']['lon']:.2f}" if "place" in e else ""
@@ -68,7 +68,7 @@ def seeds(repeats: int) -> None:
                   f"{e['source']} {e['confidence']}{where}")
     times, cpu = [], []
     for a in arts:
-        lang = a.lang.value if a.lang else None
+        lang = a.lang_code
         t, c = time.perf_counter(), time.process_time()
         for _ in range(repeats):
             ex.extract(a.text, lang)
@@ -98,8 +98,8 @@ def semeval(path: Path, limit: int | None) -> None:
         pairs.append((r, ents))
     sims, gold_ent, gold_all, kinds = [], [], [], []
     for r, (e1, e2) in pairs:
-        c1 = Counter({ex.lexicon.canonical(e["norm"]): e["count"] for e in e1})
-        c2 = Counter({ex.lexicon.canonical(e["norm"]): e["count"] for e in e2})
+        c1 = Counter({ex.lexicon.canonical(e.norm): e.count for e in e1})
+        c2 = Counter({ex.lexicon.canonical(e.norm): e.count for e in e2})
         dot = sum(c1[k] * c2[k] for k in c1.keys() & c2.keys())
         norm = math.sqrt(sum(v * v for v in c1.values())) * math.sqrt(sum(v * v for v in c2.values()))
         sims.append(dot / norm if norm else 0.0)

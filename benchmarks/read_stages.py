@@ -107,9 +107,9 @@ def year_inference() -> None:
     """
     import datetime as dt
 
-    from tidings.read.datelines import DateMention, find_years
     from tidings.read.dates import COPYRIGHT, infer_year
     from tidings.read.language import LanguageDetector
+    from tidings.text.dates import DateMention, find_years
 
     cleaner, lang, dates = Cleaner(), LanguageDetector(), DateFinder()
     tally = Counter[str]()
@@ -171,7 +171,7 @@ def main() -> None:
     labelled = [(a, g) for a, g in articles if g]
     right = sum(1 for a, g in labelled if a.lang is not None and a.lang.value == g)
     print(f"lang accuracy (semeval dev, {len(labelled)} texts): {right / max(1, len(labelled)):.4f}")
-    wrong = Counter((g, a.lang.value if a.lang else None) for a, g in labelled if not a.lang or a.lang.value != g)
+    wrong = Counter((g, a.lang_code) for a, g in labelled if not a.lang or a.lang.value != g)
     if wrong:
         print("confusions:", ", ".join(f"{g}->{p}:{c}" for (g, p), c in wrong.most_common(8)))
     dated = Counter(a.published.source for a, _ in articles if a.published)

@@ -20,13 +20,12 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import DATA, ROOT
 
 from tidings.article import RawDocument
 from tidings.ingest import iter_sources
 from tidings.read import article_from_raw
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "benchmarks" / "data"
 N_TEXTS = 2000
 PER_FILE = 100
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+from conftest import SEEDS
+
 from tidings.api import ingest
 from tidings.options import Options
-
-SEEDS = Path(__file__).resolve().parents[1] / "examples" / "seeds"
 
 
 def test_ingest_restores_gc_settings(tmp_path: Path) -> None:

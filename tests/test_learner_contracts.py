@@ -103,7 +103,7 @@ def _cluster_roundtrip(c: EventClusterer) -> EventClusterer:
 
 def _lexicon_feed(lex: AliasLexicon, articles: Sequence[Article]) -> Any:
     extractor = EntityExtractor(lexicon=lex)
-    norms = [[e["norm"] for e in extractor.extract(a.text, a.lang.value if a.lang else None)] for a in articles]
+    norms = [[e.norm for e in extractor.extract(a.text, a.lang_code)] for a in articles]
     return norms, [[lex.canonical(n) for n in row] for row in norms], len(lex)
 
 
@@ -147,7 +147,7 @@ def _feedback_feed(learner: EventAliasLearner, articles: Sequence[Article]) -> A
         ents = extractor.extract(a.text, a.lang.value if a.lang else None)
         event = SEED_EVENTS[next(i for i, p in enumerate(SEEDS) if a.uri == str(p))]
         made.append(learner.observe(event, a.id, ents))
-        made.append(sorted(learner.lexicon.canonical(e["norm"]) for e in ents))
+        made.append(sorted(learner.lexicon.canonical(e.norm) for e in ents))
     # the seeds' names are linked by the entity stage already, so the learner makes no link on
     # them: what it remembers for the next article is its answer too
     store = SQLiteStore(":memory:")

@@ -17,7 +17,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "tell"))
 
-from seedstore import build_seed_store
+from conftest import build_seed_store
 from test_tell_report import hostile_store
 
 from tidings.tell.report import write_report

@@ -18,18 +18,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import ROOT, SEED_FILES, seed_file
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from tidings.store.sqlite import SQLiteStore
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = sorted((ROOT / "examples" / "seeds").glob("*.txt"))
-
 
 def seed(prefix: str) -> str:
-    (path,) = [p for p in SEEDS if p.name.startswith(prefix)]
-    return path.read_text(encoding="utf-8")
+    return seed_file(prefix).read_text(encoding="utf-8")
 
 
 def first_half(text: str) -> str:
@@ -40,7 +37,7 @@ def first_half(text: str) -> str:
 def build_corpus(folder: Path) -> dict[str, str]:
     """Write the mixed corpus; returns bad file name → expected reason prefix."""
     folder.mkdir()
-    for path in SEEDS:
+    for path in SEED_FILES:
         (folder / path.name).write_bytes(path.read_bytes())
     # the first half of a seed, so it is a different article from the seed itself
     (folder / "gbk.txt").write_bytes(first_half(seed("001")).encode("gbk", errors="ignore"))
@@ -106,7 +103,7 @@ def test_bad_files_get_one_line_reasons_and_good_files_are_stored(tmp_path: Path
             assert "\n" not in letters[name].reason
         articles = list(store.iter_articles())
     stored = {Path(a.uri.split("#")[0]).name: a for a in articles}
-    for path in SEEDS:
+    for path in SEED_FILES:
         assert path.name in stored
     for name in ("gbk.txt", "arabic-1256.txt", "broken.html"):
         assert name in stored, f"{name} not stored; dead letters: {letters.get(name)}"
@@ -130,15 +127,15 @@ def test_reingesting_the_same_content_changes_nothing_and_a_changed_url_is_versi
     first = tmp_path / "day1.jsonl"
     first.write_text(_line("https://news.example/riyadh", seed("003")), encoding="utf-8")
     db = tmp_path / "t.db"
-    assert run_ingest(db, first, *SEEDS).returncode == 0
+    assert run_ingest(db, first, *SEED_FILES).returncode == 0
     with SQLiteStore(db) as store:
         before = store.count_articles()
         (article,) = [a for a in store.iter_articles() if a.url == "https://news.example/riyadh"]
-    again = run_ingest(db, first, *SEEDS)
+    again = run_ingest(db, first, *SEED_FILES)
     assert again.returncode == 0 and again.stdout.startswith("stored 0 ")
     copy = tmp_path / "copy"
     copy.mkdir()
-    for path in SEEDS:  # the same texts under other paths are the same articles
+    for path in SEED_FILES:  # the same texts under other paths are the same articles
         (copy / ("renamed-" + path.name)).write_bytes(path.read_bytes())
     renamed = run_ingest(db, copy)
     assert renamed.returncode == 0 and renamed.stdout.startswith("stored 0 ")

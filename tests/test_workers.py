@@ -1,7 +1,7 @@
 """Read workers: ingest gives the same articles, entities and events with or without them.
 
 The entity stage's lexicon-free part (``EntityExtractor.prepare``) runs in the
-workers; these tests check on real texts (the seeds and ECB+ dev) that doing it
+workers; these tests check on real texts (the seeds and ECB_DEV+ dev) that doing it
 ahead changes nothing, both stage-level and through ``tidings.api.ingest``.
 """
 
@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import ECB_DEV, SEED_FILES
 
 from tidings.api import ingest
 from tidings.article import RawDocument
@@ -20,14 +21,10 @@ from tidings.store.sqlite import SQLiteStore
 from tidings.understand.entities import EntityExtractor
 from tidings.workers import ReadRunner, choose_workers
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "examples" / "seeds"
-ECB = ROOT / "benchmarks" / "data" / "ecbplus" / "dev.jsonl"
-
 
 def real_texts(n_ecb: int) -> list[str]:
-    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
-    with open(ECB, encoding="utf-8") as fh:
+    texts = [p.read_text(encoding="utf-8") for p in SEED_FILES]
+    with open(ECB_DEV, encoding="utf-8") as fh:
         texts += [json.loads(line)["text"] for _, line in zip(range(n_ecb), fh, strict=False)]
     return texts
 
@@ -39,7 +36,7 @@ def test_prepared_entities_equal_sequential() -> None:
     worker = ahead.preparer()
     for i, text in enumerate(real_texts(40)):
         article = reader(article_from_raw(RawDocument(uri=f"t{i}", text=text, format="text")))
-        expected = plain.extract(article.text, article.lang.value if article.lang else None)
+        expected = plain.extract(article.text, article.lang_code)
         ahead.use_prepared(article.id, worker.prepare(article))
         assert ahead(article).entities == expected, f"text {i}"
     assert not ahead._ahead  # every payload was consumed
@@ -49,7 +46,7 @@ def test_stale_payload_is_ignored() -> None:
     """A payload computed for another language is not used (the stage redoes the work)."""
     reader = read_pipeline()
     article = reader(article_from_raw(RawDocument(uri="s", text=real_texts(0)[0], format="text")))
-    expected = EntityExtractor().extract(article.text, article.lang.value if article.lang else None)
+    expected = EntityExtractor().extract(article.text, article.lang_code)
     stage = EntityExtractor()
     stage.use_prepared(article.id, ("xx", []))
     assert stage(article).entities == expected

@@ -81,7 +81,7 @@ def list_articles(store: Store) -> list[dict[str, Any]]:
         rows.append(
             {
                 "id": article.id,
-                "lang": article.lang.value if article.lang else None,
+                "lang": article.lang_code,
                 "published": article.published.value.isoformat() if article.published else None,
                 "published_source": article.published.source if article.published else None,
                 "outlet": article.outlet.value if article.outlet else None,

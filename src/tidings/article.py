@@ -81,6 +81,94 @@ class ProvenanceLink:
         return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
 
 
+@dataclass(frozen=True)
+class EntityPlace:
+    """Where a place entity is: the gazetteer entry the entity stage resolved it to."""
+
+    name_en: str
+    country_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    #: "city", "admin", "region", "country" … (the gazetteer's kinds).
+    kind: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name_en": self.name_en, "country_code": self.country_code, "lat": self.lat, "lon": self.lon,
+                "kind": self.kind}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> EntityPlace:
+        return cls(str(d.get("name_en") or ""), d.get("country_code"), d.get("lat"), d.get("lon"), d.get("kind"))
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One distinct person, organisation or place an article names, as the entities stage found it.
+
+    ``norm`` is the canonical key the name has in every script and article ("marco
+    rubio" for 卢比奥, روبيو and Rubio); ``text`` the surface this article uses most;
+    ``label`` PERSON, ORG, GPE or LOC; ``count`` its mentions in the article;
+    ``confidence`` and ``source`` the strongest evidence ("gazetteer", "title",
+    "lexicon" …); ``key`` a cross-script phonetic key; ``place`` where a place is.
+    ``display`` is never set by the entity stage and never stored: the card views put
+    the name a reader sees there.
+    """
+
+    text: str
+    norm: str
+    label: str
+    count: int = 1
+    confidence: float = 0.0
+    source: str = ""
+    key: str = ""
+    place: EntityPlace | None = None
+    display: str | None = None
+
+    @property
+    def identity(self) -> str:
+        """The one name the entity is counted under: its ``norm``, else its surface text."""
+        return (self.norm or self.text).strip()
+
+    @property
+    def surfaces(self) -> list[str]:
+        """Every written form we know (surface text and norm), longest first."""
+        forms = {f for f in (self.text, self.norm) if f}
+        return sorted(sorted(forms), key=len, reverse=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored form (the entity stage's dict, key for key)."""
+        out: dict[str, Any] = {
+            "text": self.text,
+            "norm": self.norm,
+            "label": self.label,
+            "count": self.count,
+            "confidence": self.confidence,
+            "source": self.source,
+            "key": self.key,
+        }
+        if self.place is not None:
+            out["place"] = self.place.to_dict()
+        if self.display is not None:
+            out["display"] = self.display
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Entity:
+        """Inverse of :meth:`to_dict`; tolerant of missing keys (a count of 0 or none reads as 1)."""
+        place = d.get("place")
+        return cls(
+            text=str(d.get("text") or ""),
+            norm=str(d.get("norm") or ""),
+            label=str(d.get("label") or ""),
+            count=int(d.get("count") or 1),
+            confidence=float(d.get("confidence") or 0.0),
+            source=str(d.get("source") or ""),
+            key=str(d.get("key") or ""),
+            place=EntityPlace.from_dict(place) if isinstance(place, dict) else None,
+            display=d.get("display"),
+        )
+
+
 @dataclass
 class RawDocument:
     """What a reader found: bytes or text plus whatever metadata the container declared.
@@ -127,7 +215,7 @@ class Article:
     provenance: list[ProvenanceLink] = field(default_factory=list)
 
     # understand / group (filled by later stages)
-    entities: list[dict[str, Any]] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
     vector: Any = None
     event_id: str | None = None
 
@@ -135,6 +223,11 @@ class Article:
     def text(self) -> str:
         """The clean body: body blocks joined as paragraphs."""
         return "\n\n".join(b.text for b in self.blocks if b.role == "body")
+
+    @property
+    def lang_code(self) -> str | None:
+        """The language's ISO code (``"zh"``, ``"ar"`` …) when the read stage knows it, else None."""
+        return self.lang.value if self.lang else None
 
     @property
     def translated(self) -> bool:
@@ -166,7 +259,7 @@ class Article:
             "event_id": self.event_id,
         }
         if self.entities:
-            out["entities"] = self.entities
+            out["entities"] = [e.to_dict() for e in self.entities]
         if with_raw:
             out["raw_text"] = self.raw_text
         return out
@@ -199,7 +292,7 @@ class Article:
             published=fld(d.get("published"), "date"),
             outlet=fld(d.get("outlet")),
             provenance=[ProvenanceLink(**p) for p in d.get("provenance", [])],
-            entities=d.get("entities") or [],
+            entities=[Entity.from_dict(e) for e in d.get("entities") or []],
             event_id=d.get("event_id"),
         )
 

@@ -98,7 +98,7 @@ db_option = click.option("--db", callback=_set_db, expose_value=False, is_eager=
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tidings")
-@click.option("--db", envvar="TIDINGS_DB", help="Store: a SQLite file path (default ./tidings.db).")
+@click.option("--db", envvar="TIDINGS_DB", help="Store: a SQLite file (default ./tidings.db) or a postgresql:// URL.")
 @click.option("--config", type=click.Path(dir_okay=False), help="TOML file with a [tidings] table of options.")
 @click.pass_context
 def main(ctx: click.Context, db: str | None, config: str | None) -> None:

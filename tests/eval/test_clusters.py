@@ -1,4 +1,4 @@
-"""Clustering metrics on hand-checked cases, and ``eval clusters`` on a slice of ECB+ dev."""
+"""Clustering metrics on hand-checked cases, and ``eval clusters`` on a slice of ECB_DEV+ dev."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import ECB_DEV
 
 from tidings.eval.clusters import main
 from tidings.eval.metrics import bcubed, pairwise
-
-ECB = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "ecbplus" / "dev.jsonl"
 
 
 def test_perfect_clustering_scores_one() -> None:
@@ -52,7 +51,7 @@ def test_length_mismatch_is_an_error() -> None:
 
 
 def test_eval_clusters_on_two_ecb_topics(tmp_path: Path) -> None:
-    rows = [json.loads(line) for line in ECB.read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(line) for line in ECB_DEV.read_text(encoding="utf-8").splitlines()]
     subset = [r for r in rows if r["topic"] in ("1", "3")][:40]
     path = tmp_path / "two-topics.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in subset) + "\n", encoding="utf-8")

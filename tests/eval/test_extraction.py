@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 from tidings.eval.extraction import ExtractionDataError, evaluate, main, metrics_from_counts, shingle_match
 
-ROOT = Path(__file__).resolve().parents[2]
-NOISY = ROOT / "benchmarks" / "data" / "extraction" / "noisy.jsonl"
+NOISY = DATA / "extraction" / "noisy.jsonl"
 
 
 def test_shingle_match_counts_and_normalises() -> None:

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SEED_FILES, SEMEVAL_DEV
 
 from tidings.eval.pairs import _fit_censored, _fit_monotone, evaluate, fit, main, read_pairs
 
-SEEDS = sorted((Path(__file__).resolve().parents[2] / "examples" / "seeds").glob("*.txt"))
 LANGS = ["zh", "zh", "vi", "ar", "ar"]
 
 
-DEV = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "semeval2022" / "dev.jsonl"
 
 
 @pytest.fixture()
@@ -22,7 +21,7 @@ def pair_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The first 40 SemEval-2022 dev pairs (real articles, real ratings), embedded into a temporary cache."""
     monkeypatch.setenv("TIDINGS_CACHE", str(tmp_path / "cache"))
     path = tmp_path / "pairs.jsonl"
-    with DEV.open(encoding="utf-8") as fh:
+    with SEMEVAL_DEV.open(encoding="utf-8") as fh:
         path.write_text("".join(next(fh) for _ in range(40)), encoding="utf-8")
     return path
 
@@ -38,7 +37,7 @@ def test_pairs_report_ends_with_the_headline(pair_file: Path) -> None:
 
 def test_seed_pairs_mix_languages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TIDINGS_CACHE", str(tmp_path / "cache"))
-    texts = [p.read_text(encoding="utf-8")[:1500] for p in SEEDS]
+    texts = [p.read_text(encoding="utf-8")[:1500] for p in SEED_FILES]
     path = tmp_path / "seeds.jsonl"
     with path.open("w", encoding="utf-8") as fh:
         for i, j in ((0, 3), (3, 4), (0, 4)):
@@ -66,7 +65,7 @@ def test_censored_fit_ignores_overshoot_at_the_scale_ends() -> None:
     except that the 4s sit further out, as unrelated texts do. Least squares compromises, the
     censored fit recovers the line for the pairs inside the scale.
     """
-    y = np.array([r["overall"] for r in read_pairs(DEV, 40)])
+    y = np.array([r["overall"] for r in read_pairs(SEMEVAL_DEV, 40)])
     x = np.where(y >= 4.0, -0.6, (4.0 - y) / 3.0)[:, None]
     inside = y < 4.0
     errs = []

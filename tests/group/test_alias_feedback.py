@@ -18,7 +18,7 @@ def test_event_learner_links_sound_alikes_across_articles_of_one_event() -> None
     ex = EntityExtractor()
     zh = ex.extract(ZH, "zh")
     en = ex.extract(EN, "en")
-    zh_norm = next(e["norm"] for e in zh if e["text"] == "普丁")
+    zh_norm = next(e.norm for e in zh if e.text == "普丁")
     assert ex.lexicon.canonical(zh_norm) != "vladimir putin"  # BDN vs BTN: no free lookup match
     learner = EventAliasLearner(ex.lexicon)
     learner.observe("ev1", "a-zh", zh)
@@ -34,7 +34,7 @@ def test_a_restart_between_two_articles_of_one_event_learns_the_same_link() -> N
     """The learner's memory is saved with the store: the second run still knows the first article."""
     ex = EntityExtractor()
     zh, en = ex.extract(ZH, "zh"), ex.extract(EN, "en")
-    zh_norm = next(e["norm"] for e in zh if e["text"] == "普丁")
+    zh_norm = next(e.norm for e in zh if e.text == "普丁")
     store = SQLiteStore(":memory:")
     first = EventAliasLearner(ex.lexicon)
     first.observe("ev1", "a-zh", zh)

@@ -6,27 +6,19 @@ import itertools
 from pathlib import Path
 
 import pytest
+from conftest import ECB_DEV, SEEDS
 
-from tidings.article import Article, RawDocument
+from tidings.article import Article
 from tidings.group.api import cluster_store
 from tidings.group.clusterer import EventClusterer
 from tidings.store.sqlite import SQLiteStore
 from tidings.views.events import list_events, load_event, resolve_event
 
-SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
-
 
 @pytest.fixture(scope="module")
-def seeds() -> list[Article]:
+def seeds(seeds_understood: dict[str, Article]) -> list[Article]:
     """The seeds after read + understand, with their dense vectors computed once (reused by every order)."""
-    from tidings.engine import default_pipeline
-    from tidings.read import article_from_raw
-
-    pipeline = default_pipeline()
-    articles = []
-    for path in sorted(SEEDS.glob("*.txt")):
-        doc = RawDocument(uri=str(path), text=path.read_text(encoding="utf-8"), format="text")
-        articles.append(pipeline(article_from_raw(doc)))
+    articles = _fresh(list(seeds_understood.values()))  # copies: the session's articles stay untouched
     clusterer = EventClusterer(profile="accurate")  # USE vectors, used only by the accurate profile
     for article, feats in zip(articles, clusterer.featurize(articles), strict=True):
         article.vector = feats.dense
@@ -181,7 +173,7 @@ def test_ingest_in_two_runs_gives_the_events_of_one(tmp_path: Path) -> None:
     from tidings.api import ingest
     from tidings.options import Options
 
-    lines = (Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "ecbplus" / "dev.jsonl").read_text(
+    lines = ECB_DEV.read_text(
         encoding="utf-8"
     ).splitlines()[:120]
     (tmp_path / "all.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -217,7 +209,7 @@ def _ecb_articles(n: int) -> list[Article]:
     from tidings.ingest.readers import record_to_document
     from tidings.read import article_from_raw
 
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "ecbplus" / "dev.jsonl"
+    path = ECB_DEV
     pipeline = default_pipeline()
     out = []
     for line in path.read_text(encoding="utf-8").splitlines()[:n]:

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import seed_file
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -19,11 +20,9 @@ from tidings.article import RawDocument
 from tidings.ingest import IngestError, Source, iter_sources
 from tidings.ingest.encoding import decode
 
-SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
-
 
 def seed(prefix: str) -> str:
-    (path,) = SEEDS.glob(prefix + "_*.txt")
+    path = seed_file(prefix)
     return path.read_text(encoding="utf-8")
 
 

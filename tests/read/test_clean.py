@@ -4,26 +4,23 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
+from conftest import DATA, seed_file
 
 from tidings.article import Article
 from tidings.pipeline import Pipeline
 from tidings.read.boilerplate import TextCleanOptions, label_paragraphs, split_text
 from tidings.read.clean import Cleaner
 
-ROOT = Path(__file__).resolve().parents[2]
-SEEDS = ROOT / "examples" / "seeds"
-
 
 def seed_lines(prefix: str) -> list[str]:
-    path = next(SEEDS.glob(f"{prefix}_*.txt"))
+    path = seed_file(prefix)
     return path.read_text(encoding="utf-8").splitlines()
 
 
 def clean_seed(prefix: str) -> Article:
-    path = next(SEEDS.glob(f"{prefix}_*.txt"))
+    path = seed_file(prefix)
     art = Article(id=prefix, uri=str(path), raw_text=path.read_text(encoding="utf-8"), format="text")
     return Cleaner()(art)
 
@@ -165,7 +162,7 @@ def test_empty_and_prose_free_text() -> None:
 
 
 def test_html_page_uses_trafilatura_and_keeps_metadata() -> None:
-    path = ROOT / "benchmarks" / "data" / "extraction" / "html.jsonl"
+    path = DATA / "extraction" / "html.jsonl"
     with path.open(encoding="utf-8") as fh:
         rec = json.loads(fh.readline())
     art = Article(id="h", uri=rec["url"], raw_text=rec["html"], format="html", url=rec["url"])

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from tidings.article import Article, Block, Field
-from tidings.read.datelines import find_dates, find_years
 from tidings.read.dates import DateFinder, infer_year, parse_declared
+from tidings.text.dates import find_dates, find_years
 
 NOW = dt.datetime(2026, 11, 23, 12, 0)
 
@@ -184,17 +184,17 @@ def test_warc_date_is_an_upper_bound_and_a_weak_fallback() -> None:
 # -- the seeds --------------------------------------------------------------------------
 
 
-def test_seed_dates(seeds: dict[str, Article]) -> None:
+def test_seed_dates(seeds_read: dict[str, Article]) -> None:
     for key in ("000", "004"):
-        field = seeds[key].published
+        field = seeds_read[key].published
         assert field is not None and _date(field.value) == dt.date(2025, 2, 18), key
-    assert seeds["000"].published.source == "header-dateline"  # type: ignore[union-attr]
-    assert seeds["004"].published.source == "footer-first-published"  # type: ignore[union-attr]
-    assert seeds["001"].published is not None
-    assert seeds["001"].published.value == dt.date(2022, 11, 11)
-    assert seeds["001"].published.source == "inferred-year"
+    assert seeds_read["000"].published.source == "header-dateline"  # type: ignore[union-attr]
+    assert seeds_read["004"].published.source == "footer-first-published"  # type: ignore[union-attr]
+    assert seeds_read["001"].published is not None
+    assert seeds_read["001"].published.value == dt.date(2022, 11, 11)
+    assert seeds_read["001"].published.source == "inferred-year"
     for key in ("002", "003"):
-        field = seeds[key].published
+        field = seeds_read[key].published
         if field is not None:
             assert (field.value.year, field.value.month) == (2025, 2), key
 

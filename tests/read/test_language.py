@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tidings.article import Article, Block
-from tidings.read.language import LanguageDetector, count_scripts, han_variant, normalise_lang
+from tidings.read.language import LanguageDetector, han_variant, normalise_lang
+from tidings.text.scripts import count_scripts
 
 
 def _article(text: str, **meta: object) -> Article:
@@ -14,7 +15,7 @@ def _article(text: str, **meta: object) -> Article:
     return art
 
 
-def test_seed_languages_and_scripts(seeds: dict[str, Article]) -> None:
+def test_seed_languages_and_scripts(seeds_read: dict[str, Article]) -> None:
     expected = {
         "000": ("zh", "Hans"),
         "001": ("zh", "Hans"),
@@ -23,7 +24,7 @@ def test_seed_languages_and_scripts(seeds: dict[str, Article]) -> None:
         "004": ("ar", "Arab"),
     }
     for key, (lang, script) in expected.items():
-        art = seeds[key]
+        art = seeds_read[key]
         assert art.lang is not None and art.script is not None, key
         assert (art.lang.value, art.script.value) == (lang, script), key
         assert art.lang.confidence > 0.9, key

@@ -18,20 +18,20 @@ def _links(art: Article) -> set[tuple[str, str]]:
     return {(link.relation, link.name) for link in art.provenance}
 
 
-def test_seed_provenance(seeds: dict[str, Article]) -> None:
-    s0 = seeds["000"]
+def test_seed_provenance(seeds_read: dict[str, Article]) -> None:
+    s0 = seeds_read["000"]
     assert s0.outlet is not None and s0.outlet.value == "chineseheadlinenews.com"
     assert ("source", "大纪元") in _links(s0)
-    assert ("source", "观察者网") in _links(seeds["001"])
-    assert ("via", "Nhân Dân") in _links(seeds["002"])
-    assert ("contributor", "Associated Press") in _links(seeds["003"])
-    s4 = seeds["004"]
+    assert ("source", "观察者网") in _links(seeds_read["001"])
+    assert ("via", "Nhân Dân") in _links(seeds_read["002"])
+    assert ("contributor", "Associated Press") in _links(seeds_read["003"])
+    s4 = seeds_read["004"]
     first = [link for link in s4.provenance if link.relation == "first-published"]
     assert [link.name for link in first] == ["defensenews.com"]
     assert first[0].date is not None and first[0].date.startswith("2025-02-18")
     assert s4.translated
     assert ("translated", "Google Translate") in _links(s4)
-    assert not seeds["000"].translated and not seeds["002"].translated
+    assert not seeds_read["000"].translated and not seeds_read["002"].translated
 
 
 @pytest.mark.parametrize(

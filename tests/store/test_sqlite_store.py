@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from tidings.article import Article, Block, Field, RawDocument
 from tidings.read import article_from_raw
 from tidings.store import DeadLetter, open_store
-from tidings.store.sqlite import MIGRATIONS, SQLiteStore
+from tidings.store.sqlite import FTS_TOKENIZER, MIGRATIONS, SQLiteStore
 
 
 def _article(text: str, url: str | None = None) -> Article:
@@ -95,6 +96,29 @@ def test_dead_letters_state_and_records(tmp_path: Path) -> None:
     store.close()
 
 
-def test_postgres_url_gives_a_clear_error() -> None:
-    with pytest.raises(ValueError, match="PostgreSQL"):
-        open_store("postgresql://localhost/tidings")
+def test_a_version_1_store_is_migrated_and_its_articles_become_searchable(tmp_path: Path) -> None:
+    """Stores written before full-text search (schema 1) index their articles when first opened."""
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(str(MIGRATIONS[0]) + "; PRAGMA user_version=1;")
+    articles = [_article("Talks in Riyadh ended."), _article("沙特阿拉伯利雅得举行会谈")]
+    for art in articles:
+        data = json.dumps(art.to_dict(with_raw=True), ensure_ascii=False)
+        conn.execute(
+            "INSERT INTO articles (id, uri, content_hash, data, created_at, updated_at) VALUES (?,?,?,?,'t','t')",
+            (art.id, art.uri, art.content_hash, data),
+        )
+    conn.commit()
+    conn.close()
+    with pytest.raises(ValueError, match="run `tidings ingest` once"):
+        open_store(str(path), read_only=True)
+    with SQLiteStore(path) as store:
+        assert store.schema_version == len(MIGRATIONS) == 2
+        assert [a for a, _ in store.search_text("riyadh")] == [articles[0].id]
+        assert [a for a, _ in store.search_text("会谈")] == [articles[1].id]
+
+
+def test_fts5_tokenizer_is_the_one_documented(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "t.db") as store:
+        (sql,) = store.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'article_text'").fetchone()
+    assert FTS_TOKENIZER in sql

@@ -7,16 +7,14 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from seedstore import CAIRO, RIYADH, seed_ids
+from conftest import CAIRO, ECB_DEV, RIYADH, seed_ids
 
 from tidings.article import Event
 from tidings.store import Store, open_store
 from tidings.tell.cards import EventCard, build_card
 from tidings.tell.render import render_markdown, render_text
-from tidings.tell.sentences import split_sentences
+from tidings.text.sentences import split_sentences
 from tidings.views.events import UnknownId
-
-ECB_DEV = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "ecbplus" / "dev.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +27,7 @@ def _own_sentences(store: Store, card: EventCard) -> set[str]:
     for entry in card.timeline:
         article = store.get_article(entry.article_id)
         assert article is not None
-        out.update(s.text for s in split_sentences(article.text, article.lang.value if article.lang else None))
+        out.update(s.text for s in split_sentences(article.text, article.lang_code))
     return out
 
 

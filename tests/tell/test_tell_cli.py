@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from seedstore import CAIRO, RIYADH, copy_store
+from conftest import CAIRO, RIYADH, copy_store
 
 from tidings.cli import main
 from tidings.store import open_store

@@ -13,7 +13,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "tidings"
 #: A text helper that lives in tell/ until the shared text package takes it.
-TEXT_HELPERS = {"tidings.tell.sentences"}
+TEXT_HELPERS = {"tidings.text.sentences"}
 
 
 def _module(path: Path) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from seedstore import SEEDS
+from conftest import SEEDS
 
 from tidings.store import open_store
 from tidings.tell.cards import build_card

@@ -6,7 +6,7 @@ import html
 import re
 from pathlib import Path
 
-from tidings.article import Article, Block, Event, Field
+from tidings.article import Article, Block, Entity, Event, Field
 from tidings.store import Store, open_store
 from tidings.tell.report import safe_url, write_report
 
@@ -27,7 +27,7 @@ def hostile_store(path: Path) -> Store:
         art.title = Field(HOSTILE_TITLE, "test", 1.0)
         art.lang = Field('en" onload="x', "test", 1.0)
         art.outlet = Field("<svg onload=alert(1)>", "test", 1.0)
-        art.entities = [{"text": "<script>", "norm": "<script>alert(1)</script>", "label": "PERSON", "count": 2}]
+        art.entities = [Entity("<script>", "<script>alert(1)</script>", "PERSON", count=2)]
         store.put_article(art)
         ids.append(art.id)
     store.put_record("event", "<ev onclick=x>", Event("<ev onclick=x>", ids, "t0", "t0").to_dict())

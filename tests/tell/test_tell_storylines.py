@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from seedstore import CAIRO, RIYADH, copy_store
+from conftest import CAIRO, RIYADH, copy_store
 
 from tidings.group.storylines import EventProfile, StorylineBuilder
 from tidings.store import Store, open_store

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from seedstore import CAIRO, RIYADH, seed_ids
+from conftest import CAIRO, RIYADH, seed_ids
 
 from tidings.article import Event
 from tidings.store import Store, open_store

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SEED_FILES
 
 from tidings.understand.encoders import (
     USE_LANGUAGES,
@@ -22,13 +23,12 @@ from tidings.understand.encoders import (
     prepare_text,
 )
 
-SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
 NO_CACHE = EmbeddingCache(enabled=False)
 
 
 @pytest.fixture(scope="module")
 def seeds() -> list[str]:
-    return [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    return [p.read_text(encoding="utf-8") for p in SEED_FILES]
 
 
 @pytest.fixture(scope="module")

@@ -6,35 +6,33 @@ and 003/004 (ar) must then land on the same norms, the Arabic ones by sound alon
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from conftest import ECB_DEV, seed_doc, seed_file
 
-from tidings.article import Article, RawDocument
+from tidings.article import Article, Entity
 from tidings.read import article_from_raw, read_pipeline
 from tidings.understand.aliases import AliasLexicon
 from tidings.understand.entities import EntityExtractor
 from tidings.understand.names_phonetic import name_key
 
-SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
-
 
 def _read(path: Path) -> Article:
-    doc = RawDocument(uri=str(path), text=path.read_text(encoding="utf-8"), format="text")
-    return read_pipeline()(article_from_raw(doc))
+    return read_pipeline()(article_from_raw(seed_doc(path)))
 
 
 @pytest.fixture(scope="module")
-def stream() -> tuple[dict[str, Article], EntityExtractor]:
-    extractor = EntityExtractor()
-    out = {}
-    for path in sorted(SEEDS.glob("*.txt")):
-        out[path.name[:3]] = extractor(_read(path))
-    return out, extractor
+def stream(seeds_understood: dict[str, Article], seed_extractor: EntityExtractor) -> tuple[
+    dict[str, Article], EntityExtractor
+]:
+    """The seeds streamed in file order through one extractor (the session's: leave both untouched)."""
+    return seeds_understood, seed_extractor
 
 
 def _norms(article: Article, label: str | None = None) -> set[str]:
-    return {e["norm"] for e in article.entities if label is None or e["label"] == label}
+    return {e.norm for e in article.entities if label is None or e.label == label}
 
 
 def _canon(extractor: EntityExtractor, article: Article, label: str = "PERSON") -> set[str]:
@@ -50,7 +48,7 @@ def test_riyadh_delegation_has_one_norm_in_zh_vi_ar(stream, person):
 
 def test_stephen_is_steve_witkoff(stream):
     arts, ex = stream
-    texts = {e["text"]: e["norm"] for e in arts["002"].entities}
+    texts = {e.text: e.norm for e in arts["002"].entities}
     assert ex.lexicon.canonical(texts["Stephen Witkoff"]) == "steve witkoff"
 
 
@@ -58,9 +56,9 @@ def test_leaders_across_scripts(stream):
     arts, ex = stream
     for seed in ("000", "002", "003", "004"):
         assert {"donald trump", "vladimir putin"} <= _canon(ex, arts[seed]), seed
-    zh = {e["text"]: e["norm"] for e in arts["000"].entities}
+    zh = {e.text: e.norm for e in arts["000"].entities}
     assert zh["川普"] == "donald trump" and zh["普京"] == "vladimir putin"
-    ar = {e["text"]: e["norm"] for e in arts["003"].entities}
+    ar = {e.text: e.norm for e in arts["003"].entities}
     assert ar["ترامب"] == "donald trump" and ar["بوتين"] == "vladimir putin"
     # 特朗普 (not in the seeds) sounds like Trump and like ترامب
     assert name_key("特朗普") == name_key("Trump") == name_key("ترامب")
@@ -69,43 +67,46 @@ def test_leaders_across_scripts(stream):
 def test_places_with_coordinates(stream):
     arts, _ = stream
     for seed in ("000", "002", "003", "004"):
-        places = {e["norm"]: e for e in arts[seed].entities if e["label"] == "GPE"}
+        places = {e.norm: e for e in arts[seed].entities if e.label == "GPE"}
         assert {"riyadh", "saudi arabia"} <= set(places), (seed, sorted(places))
-        assert abs(places["riyadh"]["place"]["lat"] - 24.69) < 0.1
-        assert places["saudi arabia"]["place"]["country_code"] == "SA"
+        assert abs(places["riyadh"].place.lat - 24.69) < 0.1
+        assert places["saudi arabia"].place.country_code == "SA"
 
 
 def test_cairo_consultations(stream):
     arts, ex = stream
-    ents = {e["text"]: e for e in arts["001"].entities}
+    ents = {e.text: e for e in arts["001"].entities}
     assert {"cairo", "egypt"} <= _norms(arts["001"], "GPE")
-    assert ents["拉夫罗夫"]["norm"] == "sergei lavrov"  # learned from 000's parenthetical
-    assert ents["里亚布科夫"]["label"] == "PERSON"
+    assert ents["拉夫罗夫"].norm == "sergei lavrov"  # learned from 000's parenthetical
+    assert ents["里亚布科夫"].label == "PERSON"
     # 布林肯 and the Arabic بلينكن (003) have no Latin anchor in the seeds: linked by sound
-    blinken_ar = {e["text"]: e["norm"] for e in arts["003"].entities}["بلينكن"]
-    assert ex.lexicon.canonical(ents["布林肯"]["norm"]) == ex.lexicon.canonical(blinken_ar)
+    blinken_ar = {e.text: e.norm for e in arts["003"].entities}["بلينكن"]
+    assert ex.lexicon.canonical(ents["布林肯"].norm) == ex.lexicon.canonical(blinken_ar)
 
 
 def test_arabic_links_come_from_the_stream_not_a_table():
     """Alone, the Arabic article cannot know روبيو is Marco Rubio; after 000 it can."""
     fresh = EntityExtractor()
-    alone = fresh(_read(next(SEEDS.glob("004_*.txt"))))
+    alone = fresh(_read(seed_file("004")))
     assert "marco rubio" not in _norms(alone)
     taught = EntityExtractor()
-    taught(_read(next(SEEDS.glob("000_*.txt"))))
-    after = taught(_read(next(SEEDS.glob("004_*.txt"))))
+    taught(_read(seed_file("000")))
+    after = taught(_read(seed_file("004")))
     assert "marco rubio" in _norms(after, "PERSON")
 
 
-def test_entity_dict_shape_and_order(stream):
+def test_entity_shape_order_and_stored_form(stream):
     arts, _ = stream
     ents = arts["000"].entities
-    assert len({e["norm"] for e in ents}) == len(ents)
+    assert len({e.norm for e in ents}) == len(ents)
     for e in ents:
-        assert set(e) >= {"text", "norm", "label", "count", "confidence", "source"}
-        assert e["label"] in ("PERSON", "ORG", "GPE", "LOC")
-        assert 0 < e["confidence"] <= 1 and e["count"] >= 1
-    assert ents[0]["count"] >= ents[-1]["count"]
+        assert isinstance(e, Entity) and e.text and e.norm and e.source and e.key
+        # the stored form is the stage's dict, key for key, and reads back as the same entity
+        assert list(e.to_dict())[:7] == ["text", "norm", "label", "count", "confidence", "source", "key"]
+        assert Entity.from_dict(json.loads(json.dumps(e.to_dict()))) == e
+        assert e.label in ("PERSON", "ORG", "GPE", "LOC")
+        assert 0 < e.confidence <= 1 and e.count >= 1
+    assert ents[0].count >= ents[-1].count
 
 
 def test_learn_one_links_close_names_within_an_event():
@@ -114,8 +115,8 @@ def test_learn_one_links_close_names_within_an_event():
     b = lex.add_name("Wladimir Putin", "PERSON")
     assert lex.canonical(a) != lex.canonical(b)
     made = lex.learn_one({
-        "zh": [{"text": "普京", "norm": a, "label": "PERSON"}],
-        "de": [{"text": "Wladimir Putin", "norm": b, "label": "PERSON"}],
+        "zh": [Entity("普京", a, "PERSON")],
+        "de": [Entity("Wladimir Putin", b, "PERSON")],
     })
     assert made == 1 and lex.canonical(a) == lex.canonical(b) == "wladimir putin"
 
@@ -140,10 +141,10 @@ def test_ingest_saves_the_lexicon_for_the_next_run(tmp_path):
 
     store = SQLiteStore(tmp_path / "t.db")
     opts = Options(cluster=False)
-    ingest([next(SEEDS.glob("000_*.txt"))], opts, store=store, progress=False)
+    ingest([seed_file("000")], opts, store=store, progress=False)
     lex = AliasLexicon.load(store)
     assert lex.lookup_surface("卢比奥") == "marco rubio"
-    ingest([next(SEEDS.glob("004_*.txt"))], opts, store=store, progress=False)
+    ingest([seed_file("004")], opts, store=store, progress=False)
     art = next(a for a in store.iter_articles() if a.uri.endswith(".txt") and "004_" in a.uri)
     assert "marco rubio" in _norms(art, "PERSON")
     store.close()
@@ -152,7 +153,7 @@ def test_ingest_saves_the_lexicon_for_the_next_run(tmp_path):
 def test_a_later_latin_spelling_anchors_earlier_guesses(stream):
     """布林肯 (001) and بلينكن (003) were linked by sound; a Latin 'Blinken' later names them both."""
     arts, ex = stream
-    zh = {e["text"]: e["norm"] for e in arts["001"].entities}["布林肯"]
+    zh = {e.text: e.norm for e in arts["001"].entities}["布林肯"]
     lex = AliasLexicon.from_bytes(ex.lexicon.to_bytes())  # leave the shared fixture untouched
     later = EntityExtractor(lexicon=lex)
     later.extract("Secretary of State Antony Blinken met his Russian counterpart.", "en")
@@ -164,22 +165,19 @@ def test_vietnamese_names_after_a_title():
     text = ("Phát biểu của Tổng Bí thư Tô Lâm quán triệt tinh thần các Nghị quyết của Bộ Chính trị. "
             "Kế tục xuất sắc sự nghiệp vĩ đại của Chủ tịch Hồ Chí Minh. "
             "Người đứng đầu Bộ Ngoại giao Nga tiết lộ rằng.")
-    ents = {e["text"]: e["label"] for e in EntityExtractor().extract(text, "vi")}
+    ents = {e.text: e.label for e in EntityExtractor().extract(text, "vi")}
     assert ents.get("Tô Lâm") == "PERSON" and ents.get("Hồ Chí Minh") == "PERSON"
     assert "Bộ Ngoại" not in ents
 
 
 def _ecb(*ids: str) -> list[str]:
-    import json
-
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "ecbplus" / "dev.jsonl"
-    rows = {r["id"]: r["text"] for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+    rows = {r["id"]: r["text"] for r in map(json.loads, ECB_DEV.read_text(encoding="utf-8").splitlines())}
     return [rows[i] for i in ids]
 
 
 def test_weekdays_do_not_glue_onto_names() -> None:
     (text,) = _ecb("3_5ecb")  # "sentenced Brian Nichols Saturday to multiple life prison sentences"
-    norms = {e["norm"] for e in EntityExtractor().extract(text, "en")}
+    norms = {e.norm for e in EntityExtractor().extract(text, "en")}
     assert "brian nichols" in norms
     assert not any("saturday" in n for n in norms)
 
@@ -192,9 +190,9 @@ def test_a_bare_surname_is_not_every_earlier_namesake() -> None:
         ex.extract(text, "en")
     assert ex.lexicon.canonical("dean smith") != ex.lexicon.canonical("matt smith")
     (later,) = _ecb("39_5ecb")  # "Smith, 26, who played a young political researcher ..."
-    people = {ex.lexicon.canonical(e["norm"]) for e in ex.extract(later, "en") if e["label"] == "PERSON"}
+    people = {ex.lexicon.canonical(e.norm) for e in ex.extract(later, "en") if e.label == "PERSON"}
     assert "dean smith" not in people
-    assert "matt smith" in {ex.lexicon.canonical(e["norm"]) for e in ex.extract(_ecb("39_1ecb")[0], "en")}
+    assert "matt smith" in {ex.lexicon.canonical(e.norm) for e in ex.extract(_ecb("39_1ecb")[0], "en")}
 
 
 def test_a_month_before_a_day_is_a_date_not_a_person() -> None:
@@ -203,25 +201,25 @@ def test_a_month_before_a_day_is_a_date_not_a_person() -> None:
     (text,) = _ecb("35_2ecbplus")
     ex = EntityExtractor()
     ex.lexicon.add_name("Jan", "PERSON")  # as a stream may have learned it from a bare "Jan"
-    norms = {e["norm"] for e in ex.extract(text, "en")}
+    norms = {e.norm for e in ex.extract(text, "en")}
     assert "jan" not in norms and "jamal williams" in norms
-    names = {e["norm"] for e in EntityExtractor().extract("Jan Egeland, the UN relief chief, spoke on June 2.", "en")}
+    names = {e.norm for e in EntityExtractor().extract("Jan Egeland, the UN relief chief, spoke on June 2.", "en")}
     assert "jan egeland" in names and not any("june" in n for n in names)
 
 
 def test_a_bare_surname_after_the_full_name_is_the_person_not_a_town() -> None:
     # 35_3ecb names "Vincent Jackson", then "Jackson" (also Jackson, Mississippi, in the gazetteer)
     (text,) = _ecb("35_3ecb")
-    ents = {e["norm"]: e for e in EntityExtractor().extract(text, "en")}
+    ents = {e.norm: e for e in EntityExtractor().extract(text, "en")}
     assert "jackson" not in ents
-    assert ents["vincent jackson"]["label"] == "PERSON" and ents["vincent jackson"]["count"] >= 2
+    assert ents["vincent jackson"].label == "PERSON" and ents["vincent jackson"].count >= 2
 
 
 def test_two_romanisations_of_one_name_are_one_person() -> None:
     # ECB+ topic 11: "Kurbanguly Berdymukhamedov" (11_1ecb) and "Gurbanguli Berdymukhamedov" (11_3ecb)
     ex = EntityExtractor()
     first, second = (
-        {ex.lexicon.canonical(e["norm"]) for e in ex.extract(t, "en") if e["label"] == "PERSON"}
+        {ex.lexicon.canonical(e.norm) for e in ex.extract(t, "en") if e.label == "PERSON"}
         for t in _ecb("11_1ecb", "11_3ecb")
     )
     assert "kurbanguly berdymukhamedov" in first & second

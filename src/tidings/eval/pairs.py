@@ -128,7 +128,7 @@ def _entities(texts: Sequence[str], langs: Sequence[str | None], cache: Embeddin
         norms = cache.get_json(key, text)
         if not isinstance(norms, list):
             extractor = extractor or EntityExtractor()
-            norms = sorted({e["norm"] for e in extractor.extract(text, lang)})
+            norms = sorted({e.norm for e in extractor.extract(text, lang)})
             cache.put_json(key, text, norms)
         out.append(frozenset(norms))
     return out

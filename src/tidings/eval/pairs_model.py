@@ -103,7 +103,7 @@ class RepresentationBuilder:
             with self._lock:
                 if self._extractor is None:
                     self._extractor = EntityExtractor()
-            ents = [frozenset(e["norm"] for e in self._extractor.extract(t, lang))
+            ents = [frozenset(e.norm for e in self._extractor.extract(t, lang))
                     for t, lang in zip(texts, langs, strict=True)]
         chars = [text_chars(t) for t in texts]
         return [Representation(lang, vec, lex, ent, n)

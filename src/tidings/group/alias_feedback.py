@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
+from tidings.article import Entity
 from tidings.group.state import check_params, frame, unframe
 from tidings.learner import Learner
 from tidings.store import Store
@@ -30,10 +31,7 @@ from tidings.understand.aliases import AliasLexicon
 STATE_KEY = "group.alias_feedback"
 #: Labels whose names the lexicon learns from events (places are matched by the gazetteer).
 LEARNED_LABELS = ("PERSON", "ORG")
-#: What :meth:`AliasLexicon.learn_one` reads of an entity: only these are kept (and saved).
-NAME_KEYS = ("label", "norm", "key", "text")
-
-Names = list[dict[str, Any]]
+Names = list[Entity]
 
 
 class EventAliasLearner(Learner):
@@ -54,7 +52,7 @@ class EventAliasLearner(Learner):
         self._order: deque[tuple[str, str]] = deque()
         self._dirty = False
 
-    def observe(self, event_id: str | None, article_id: str, entities: list[Mapping[str, Any]]) -> int:
+    def observe(self, event_id: str | None, article_id: str, entities: Iterable[Entity]) -> int:
         """Record an article's entities under its event; returns the links learned."""
         if not event_id or not entities:
             return 0
@@ -89,7 +87,8 @@ class EventAliasLearner(Learner):
         if not self._dirty and store.get_state(STATE_KEY) is not None:
             return
         memory = {
-            "members": [[eid, [[aid, es] for aid, es in members]] for eid, members in self._members.items()],
+            "members": [[eid, [[aid, [_saved(e) for e in es]] for aid, es in members]]
+                        for eid, members in self._members.items()],
             "order": [list(pair) for pair in self._order],
         }
         # as a compressed array, not in the JSON header: ~900 bytes of names per article, many repeated
@@ -113,7 +112,8 @@ class EventAliasLearner(Learner):
             check_params(meta["params"], self._params(), what="this store's alias learning")
         memory = json.loads(arrays["memory"].tobytes().decode())
         for eid, members in memory["members"]:
-            self._members[eid] = deque(((aid, es) for aid, es in members), maxlen=self.max_per_event)
+            self._members[eid] = deque(((aid, [_restored(e) for e in es]) for aid, es in members),
+                                       maxlen=self.max_per_event)
         self._order = deque((eid, aid) for eid, aid in memory["order"])
         return self
 
@@ -122,9 +122,19 @@ class EventAliasLearner(Learner):
         return {"max_articles": self.max_articles, "max_per_event": self.max_per_event}
 
 
-def _names(entities: Iterable[Mapping[str, Any]]) -> Names:
-    """The names of an article the lexicon learns from (labels :data:`LEARNED_LABELS`, keys :data:`NAME_KEYS`)."""
-    return [{k: e[k] for k in NAME_KEYS if k in e} for e in entities if e.get("label") in LEARNED_LABELS]
+def _names(entities: Iterable[Entity]) -> Names:
+    """The names of an article the lexicon learns from (labels :data:`LEARNED_LABELS`), with only what
+    :meth:`AliasLexicon.learn_one` reads of them (label, norm, key, text): that is what is remembered."""
+    return [Entity(e.text, e.norm, e.label, key=e.key) for e in entities if e.label in LEARNED_LABELS]
+
+
+def _saved(e: Entity) -> list[str]:
+    return [e.label, e.norm, e.key, e.text]
+
+
+def _restored(row: list[str]) -> Entity:
+    label, norm, key, text = row
+    return Entity(text, norm, label, key=key)
 
 
 def _distinct_names(groups: Iterable[Names]) -> Names:
@@ -138,8 +148,7 @@ def _distinct_names(groups: Iterable[Names]) -> Names:
     out: Names = []
     for group in groups:
         for e in group:
-            key = e.get("key")
-            sig = (e.get("label"), e.get("norm"), key, None if key else e.get("text"))
+            sig = (e.label, e.norm, e.key, None if e.key else e.text)
             if sig not in seen:
                 seen.add(sig)
                 out.append(e)

@@ -609,4 +609,4 @@ class EventClusterer(Learner):
 
 
 def _lang(article: Article) -> str | None:
-    return article.lang.value if article.lang else None
+    return article.lang_code

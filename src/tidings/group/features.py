@@ -9,10 +9,8 @@ batch-fitted and not installed), and it needs cheap, deterministic features
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,42 +18,10 @@ from typing import Any
 import numpy as np
 
 from tidings.article import Article
+from tidings.text.tokens import N_BUCKETS, STOP_WORDS, bucket, hashed_terms
+from tidings.understand.labels import EVENT_EVIDENCE
 
-#: Hash buckets for lexical terms. 2**18 keeps the document-frequency table at
-#: 1 MB (cheap to save at every commit) with few collisions on news vocabularies.
-N_BUCKETS = 2**18
-
-#: Scripts written without spaces: terms are character bigrams there (why not
-#: jieba: bigrams need no dictionary, are deterministic and match names that a
-#: segmenter would split differently across outlets).
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]+")
-_WORD = re.compile(r"\w+")
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
-# A short, language-neutral list: function words of the languages USE covers
-# would be the ideal, but IDF already discounts them; these are the ones so
-# frequent in English news (and URLs) that they dominate short texts.
-_STOP_WORDS = (
-    "the a an of to in and or for on at by with from as is was were be been are that this it its his her their they"
-    " he she we you said says will would has have had not but after before over about into than more also up out who"
-    " which when where what http https www com html htm php index"
-)
-_STOP = frozenset(_STOP_WORDS.split())
-
-
-def _bucket(term: str) -> int:
-    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=4).digest(), "little") % N_BUCKETS
-
-
-def terms(text: str) -> list[int]:
-    """Hashed lexical terms: lower-cased words, CJK/Thai character bigrams."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    out: list[int] = []
-    for run in _CJK.findall(text):
-        out.extend(_bucket(run[i : i + 2]) for i in range(max(1, len(run) - 1)))
-    for word in _WORD.findall(_CJK.sub(" ", text)):
-        if len(word) > 1 and word not in _STOP and not word.isdigit():
-            out.append(_bucket(word))
-    return out
 
 
 #: Quantities: integers of 2+ digits or decimals (6.1, 45-year, 1,300), not years and not
@@ -73,7 +39,7 @@ def mentioned_numbers(text: str) -> frozenset[int]:
         value = raw.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) else raw.replace(",", ".")
         if len(value) < 2 or _YEAR.fullmatch(value):
             continue
-        out.add(_bucket("#" + value))
+        out.add(bucket("#" + value))
     return frozenset(out)
 
 
@@ -81,11 +47,6 @@ def mentioned_years(text: str) -> frozenset[int]:
     """Four-digit years a text mentions: a weak time signature for undated articles."""
     return frozenset(int(y) for y in _YEAR.findall(text))
 
-
-#: How much sharing an entity of each label says about being the same event: a
-#: person or organisation names the actors, a country is shared by every other
-#: story from the region (the same priors as the storyline builder).
-LABEL_WEIGHTS = {"PERSON": 1.0, "ORG": 0.8, "FAC": 0.8, "LOC": 0.5, "GPE": 0.4}
 
 _CAPS = re.compile(r"\b[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*")
 
@@ -100,8 +61,8 @@ def entity_weights(article: Article) -> dict[str, float]:
     if article.entities:
         out: dict[str, float] = {}
         for e in article.entities:
-            norm = str(e.get("norm") or e.get("text") or "").lower()
-            weight = LABEL_WEIGHTS.get(str(e.get("label", "")), 0.0)
+            norm = e.identity.lower()
+            weight = EVENT_EVIDENCE.get(e.label, 0.0)
             if norm and weight > out.get(norm, 0.0):
                 out[norm] = weight
         return out
@@ -111,7 +72,7 @@ def entity_weights(article: Article) -> dict[str, float]:
             phrase = m.group(0)
             if m.start() == 0 and " " not in phrase:
                 continue  # a sentence-initial capital is not evidence of a name
-            found.update((w, 1.0) for w in phrase.lower().split() if w not in _STOP and len(w) > 1)
+            found.update((w, 1.0) for w in phrase.lower().split() if w not in STOP_WORDS and len(w) > 1)
     return found
 
 
@@ -218,12 +179,12 @@ def build_features(article: Article, dense: np.ndarray | None) -> ArticleFeature
     date = article_date(article)
     return ArticleFeatures(
         article_id=article.id,
-        term_counts=Counter(terms(text)),
+        term_counts=Counter(hashed_terms(text)),
         dense=None if dense is None else np.asarray(dense, dtype=np.float32),
         entities=entity_weights(article),
         years=years,
         date=date,
-        lang=article.lang.value if article.lang else None,
+        lang=article.lang_code,
         translated=article.translated,
         sources=frozenset(
             p.name.lower() for p in article.provenance if p.relation in ("source", "via", "contributor")

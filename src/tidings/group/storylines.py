@@ -30,6 +30,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from tidings.article import Storyline
+from tidings.text.tokens import cosine
+from tidings.understand.labels import THREAD_SPECIFICITY
 
 #: Centroid cosine below which two events' topics count as unrelated. Calibrated with multilingual USE
 #: (the clusterer's fast encoder) on SemEval-2022 dev: 90th percentile over the first 150 dissimilar pairs
@@ -37,8 +39,6 @@ from tidings.article import Storyline
 TOPIC_FLOOR = 0.45
 #: Entities in more events than this (or 5% of events, whichever is larger) do not generate candidate pairs.
 MIN_POSTING_CAP = 200
-#: Prior specificity of an entity by label (a person or organisation names a thread; a country hardly does).
-LABEL_WEIGHTS = {"PERSON": 1.0, "ORG": 0.8, "FAC": 0.8, "LOC": 0.5, "GPE": 0.4, "NORP": 0.3}
 
 
 @dataclass
@@ -72,22 +72,6 @@ class EventProfile:
     title_tokens: Counter[str] = field(default_factory=Counter)
 
 
-def _bag_cosine(a: Counter[str], b: Counter[str]) -> float:
-    """Cosine of two bags of title words.
-
-    The same measure as ``tidings.tell.summary``'s, written here because grouping sits below tell;
-    both belong in the shared text tokens module (``text/tokens.py``) once it exists.
-    """
-    if not a or not b:
-        return 0.0
-    dot = sum(a[k] * b[k] for k in a.keys() & b.keys())
-    if not dot:
-        return 0.0
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
-    return dot / (na * nb) if na and nb else 0.0
-
-
 class StorylineBuilder:
     """Links event profiles into storylines (constructor only stores options)."""
 
@@ -103,7 +87,7 @@ class StorylineBuilder:
         out = []
         for p in profiles:
             out.append({
-                k: s * LABEL_WEIGHTS.get(p.labels.get(k, ""), 0.3) * (1.0 + math.log((n + 1) / (df[k] + 1)))
+                k: s * THREAD_SPECIFICITY.get(p.labels.get(k, ""), 0.3) * (1.0 + math.log((n + 1) / (df[k] + 1)))
                 for k, s in p.entities.items()
             })
         return out
@@ -124,7 +108,7 @@ class StorylineBuilder:
             cos = dot / (na * nb) if na and nb else 0.0
             topic = max(0.0, (cos - TOPIC_FLOOR) / (1.0 - TOPIC_FLOOR))
         elif a.lang and a.lang == b.lang and a.title_tokens and b.title_tokens:
-            topic = _bag_cosine(a.title_tokens, b.title_tokens)
+            topic = cosine(a.title_tokens, b.title_tokens)
         return overlap + self.options.topic_weight * max(0.0, topic)
 
     def group(self, profiles: list[EventProfile]) -> list[list[int]]:

@@ -25,6 +25,8 @@ import unicodedata
 from charset_normalizer import from_bytes
 from charset_normalizer.constant import FREQUENCIES
 
+from tidings.text.scripts import EAST_ASIAN_CHAR
+
 #: Declared names mapped as browsers do (WHATWG Encoding Standard): pages that say
 #: ``gb2312`` are really GBK/GB18030, ``iso-8859-1`` pages are cp1252, and so on.
 WHATWG_ALIASES: dict[str, str] = {
@@ -114,7 +116,6 @@ _FREQUENT: dict[str, frozenset[str]] = {
     "Korean": frozenset(FREQUENCIES["Korean"]),
 }
 
-_CJK_CHAR = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
 _DECLARED = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
     re.IGNORECASE,
@@ -226,7 +227,7 @@ def _frequent_share(text: str, language: str) -> float:
     # characters; a CJK text is mostly wide characters.
     if len(wide) < CJK_MIN_CHARS or len(wide) < 0.3 * letters:
         return 0.0
-    cjk = sum(1 for c in wide if _CJK_CHAR.match(c))
+    cjk = sum(1 for c in wide if EAST_ASIAN_CHAR.match(c))
     if cjk < 0.8 * len(wide):
         return 0.0
     return sum(1 for c in wide if c in frequent) / len(wide)

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 
 import tidings.read.cues as cues
 from tidings.article import Block
+from tidings.text.scripts import CJK_CHAR
 
 
 @dataclass
@@ -171,7 +172,7 @@ def _unwrap(raw_lines: list[str]) -> list[str]:
             joinable = False
             continue
         if joinable and out:
-            sep = "" if cues.CJK.match(t) and cues.CJK.search(out[-1][-1:]) else " "
+            sep = "" if CJK_CHAR.match(t) and CJK_CHAR.search(out[-1][-1:]) else " "
             out[-1] = out[-1] + sep + t
         else:
             out.append(t)

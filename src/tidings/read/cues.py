@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from tidings.text.scripts import CJK_CHAR, CJK_CLASS
+
 # --------------------------------------------------------------------------- lexicon
 # Small, documented multilingual cue lists (en, zh, vi, ar, ru, ko, fr, es, de, pt, it),
 # lower-case literals. Most cues only act on *short* lines (``TextCleanOptions.cue_max_units``):
@@ -119,9 +121,8 @@ def trie_pattern(words: list[str]) -> str:
     return emit(root)
 
 
-_CJK_CUE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _CUE_KIND = {w: kind for kind, words in CUE_WORDS.items() for w in words}
-_spaced = [w for w in _CUE_KIND if re.fullmatch(r"\w.*\w", w) and not _CJK_CUE.search(w)]
+_spaced = [w for w in _CUE_KIND if re.fullmatch(r"\w.*\w", w) and not CJK_CHAR.search(w)]
 _unspaced = [w for w in _CUE_KIND if w not in set(_spaced)]
 #: Words of spaced scripts must match whole words; CJK cues and © match anywhere.
 _CUES = re.compile(rf"(?<!\w)(?:{trie_pattern(_spaced)})(?!\w)|{trie_pattern(_unspaced)}")
@@ -149,7 +150,6 @@ def cue_kinds(text: str) -> tuple[frozenset[str], int]:
 
 
 # --------------------------------------------------------------------------- layout cues
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 WORD = re.compile(r"\w+")
 #: A line that ends like a sentence (optionally followed by closing quotes/brackets).
 SENT_END = re.compile(r"[.!?。！？؟…:;：；]['\"”’»)）\]」』]*\s*$")
@@ -197,13 +197,12 @@ BYLINE = re.compile(
 
 
 #: One token per CJK character or per run of other word characters.
-_CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_UNIT_TOKEN = re.compile(f"([{_CJK_CLASS}])|[^\\W{_CJK_CLASS}]+")
+_UNIT_TOKEN = re.compile(f"([{CJK_CLASS}])|[^\\W{CJK_CLASS}]+")
 
 
 def word_units(line: str, cjk_weight: float) -> float:
     """Length in word units: words of spaced scripts count 1, a CJK character ``cjk_weight``."""
-    if not CJK.search(line):
+    if not CJK_CHAR.search(line):
         return float(len(WORD.findall(line)))
     toks = _UNIT_TOKEN.findall(line)  # the group is "" for a non-CJK token
     n_cjk = len(toks) - toks.count("")

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tidings.article import Article, Block, Field
-from tidings.read.datelines import DateMention, YearMention, find_dates, find_relative, find_years
+from tidings.text.dates import DateMention, YearMention, find_dates, find_relative, find_years
+from tidings.text.scripts import count_han
 
 #: Copyright notices in the languages we read; such lines never date an article.
 COPYRIGHT = re.compile(
@@ -191,8 +192,7 @@ def _dateline_prefix(prefix: str) -> bool:
         return False
     if any(w[0].isascii() and w[0].islower() for w in words) or any(ch.isdigit() for ch in prefix):
         return False
-    cjk = sum(1 for ch in prefix if "\u4e00" <= ch <= "\u9fff")
-    return cjk <= 8
+    return count_han(prefix) <= 8
 
 
 def _is_copyright(block: Block) -> bool:
@@ -271,7 +271,7 @@ class DateFinder:
     # -- text ---------------------------------------------------------------------
     def _candidates(self, article: Article) -> tuple[list[_Candidate], list[str]]:
         """Dateline candidates, and the texts whose years are clues for a year-less dateline."""
-        lang = article.lang.value if article.lang else None
+        lang = article.lang_code
         blocks = article.blocks
         first_body = next((i for i, b in enumerate(blocks) if b.role == "body"), len(blocks))
         has_header = any(b.role == "header" for b in blocks)

@@ -22,43 +22,11 @@ from collections import Counter
 from typing import Any
 
 from tidings.article import Article, Field
+from tidings.text.scripts import count_scripts
 
 #: Roles whose text is the article's own language (boilerplate may be a site's
 #: menus in another language, so it is used only when nothing else exists).
 _TEXT_ROLES = ("title", "body", "caption", "header")
-
-#: Unicode ranges → ISO 15924 script code. Hand-written (instead of the ``regex``
-#: module's ``\p{Script}``) because one pass over code points with a bisect-free
-#: table is what keeps the stage well under a millisecond.
-_SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
-    (0x0041, 0x024F, "Latn"),
-    (0x1E00, 0x1EFF, "Latn"),  # Latin Extended Additional (Vietnamese)
-    (0x0370, 0x03FF, "Grek"),
-    (0x0400, 0x052F, "Cyrl"),
-    (0x0530, 0x058F, "Armn"),
-    (0x0590, 0x05FF, "Hebr"),
-    (0x0600, 0x06FF, "Arab"),
-    (0x0750, 0x077F, "Arab"),
-    (0x08A0, 0x08FF, "Arab"),
-    (0xFB50, 0xFDFF, "Arab"),
-    (0xFE70, 0xFEFF, "Arab"),
-    (0x0900, 0x097F, "Deva"),
-    (0x0980, 0x09FF, "Beng"),
-    (0x0A00, 0x0A7F, "Guru"),
-    (0x0A80, 0x0AFF, "Gujr"),
-    (0x0B80, 0x0BFF, "Taml"),
-    (0x0C00, 0x0C7F, "Telu"),
-    (0x0D00, 0x0D7F, "Mlym"),
-    (0x0E00, 0x0E7F, "Thai"),
-    (0x10A0, 0x10FF, "Geor"),
-    (0x1100, 0x11FF, "Hang"),
-    (0x3040, 0x309F, "Hira"),
-    (0x30A0, 0x30FF, "Kana"),
-    (0x3400, 0x4DBF, "Hani"),
-    (0x4E00, 0x9FFF, "Hani"),
-    (0xF900, 0xFAFF, "Hani"),
-    (0xAC00, 0xD7AF, "Hang"),
-)
 
 #: Declared language tags are normalised to ISO 639-1 where a 3-letter or
 #: English name is common in feeds and JSONL exports.
@@ -170,31 +138,6 @@ def _fasttext() -> Any:
 
             _detector = LangDetector(LangDetectConfig(model="lite", max_input_length=None, normalize_input=True))
         return _detector
-
-
-@functools.lru_cache(maxsize=65536)
-def _script_of(ch: str) -> str | None:
-    if not ch.isalpha():
-        return None
-    cp = ord(ch)
-    for lo, hi, name in _SCRIPT_RANGES:
-        if lo <= cp <= hi:
-            return name
-    return None
-
-
-def count_scripts(text: str) -> Counter[str]:
-    """Letters per ISO 15924 script (digits, punctuation and spaces are not counted).
-
-    Characters are counted first (in C), then each *distinct* character is looked up
-    once: a text of 1,500 characters has only a few hundred distinct ones.
-    """
-    counts: Counter[str] = Counter()
-    for ch, n in Counter(text).items():
-        script = _script_of(ch)
-        if script is not None:
-            counts[script] += n
-    return counts
 
 
 @functools.cache

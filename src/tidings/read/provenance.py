@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from tidings.article import Article, Block, Field, ProvenanceLink
-from tidings.read.datelines import find_dates
+from tidings.text.dates import find_dates
 
 #: A domain name as written in text ("www.defensenews.com", "redian.news").
 DOMAIN = re.compile(

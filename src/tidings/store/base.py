@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tidings.article import Article
+from tidings.store.vectors import VectorLike
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,12 @@ class DeadLetter:
 
 
 class Store(abc.ABC):
-    """Articles, their versions, dead letters, ingest checkpoints and component state."""
+    """Articles, their versions, dead letters, ingest checkpoints, component state, vectors and text search."""
+
+    @property
+    @abc.abstractmethod
+    def schema_version(self) -> int:
+        """How many of the backend's schema migrations this store has run."""
 
     # -- articles -------------------------------------------------------------
     @abc.abstractmethod
@@ -132,6 +138,38 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def delete_record(self, kind: str, key: str) -> None: ...
+
+    # -- vectors and text search -------------------------------------------------
+    @abc.abstractmethod
+    def put_vectors(self, kind: str, vectors: Mapping[str, VectorLike]) -> None:
+        """Store or replace vectors by id, in the current transaction.
+
+        ``kind`` names what was embedded with which encoder (``"article:e5"``, ``"event:use"``): one
+        kind, one vector space, one dimension (a different one is a ``ValueError``, as are empty,
+        all-zero or non-finite vectors). Ids are free text, usually article or event ids.
+        """
+
+    @abc.abstractmethod
+    def nearest(
+        self, kind: str, vector: VectorLike, k: int = 10, *, ids_filter: Iterable[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``k`` stored vectors of ``kind`` closest to ``vector``: ``(id, cosine distance)``, closest first.
+
+        Cosine distance is ``1 - cosine similarity`` (0: same direction). ``ids_filter``: only among
+        these ids (searched exactly). An unknown kind gives ``[]``. PostgreSQL answers unfiltered
+        look-ups from an HNSW index, which is approximate (recall near 1, not exactly 1); SQLite
+        searches exactly.
+        """
+
+    @abc.abstractmethod
+    def search_text(self, query: str, k: int = 10, *, lang: str | None = None) -> list[tuple[str, float]]:
+        """Articles whose title or body contain every term of ``query``: ``(article id, score)``, best first.
+
+        Terms are made by :mod:`tidings.store.fulltext` (case and accents folded, CJK as
+        bigrams, no stemming: one analyser for every language). ``lang``: only articles of this
+        language code. Scores are higher for better matches and comparable only within one
+        answer of one backend (SQLite: BM25; PostgreSQL: ``ts_rank``).
+        """
 
     # -- one writer at a time ----------------------------------------------------
     @abc.abstractmethod

@@ -12,16 +12,45 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from tidings.article import Article
 from tidings.store.base import ArticleRow, DeadLetter, PutResult, Store, StoreBusy
+from tidings.store.fulltext import article_terms, terms
+from tidings.store.vectors import VectorLike, as_vector, as_vectors, check_dim, exact_nearest
 
-#: Ordered schema migrations; ``PRAGMA user_version`` records how many ran.
-MIGRATIONS: list[str] = [
+#: The FTS5 tokenizer of ``article_text``. Its input is already split into words, folded and
+#: CJK-bigrammed by :mod:`tidings.store.fulltext` (FTS5's own ``trigram`` tokenizer cannot find
+#: two-character Chinese words, and ``unicode61`` alone keeps a whole CJK run as one token), so
+#: ``unicode61`` here only splits on the spaces; ``remove_diacritics 0`` because folding is done.
+FTS_TOKENIZER = "unicode61 remove_diacritics 0"
+
+
+def _add_search_and_vectors(conn: sqlite3.Connection) -> None:
+    """2: full-text terms of every article (FTS5, rowid = ``articles.seq``), vectors by kind, and
+    an index for ``has_content`` (it scanned every version). Existing articles are indexed here."""
+    try:
+        conn.execute(f"CREATE VIRTUAL TABLE article_text USING fts5(terms, tokenize='{FTS_TOKENIZER}')")
+    except sqlite3.OperationalError as exc:  # a Python built against an SQLite without FTS5
+        raise ValueError(f"this Python's SQLite has no FTS5 full-text search ({exc})") from exc
+    conn.execute("CREATE TABLE vector_kinds (kind TEXT PRIMARY KEY, dim INTEGER NOT NULL)")
+    conn.execute(
+        "CREATE TABLE vectors (kind TEXT NOT NULL, id TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (kind, id))"
+    )
+    conn.execute("CREATE INDEX article_versions_hash ON article_versions(content_hash)")
+    for seq, data in conn.execute("SELECT seq, data FROM articles ORDER BY seq").fetchall():
+        stored = json.loads(data)
+        words = article_terms((stored.get("title") or {}).get("value"), stored.get("text") or "")
+        conn.execute("INSERT INTO article_text (rowid, terms) VALUES (?, ?)", (seq, " ".join(words)))
+
+
+#: Ordered schema migrations, SQL scripts or functions; ``PRAGMA user_version`` records how many ran.
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 1: articles, versions, dead letters, checkpoints, component state
     """
     CREATE TABLE articles (
@@ -74,6 +103,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (kind, key)
     );
     """,
+    _add_search_and_vectors,
 ]
 
 
@@ -117,8 +147,19 @@ class SQLiteStore(Store):
                 f"{self.path}: schema version {current} is newer than this Tidings ({len(MIGRATIONS)}); upgrade Tidings"
             )
         for number in range(current, len(MIGRATIONS)):
-            with self.conn:
-                self.conn.executescript("BEGIN;" + MIGRATIONS[number] + f"; PRAGMA user_version={number + 1};")
+            step = MIGRATIONS[number]
+            if isinstance(step, str):
+                with self.conn:
+                    self.conn.executescript("BEGIN;" + step + f"; PRAGMA user_version={number + 1};")
+                continue
+            self.conn.execute("BEGIN")
+            try:
+                step(self.conn)
+                self.conn.execute(f"PRAGMA user_version={number + 1}")
+            except BaseException:
+                self.conn.rollback()
+                raise
+            self.conn.commit()
 
     def _check_schema(self) -> None:
         (current,) = self.conn.execute("PRAGMA user_version").fetchone()
@@ -135,7 +176,7 @@ class SQLiteStore(Store):
     # -- articles -----------------------------------------------------------------
     def put_article(self, article: Article) -> PutResult:
         now = _now()
-        row = self.conn.execute("SELECT content_hash, version FROM articles WHERE id=?", (article.id,)).fetchone()
+        row = self.conn.execute("SELECT content_hash, version, seq FROM articles WHERE id=?", (article.id,)).fetchone()
         if row is not None and row[0] == article.content_hash:
             return PutResult("unchanged", article.id, row[1])
         # The event id is not part of the article: the engine records it once, with ``set_events``.
@@ -146,7 +187,7 @@ class SQLiteStore(Store):
             article.uri,
             article.url,
             article.content_hash,
-            article.lang.value if article.lang else None,
+            article.lang_code,
             article.published.value.isoformat() if article.published else None,
             article.outlet.value if article.outlet else None,
             article.title.value if article.title else None,
@@ -154,20 +195,23 @@ class SQLiteStore(Store):
         )
         if row is None:
             version = 1
-            self.conn.execute(
+            seq = self.conn.execute(
                 "INSERT INTO articles (uri, url, content_hash, lang, published, outlet, title, data,"
                 " id, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (*cols, article.id, version, now, now),
-            )
+            ).lastrowid
             status = "new"
         else:
-            version = row[1] + 1
+            version, seq = row[1] + 1, row[2]
             self.conn.execute(
                 "UPDATE articles SET uri=?, url=?, content_hash=?, lang=?, published=?, outlet=?, title=?,"
                 " data=?, version=?, updated_at=? WHERE id=?",
                 (*cols, version, now, article.id),
             )
+            self.conn.execute("DELETE FROM article_text WHERE rowid=?", (seq,))
             status = "updated"
+        words = article_terms(article.title.value if article.title else None, article.text)
+        self.conn.execute("INSERT INTO article_text (rowid, terms) VALUES (?, ?)", (seq, " ".join(words)))
         self.conn.execute(
             "INSERT OR IGNORE INTO article_versions VALUES (?,?,?,?,?)",
             (article.id, version, article.content_hash, article.uri, now),
@@ -278,6 +322,64 @@ class SQLiteStore(Store):
 
     def delete_record(self, kind: str, key: str) -> None:
         self.conn.execute("DELETE FROM records WHERE kind=? AND key=?", (kind, key))
+
+    # -- vectors and text search -----------------------------------------------------
+    def _vector_dim(self, kind: str) -> int | None:
+        row = self.conn.execute("SELECT dim FROM vector_kinds WHERE kind=?", (kind,)).fetchone()
+        return int(row[0]) if row else None
+
+    def put_vectors(self, kind: str, vectors: Mapping[str, VectorLike]) -> None:
+        checked, dim = as_vectors(vectors)
+        if dim is None:
+            return
+        stored = self._vector_dim(kind)
+        check_dim(kind, dim, stored)
+        if stored is None:
+            self.conn.execute("INSERT INTO vector_kinds VALUES (?,?)", (kind, dim))
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO vectors VALUES (?,?,?)", [(kind, key, v.tobytes()) for key, v in checked.items()]
+        )
+
+    def nearest(
+        self, kind: str, vector: VectorLike, k: int = 10, *, ids_filter: Iterable[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """Exact: every vector of the kind (or of ``ids_filter``) is compared, with numpy."""
+        query = as_vector(vector, what="query vector")
+        dim = self._vector_dim(kind)
+        if dim is None:
+            return []
+        check_dim(kind, query.size, dim)
+        if ids_filter is None:
+            rows = self.conn.execute("SELECT id, vector FROM vectors WHERE kind=?", (kind,)).fetchall()
+        else:
+            wanted = list(dict.fromkeys(ids_filter))
+            rows = []
+            for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
+                part = wanted[start : start + 500]
+                marks = ",".join("?" * len(part))
+                sql = f"SELECT id, vector FROM vectors WHERE kind=? AND id IN ({marks})"
+                rows += self.conn.execute(sql, (kind, *part)).fetchall()
+        if not rows:
+            return []
+        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
+        return exact_nearest([r[0] for r in rows], matrix, query, k)
+
+    def search_text(self, query: str, k: int = 10, *, lang: str | None = None) -> list[tuple[str, float]]:
+        """FTS5 with BM25 (score = ``-bm25``, so higher is better), ties in storage order."""
+        words = list(dict.fromkeys(terms(query)))
+        if not words or k <= 0:
+            return []
+        match = " ".join(f'"{w}"' for w in words)  # quoted: every term, as a plain term
+        sql = (
+            "SELECT a.id, -bm25(article_text) FROM article_text JOIN articles a ON a.seq = article_text.rowid"
+            " WHERE article_text MATCH ?"
+        )
+        params: list[Any] = [match]
+        if lang is not None:
+            sql += " AND a.lang = ?"
+            params.append(lang)
+        sql += " ORDER BY bm25(article_text), a.seq LIMIT ?"
+        return [(aid, float(score)) for aid, score in self.conn.execute(sql, (*params, k))]
 
     # -- one writer at a time -------------------------------------------------------
     @contextmanager

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
 
+from tidings.article import Entity
 from tidings.tell.types import Quote
+from tidings.text.scripts import has_han
 from tidings.views.events import EventData
-from tidings.views.names import entity_key, entity_surfaces, shown_name
+from tidings.views.names import shown_name
 
 _QUOTE_RE = re.compile(r"“([^“”]+)”|「([^「」]+)」|『([^『』]+)』|«([^«»]+)»|„([^„“”]+)[“”]|\"([^\"]+)\"")
 _SAID_RE = re.compile(
@@ -32,11 +33,7 @@ MIN_CJK, MIN_OTHER = 8, 20
 MAX_QUOTES = 6
 
 
-def _is_cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text[:20])
-
-
-def _speakers(entities: list[dict[str, Any]]) -> list[tuple[str, str]]:
+def _speakers(entities: list[Entity]) -> list[tuple[str, str]]:
     """(surface form, display name) of every PERSON, longest surface first.
 
     A multi-word surface also contributes its last word (the surname: "ماكرون" of
@@ -45,10 +42,10 @@ def _speakers(entities: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """
     out: dict[str, str] = {}
     for ent in entities:
-        if ent.get("label") != "PERSON":
+        if ent.label != "PERSON":
             continue
-        name = shown_name(str(ent.get("display") or entity_key(ent)), "PERSON", Counter({str(ent.get("text", "")): 1}))
-        for form in entity_surfaces(ent):
+        name = shown_name(ent.display or ent.identity, "PERSON", Counter({ent.text: 1}))
+        for form in ent.surfaces:
             if len(form) >= 2:
                 out.setdefault(form, name)
             words = form.split()
@@ -106,7 +103,7 @@ def quotes_in(text: str, lang: str, speakers: list[tuple[str, str]]) -> list[tup
     for p_index, para in enumerate(paragraphs):
         for m in _QUOTE_RE.finditer(para):
             quote = next(g for g in m.groups() if g is not None).strip()
-            short = MIN_CJK if _is_cjk(quote) else MIN_OTHER
+            short = MIN_CJK if has_han(quote[:20]) else MIN_OTHER
             if len(quote) < short:
                 continue
             before = para[max(0, m.start() - 120) : m.start()]

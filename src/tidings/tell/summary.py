@@ -13,16 +13,16 @@ signal a summary of 3–5 sentences needs.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 
 from tidings.article import Article
 from tidings.options import DISPLAY_LANG
-from tidings.tell.sentences import Sentence
 from tidings.tell.types import Actor, SourcedText
 from tidings.tell.who import rank_actors
+from tidings.text.sentences import Sentence
+from tidings.text.tokens import cosine, vector_norm, word_counts
 from tidings.views.events import EventData
 
 #: MMR trade-off between relevance and novelty (0.7 is the common default; checked by eye on the seeds).
@@ -42,8 +42,6 @@ ACTOR_SHARE = 0.3
 LEAD_SENTENCES = 12
 MAX_SENTENCE_CHARS = 420
 
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff\u3040-\u30ff]+")
-_WORD = re.compile(r"[^\W\d_]{3,}")
 _URLISH = re.compile(r"https?\s*:|www\s*\.|\.(?:com|org|net|html?)\b", re.IGNORECASE)
 _SENT_END = re.compile(r"[.!?。！？؟”」\"]$")
 _OUTCOME_RE = re.compile(
@@ -54,30 +52,6 @@ _OUTCOME_RE = re.compile(
     re.IGNORECASE,
 )
 _NEGATION_RE = re.compile(r"未|没有|並未|并未|无法|不会|لم|لن|لا |không|chưa|\bnot\b|\bno\b|n't\b", re.IGNORECASE)
-
-
-def tokens(text: str) -> Counter[str]:
-    """Lexical tokens: lowercase words of 3+ letters, or character bigrams for CJK text."""
-    out: Counter[str] = Counter()
-    for run in _CJK_RUN.findall(text):
-        out.update(run[i : i + 2] for i in range(max(1, len(run) - 1)))
-    out.update(_WORD.findall(_CJK_RUN.sub(" ", text.lower())))
-    return out
-
-
-def _norm(a: Counter[str]) -> float:
-    return math.sqrt(sum(v * v for v in a.values()))
-
-
-def _cosine(a: Counter[str], b: Counter[str], na: float | None = None, nb: float | None = None) -> float:
-    if not a or not b:
-        return 0.0
-    dot = sum(a[k] * b[k] for k in a.keys() & b.keys())  # set intersection runs in C: few shared keys
-    if not dot:
-        return 0.0
-    na = _norm(a) if na is None else na
-    nb = _norm(b) if nb is None else nb
-    return dot / (na * nb) if na and nb else 0.0
 
 
 def actor_tokens(text: str, actors: Sequence[Actor]) -> Counter[str]:
@@ -123,19 +97,19 @@ def summarise(data: EventData, actors: Sequence[Actor], max_sentences: int = 5,
     centroid: Counter[str] = Counter()
     for sent, _article, _rank in cands:
         act = actor_tokens(sent.text, actors)
-        vec = tokens(sent.text) + act
+        vec = word_counts(sent.text) + act
         vectors.append(vec)
         centroid.update({k: 1 for k in vec})  # document frequency over sentences: what many reports say
         coverage.append(min(1.0, sum(weight.get(k[1:], 0) for k in act) / top))
-    cnorm = _norm(centroid)
-    central = [_cosine(v, centroid, None, cnorm) for v in vectors]
+    cnorm = vector_norm(centroid)
+    central = [cosine(v, centroid, None, cnorm) for v in vectors]
     cmax = max(central) or 1.0
     relevance = [
         POSITION_SHARE / (1.0 + rank) + ACTOR_SHARE * cov + (1 - POSITION_SHARE - ACTOR_SHARE) * c / cmax
         for (_s, _a, rank), cov, c in zip(cands, coverage, central, strict=True)
     ]
     n = min(max_sentences, max(3, len(data.independent) + 2), len(cands))
-    norms = [_norm(v) for v in vectors]
+    norms = [vector_norm(v) for v in vectors]
     redundancy = [0.0] * len(cands)  # max similarity to any chosen sentence, updated incrementally
     chosen: list[int] = []
     langs: set[str] = set()
@@ -161,7 +135,7 @@ def summarise(data: EventData, actors: Sequence[Actor], max_sentences: int = 5,
         outlets.add(data.outlet(cands[best][1]))
         for i in range(len(cands)):
             if i not in chosen:
-                redundancy[i] = max(redundancy[i], _cosine(vectors[i], vectors[best], norms[i], norms[best]))
+                redundancy[i] = max(redundancy[i], cosine(vectors[i], vectors[best], norms[i], norms[best]))
     return [
         SourcedText(cands[i][0].text, cands[i][1].id, data.lang(cands[i][1]), data.outlet(cands[i][1]))
         for i in chosen
@@ -226,11 +200,11 @@ def find_outcomes(data: EventData, limit: int = 4, exclude: frozenset[str] = fro
                 continue  # "did not reach consensus" is not an outcome
             score = len(set(cues)) + 1.0 / (1.0 + 0.2 * sent.index) - (0.5 if article.id in data.copies else 0.0)
             found.append((score, SourcedText(sent.text, article.id, data.lang(article), data.outlet(article)),
-                          tokens(sent.text)))
+                          word_counts(sent.text)))
     found.sort(key=lambda x: -x[0])
     out: list[tuple[SourcedText, Counter[str]]] = []
     for _score, text, vec in found:
-        if any(_cosine(vec, v) > 0.6 for _t, v in out):
+        if any(cosine(vec, v) > 0.6 for _t, v in out):
             continue
         out.append((text, vec))
         if len(out) >= limit:

@@ -18,12 +18,14 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 
 from tidings.article import Storyline
-from tidings.group.storylines import LABEL_WEIGHTS, EventProfile, StorylineBuilder, StorylineOptions
+from tidings.group.storylines import EventProfile, StorylineBuilder, StorylineOptions
 from tidings.store import Store
-from tidings.tell.summary import choose_title, tokens
+from tidings.tell.summary import choose_title
 from tidings.tell.when import event_date
+from tidings.text.tokens import word_counts
+from tidings.understand.labels import THREAD_SPECIFICITY
 from tidings.views.events import EventData, iter_events, load_event, match_id
-from tidings.views.names import entity_key, name_resolver, shown_name
+from tidings.views.names import name_resolver, shown_name
 
 #: Record kind of saved storylines (``store.put_record("storyline", id, …)``).
 RECORD_KIND = "storyline"
@@ -43,15 +45,14 @@ def event_profile(data: EventData, top: int = StorylineOptions.top_entities) -> 
     display: dict[str, str] = {}
     for article in data.articles:
         for ent in data.entities.get(article.id, []):
-            label = str(ent.get("label", ""))
-            key = entity_key(ent)
-            if not key or label not in LABEL_WEIGHTS:
+            label, key = ent.label, ent.identity
+            if not key or label not in THREAD_SPECIFICITY:
                 continue
             seen[key].add(groups[article.id])
-            mentions[key] += int(ent.get("count", 1) or 1)
+            mentions[key] += ent.count
             labels.setdefault(key, label)
             if key not in display:
-                display[key] = shown_name(str(ent.get("display") or key), label, Counter({str(ent.get("text", "")): 1}))
+                display[key] = shown_name(ent.display or key, label, Counter({ent.text: 1}))
     ranked = sorted(seen, key=lambda k: (-len(seen[k]), -mentions[k], k))[:top]
     centroid = data.event.extra.get("centroid") if isinstance(data.event.extra, dict) else None
     first = next((a for a in data.articles if data.title(a)), None)  # cheap topic words for the lexical fallback
@@ -63,7 +64,7 @@ def event_profile(data: EventData, top: int = StorylineOptions.top_entities) -> 
         date=None,
         lang=data.lang(first) if first else "",
         centroid=centroid if isinstance(centroid, list) else None,
-        title_tokens=tokens(data.title(first)) if first else Counter(),
+        title_tokens=word_counts(data.title(first)) if first else Counter(),
     )
 
 

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from tidings.article import Article
 from tidings.tell.types import SourcedText, TimelineEntry
 from tidings.views.events import EventData, as_datetime
-from tidings.views.names import entity_key
 
 #: Provenance relations that make an article a re-publication of someone else's report.
 REPUBLISH_RELATIONS = ("source", "via", "first-published", "contributor")
@@ -49,8 +48,8 @@ def build_timeline(data: EventData, outcomes: Sequence[SourcedText] = ()) -> lis
     first_done = False
     for article, when in _ordered(data):
         lang = data.lang(article)
-        ents = [e for e in data.entities.get(article.id, []) if e.get("label") in ("PERSON", "ORG")]
-        shown = {entity_key(e): str(e.get("display") or entity_key(e)) for e in ents}
+        ents = [e for e in data.entities.get(article.id, []) if e.label in ("PERSON", "ORG")]
+        shown = {e.identity: e.display or e.identity for e in ents}
         new = [shown[k] for k in shown if k and k not in named]
         named.update(shown)
         copy_of = data.copies.get(article.id)

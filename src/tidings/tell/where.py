@@ -11,15 +11,13 @@ gazetteer (``tidings.understand.places``), which also names countries.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from tidings.article import Article
+from tidings.article import Article, Entity, EntityPlace
 from tidings.tell.types import Place
 from tidings.understand.places import Gazetteer
 from tidings.views.events import EventData
-from tidings.views.names import entity_key, entity_surfaces
 
 #: Entity labels that name where.
 WHERE_LABELS = ("GPE", "LOC", "FAC")
@@ -50,22 +48,9 @@ def country_name(code: str | None) -> str | None:
     return str(place.name_en) if place is not None else code.upper()
 
 
-@dataclass(frozen=True)
-class _ResolvedPlace:
-    name_en: str
-    country_code: str | None
-    lat: float | None
-    lon: float | None
-    kind: str | None
-
-
-def entity_place(entity: dict[str, Any]) -> Any:
-    """The place the entity stage already resolved (``entity["place"]``), if any."""
-    place = entity.get("place")
-    if not isinstance(place, dict) or not place.get("name_en"):
-        return None
-    return _ResolvedPlace(str(place["name_en"]), place.get("country_code"), place.get("lat"), place.get("lon"),
-                          place.get("kind"))
+def entity_place(entity: Entity) -> EntityPlace | None:
+    """The place the entity stage already resolved (``entity.place``), if any."""
+    return entity.place if entity.place is not None and entity.place.name_en else None
 
 
 def _position_weight(data: EventData, article: Article, forms: list[str]) -> float:
@@ -89,18 +74,18 @@ def rank_places(data: EventData, limit: int = 5) -> list[Place]:
         best: dict[str, float] = {}
         ents = data.entities.get(article.id, [])
         # words of people's names: "Tara" of Tara Reid or "Vladimir" of Vladimir Putin is not a place here
-        name_words = {w for ent in ents if ent.get("label") == "PERSON"
-                      for form in entity_surfaces(ent) for w in form.split() if len(form.split()) >= 2}
+        name_words = {w for ent in ents if ent.label == "PERSON"
+                      for form in ent.surfaces for w in form.split() if len(form.split()) >= 2}
         for ent in ents:
-            if str(ent.get("label", "")) not in WHERE_LABELS:
+            if ent.label not in WHERE_LABELS:
                 continue
-            key = entity_key(ent)
-            if not key or all(form in name_words for form in entity_surfaces(ent) if form != key):
+            key = ent.identity
+            if not key or all(form in name_words for form in ent.surfaces if form != key):
                 continue
-            place = entity_place(ent) or lookup_place(key, lang) or lookup_place(str(ent.get("text", "")), lang)
-            name = getattr(place, "name_en", None) or str(ent.get("display") or key)
+            place = entity_place(ent) or lookup_place(key, lang) or lookup_place(ent.text, lang)
+            name = getattr(place, "name_en", None) or ent.display or key
             resolved.setdefault(name, place)
-            weight = _position_weight(data, article, entity_surfaces(ent))
+            weight = _position_weight(data, article, ent.surfaces)
             best[name] = max(best.get(name, 0.0), weight)
         group = data.original_of(article.id)
         for name, weight in best.items():

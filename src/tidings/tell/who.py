@@ -12,13 +12,12 @@ from collections import Counter, defaultdict
 
 from tidings.tell.types import Actor
 from tidings.tell.where import entity_place, lookup_place
+from tidings.understand.labels import ACTOR_ORDER
 from tidings.views.events import EventData
-from tidings.views.names import entity_key, entity_surfaces, shown_name
+from tidings.views.names import shown_name
 
 #: Entity labels that name who took part.
 WHO_LABELS = ("PERSON", "ORG", "GPE", "NORP")
-#: Order of actors equally widely reported: a person before an organisation before a people or a country.
-LABEL_ORDER = {"PERSON": 0, "ORG": 1, "NORP": 2, "GPE": 3}
 
 
 def rank_actors(data: EventData, limit: int = 12) -> list[Actor]:
@@ -32,20 +31,19 @@ def rank_actors(data: EventData, limit: int = 12) -> list[Actor]:
     for article in data.articles:
         lang = data.lang(article)
         for ent in data.entities.get(article.id, []):
-            label = str(ent.get("label", ""))
-            key = entity_key(ent)
+            label, key = ent.label, ent.identity
             if not key or label not in WHO_LABELS:
                 continue
             if label == "GPE":
-                place = entity_place(ent) or lookup_place(key, lang) or lookup_place(str(ent.get("text", "")), lang)
+                place = entity_place(ent) or lookup_place(key, lang) or lookup_place(ent.text, lang)
                 if place is not None and getattr(place, "kind", "country") not in ("country", None):
                     continue  # a city is a where, not a who
             groups[key].add(data.original_of(article.id))
-            mentions[key] += int(ent.get("count", 1) or 1)
+            mentions[key] += ent.count
             labels[key][label] += 1
-            surfaces[key].update(entity_surfaces(ent))
-            display[key][str(ent.get("display") or key)] += 1
-            native[key][str(ent.get("text") or "")] += int(ent.get("count", 1) or 1)
+            surfaces[key].update(ent.surfaces)
+            display[key][ent.display or key] += 1
+            native[key][ent.text] += ent.count
     actors = [
         Actor(
             name=shown_name(display[key].most_common(1)[0][0], labels[key].most_common(1)[0][0], native[key]),
@@ -56,5 +54,5 @@ def rank_actors(data: EventData, limit: int = 12) -> list[Actor]:
         )
         for key in groups
     ]
-    actors.sort(key=lambda a: (-a.articles, LABEL_ORDER.get(a.label, 9), -a.mentions, a.name))
+    actors.sort(key=lambda a: (-a.articles, ACTOR_ORDER.get(a.label, 9), -a.mentions, a.name))
     return actors[:limit]

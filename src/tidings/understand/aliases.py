@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from tidings.article import Entity
 from tidings.learner import Learner
 from tidings.understand.names_phonetic import key_distance, name_key, name_tokens, romanize, script_of, token_key
 
@@ -396,7 +397,7 @@ class AliasLexicon(Learner):
 
     # -- learning from events -----------------------------------------------------------
     def learn_one(
-        self, event_entities_by_article: Mapping[str, Iterable[Mapping[str, Any]]], focus: str | None = None
+        self, event_entities_by_article: Mapping[str, Iterable[Entity]], focus: str | None = None
     ) -> int:
         """Link names that co-occur in one event's articles and sound alike; returns links made.
 
@@ -405,13 +406,13 @@ class AliasLexicon(Learner):
         within one edit (普京 BKN ~ Putin BTN). ``focus`` (an article id) limits the
         comparison to pairs involving that article, for streaming use.
         """
-        items: list[tuple[str, Mapping[str, Any]]] = [
+        items: list[tuple[str, Entity]] = [
             (aid, ent) for aid, ents in event_entities_by_article.items() for ent in ents
         ]
         # candidates per name that no Latin spelling anchors: every close name in another article
         cands: dict[str, set[str]] = {}
         if focus is None:
-            pairs: Iterable[tuple[tuple[str, Mapping[str, Any]], tuple[str, Mapping[str, Any]]]] = (
+            pairs: Iterable[tuple[tuple[str, Entity], tuple[str, Entity]]] = (
                 (x, y) for i, x in enumerate(items) for y in items[i + 1:]
             )
         else:  # only pairs with the new article: older pairs were compared before
@@ -419,9 +420,9 @@ class AliasLexicon(Learner):
             old = [y for y in items if y[0] != focus]
             pairs = ((x, y) for x in new for y in old)
         for (aid, a), (bid, b) in pairs:
-            if aid == bid or a.get("label") != b.get("label") or a.get("label") not in ("PERSON", "ORG"):
+            if aid == bid or a.label != b.label or a.label not in ("PERSON", "ORG"):
                 continue
-            na, nb = a.get("norm", ""), b.get("norm", "")
+            na, nb = a.norm, b.norm
             if not na or not nb or na not in self._entries or nb not in self._entries:
                 continue
             ra, rb = self.canonical(na), self.canonical(nb)
@@ -445,9 +446,8 @@ class AliasLexicon(Learner):
         return made
 
     @staticmethod
-    def _keys_close(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-        key_a = a.get("key") or name_key(a.get("text", ""))
-        return _phonetic_keys_close(key_a, b.get("key") or name_key(b.get("text", "")))
+    def _keys_close(a: Entity, b: Entity) -> bool:
+        return _phonetic_keys_close(a.key or name_key(a.text), b.key or name_key(b.text))
 
     # -- persistence ------------------------------------------------------------------
     def to_bytes(self) -> bytes:

@@ -22,16 +22,14 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 from typing import Any
 
-from tidings.article import Article
+from tidings.article import Article, Entity, EntityPlace
 from tidings.understand import names_ar, names_latin, names_zh
 from tidings.understand.aliases import AliasLexicon, latin_norm
+from tidings.understand.labels import SALIENCE
 from tidings.understand.names_mention import Coverage, Mention
 from tidings.understand.names_phonetic import name_key, name_tokens, romanize, script_of
 from tidings.understand.places import Gazetteer, Place
 
-#: Weight of a mention's evidence in the salience order (a title-introduced person
-#: mentioned twice outranks a place named three times in passing).
-_LABEL_WEIGHT = {"PERSON": 1.2, "ORG": 1.0, "GPE": 0.9, "LOC": 0.9}
 #: Cities named by a single short word (2 Han characters, one Arabic or Latin word that is
 #: also a given name or a common word) must be this big: 林肯 (Lincoln, 258k), Vladimir
 #: (350k), وان (Van, 370k) were false hits on the seeds; Riyadh, Cairo, Moscow are far bigger.
@@ -44,12 +42,13 @@ LEARN_MIN_CONFIDENCE = 0.5
 
 
 class EntityExtractor:
-    """Pipeline stage: fills ``article.entities`` with one dict per distinct entity, by salience.
+    """Pipeline stage: fills ``article.entities`` with one :class:`~tidings.article.Entity` per
+    distinct entity, most salient first.
 
-    Each dict: ``text`` (most used surface in the article), ``norm`` (canonical key),
+    Each: ``text`` (most used surface in the article), ``norm`` (canonical key),
     ``label`` (PERSON/ORG/GPE/LOC), ``count``, ``confidence``, ``source`` (the
     strongest evidence kind), ``key`` (cross-script phonetic key), and for places
-    ``place`` = {name_en, country_code, lat, lon, kind}.
+    ``place`` (name_en, country_code, lat, lon, kind).
     """
 
     name = "entities"
@@ -63,7 +62,7 @@ class EntityExtractor:
         self._ahead: dict[str, tuple[str, list[Mention]]] = {}
 
     def __call__(self, article: Article) -> Article:
-        lang = article.lang.value if article.lang else None
+        lang = article.lang_code
         ahead = self._ahead.pop(article.id, None)
         article.entities = self.extract(article.text, lang, ahead=ahead)
         return article
@@ -79,7 +78,7 @@ class EntityExtractor:
         About half the stage's time on ``tidings bench events``; a worker process can do it
         while this process, which owns the learning lexicon, resolves earlier articles.
         """
-        lang = (article.lang.value if article.lang else None) or _guess_lang(article.text)
+        lang = article.lang_code or _guess_lang(article.text)
         lang = lang.split("-")[0].lower()
         return lang, self.latin_candidates(article.text, lang)
 
@@ -105,7 +104,7 @@ class EntityExtractor:
     # -- extraction -------------------------------------------------------------------
     def extract(
         self, text: str, lang: str | None = None, *, ahead: tuple[str, list[Mention]] | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[Entity]:
         """Entities of one text (``lang`` is an ISO code; guessed from the script when missing)."""
         lang = (lang or _guess_lang(text)).split("-")[0].lower()
         latin = ahead[1] if ahead is not None and ahead[0] == lang else None
@@ -358,7 +357,7 @@ class EntityExtractor:
                 m.norm = norm
         m.label = label
 
-    def _aggregate(self, mentions: list[Mention]) -> list[dict[str, Any]]:
+    def _aggregate(self, mentions: list[Mention]) -> list[Entity]:
         # full names first, so that a bare surname later finds its person
         order = sorted(mentions, key=lambda m: (-(m.latin is not None), -len(name_tokens(m.surface)), m.start))
         for m in order:
@@ -381,19 +380,18 @@ class EntityExtractor:
             count = len(ms)
             first = min(m.start for m in ms)
             conf = min(0.99, best.confidence + 0.03 * (count - 1))
-            ent: dict[str, Any] = {
-                "text": text,
-                "norm": norm,
-                "label": label,
-                "count": count,
-                "confidence": round(conf, 3),
-                "source": best.source,
-                "key": name_key(best.latin or (text if script_of(text) != "latin" else norm)),
-            }
             place = next((m.place for m in ms if m.place is not None), None)
-            if place is not None:
-                ent["place"] = _place_dict(place)
-            salience = count * _LABEL_WEIGHT.get(label, 1.0) * conf + 1.0 / (1 + first / 500)
+            ent = Entity(
+                text=text,
+                norm=norm,
+                label=label,
+                count=count,
+                confidence=round(conf, 3),
+                source=best.source,
+                key=name_key(best.latin or (text if script_of(text) != "latin" else norm)),
+                place=_entity_place(place) if place is not None else None,
+            )
+            salience = count * SALIENCE.get(label, 1.0) * conf + 1.0 / (1 + first / 500)
             out.append((salience, ent))
         out.sort(key=lambda x: -x[0])
         return [e for _, e in out]
@@ -455,8 +453,8 @@ def _sentence_start(text: str, start: int) -> bool:
     return not head or head[-1] in ".!?:\n。！？"
 
 
-def _place_dict(p: Place) -> dict[str, Any]:
-    return {"name_en": p.name_en, "country_code": p.country_code, "lat": p.lat, "lon": p.lon, "kind": p.kind}
+def _entity_place(p: Place) -> EntityPlace:
+    return EntityPlace(p.name_en, p.country_code, p.lat, p.lon, p.kind)
 
 
 def _guess_lang(text: str) -> str:

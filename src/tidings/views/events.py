@@ -18,13 +18,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
-from tidings.article import Article, Event
+from tidings.article import Article, Entity, Event
 from tidings.options import DISPLAY_LANG
 from tidings.store import ArticleRow, Store
 
 # The sentence splitter is a text helper that still lives in tell/ (it moves to the text package with the
 # date grammar and tokenisers); nothing else of tell is imported here.
-from tidings.tell.sentences import Sentence, split_sentences
+from tidings.text.sentences import Sentence, split_sentences
 from tidings.views.names import NameResolver, canonical_entities, name_resolver
 
 #: Shortest id prefix accepted in place of a whole id, as in git (whose shortest abbreviation is 4).
@@ -127,7 +127,7 @@ class EventData:
     #: article id → id of the article it copies/translates (from the event and provenance).
     copies: dict[str, str] = field(default_factory=dict)
     #: article id → its entities, norms canonicalised and a ``display`` name added (:mod:`tidings.views.names`).
-    entities: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    entities: dict[str, list[Entity]] = field(default_factory=dict)
     _sentences: dict[str, list[Sentence]] = field(default_factory=dict, repr=False)
 
     def sentences(self, article: Article) -> list[Sentence]:
@@ -150,7 +150,7 @@ class EventData:
         return article_id
 
     def lang(self, article: Article) -> str:
-        return article.lang.value if article.lang else "und"
+        return article.lang_code or "und"  # cards show "und" (undetermined, ISO 639) rather than nothing
 
     def outlet(self, article: Article) -> str:
         """The publishing outlet; else who the text says it came from, marked with the relation."""

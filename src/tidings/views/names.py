@@ -12,8 +12,10 @@ from __future__ import annotations
 import unicodedata
 import warnings
 from collections import Counter
-from typing import Any, Protocol
+from dataclasses import replace
+from typing import Protocol
 
+from tidings.article import Entity
 from tidings.store import Store
 from tidings.understand.aliases import AliasLexicon
 from tidings.understand.names_phonetic import romanize
@@ -46,50 +48,32 @@ def name_resolver(store: Store) -> NameResolver:
         return AliasLexicon()
 
 
-def entity_key(entity: dict[str, Any]) -> str:
-    """One normalised name per entity: the ``norm`` when given, else the surface text."""
-    return str(entity.get("norm") or entity.get("text") or "").strip()
-
-
-def entity_surfaces(entity: dict[str, Any]) -> list[str]:
-    """Every surface form we know for an entity (text, mentions, aliases), longest first."""
-    forms: set[str] = set()
-    for key in ("text", "norm"):
-        if entity.get(key):
-            forms.add(str(entity[key]))
-    for key in ("mentions", "aliases", "surfaces", "forms"):
-        values = entity.get(key)
-        if isinstance(values, list):
-            forms.update(str(v.get("text") if isinstance(v, dict) else v) for v in values if v)
-    return sorted((f for f in forms if f), key=len, reverse=True)
-
-
-def canonical_entities(entities: list[dict[str, Any]], names: NameResolver) -> list[dict[str, Any]]:
-    """Entities with ``norm`` mapped to its canonical form and a ``display`` name added."""
+def canonical_entities(entities: list[Entity], names: NameResolver) -> list[Entity]:
+    """Entities with ``norm`` mapped to its canonical form and a ``display`` name set."""
     out = []
     for ent in entities:
-        norm = str(ent.get("norm") or "")
+        norm = ent.norm
         if not norm:
             out.append(ent)
             continue
         canon, display = names.canonical(norm), names.display(norm)
         if not display or display in (canon, norm):
             display = display_name(ent)
-        out.append({**ent, "norm": canon, "display": display})
+        out.append(replace(ent, norm=canon, display=display))
     return out
 
 
-def display_name(entity: dict[str, Any]) -> str:
+def display_name(entity: Entity) -> str:
     """A readable name when no lexicon knows one: a Latin norm title-cased ("marco rubio" → "Marco Rubio")."""
-    norm = str(entity.get("norm") or "")
+    norm = entity.norm
     if norm and all(ch.isascii() or (unicodedata.category(ch).startswith("L") and ord(ch) < 0x250) for ch in norm):
-        text = str(entity.get("text") or "")
+        text = entity.text
         if text.casefold() == norm.casefold():
             return text  # the article's own spelling ("CNN", "McCain")
-        if entity.get("label") == "ORG" and len(norm) <= 4 and " " not in norm:
+        if entity.label == "ORG" and len(norm) <= 4 and " " not in norm:
             return norm.upper()  # acronyms: cnn → CNN
         return " ".join(w[:1].upper() + w[1:] for w in norm.split(" "))
-    return str(entity.get("display") or entity.get("text") or norm)
+    return entity.display or entity.text or norm
 
 
 def _is_latin(text: str) -> bool:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tidings.text.scripts import is_cjk_text
+
 #: Full-width / CJK sentence ends; a closing quote or bracket right after stays attached.
 _CJK_END = re.compile(r"[^。！？!?；]*[。！？!?]+[”’」』）)\"']*|[^。！？!?]+$")
 #: Latin/Arabic: a ., ! , ? or ؟ (and closing quotes) followed by whitespace.
@@ -37,17 +39,12 @@ class Sentence:
     paragraph: int
 
 
-def _is_cjk(text: str) -> bool:
-    han = sum(1 for ch in text[:400] if "\u4e00" <= ch <= "\u9fff" or "\u3040" <= ch <= "\u30ff")
-    return han > 0.2 * max(1, len(text[:400].replace(" ", "")))
-
-
 def split_paragraph(paragraph: str, lang: str | None = None) -> list[str]:
     """Split one paragraph into sentences, verbatim (only surrounding whitespace trimmed)."""
     paragraph = paragraph.strip()
     if not paragraph:
         return []
-    if lang in ("zh", "ja") or (lang is None and _is_cjk(paragraph)):
+    if lang in ("zh", "ja") or (lang is None and is_cjk_text(paragraph)):
         return [m.group(0).strip() for m in _CJK_END.finditer(paragraph) if m.group(0).strip()]
     out: list[str] = []
     start = 0

@@ -8,7 +8,13 @@ start of a paragraph) to weigh it as evidence. The month-name lexicon covers
 en/fr/de/es/it/pt/ru/ar/vi/tr/pl; numeric, CJK and Korean forms are language-neutral.
 
 Everything here is pure text → mentions; deciding which mention is the
-publication date is :mod:`tidings.read.dates`' job.
+publication date is :mod:`tidings.read.dates`' job, and which day an event
+happened on is :mod:`tidings.tell.when`'s. Both read dates with this one grammar,
+so an event card in French or Russian can use the dates its reports write.
+Besides dates: weekdays written on their own ("on Tuesday", "يوم الثلاثاء",
+"周二", :func:`find_weekdays`), day ranges ("18–20 February", "2月18日至20日",
+:func:`day_range`), years with a past/future cue (:func:`find_years`) and
+relative times ("3 hours ago", :func:`find_relative`).
 """
 
 from __future__ import annotations
@@ -97,42 +103,51 @@ _add(12, "ديسمبر", "كانون الأول", "كانون الاول")
 
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
 
-_WEEKDAYS: dict[str, int] = {}
-for _i, _names in enumerate(
-    (
-        ("monday", "mon", "lundi", "montag", "lunes", "lunedì", "понедельник", "الاثنين", "الإثنين", "thứ hai"),
-        ("tuesday", "tue", "tues", "mardi", "dienstag", "martes", "martedì", "вторник", "الثلاثاء", "thứ ba"),
-        (
-            "wednesday",
-            "wed",
-            "mercredi",
-            "mittwoch",
-            "miércoles",
-            "mercoledì",
-            "среда",
-            "الأربعاء",
-            "الاربعاء",
-            "thứ tư",
-        ),
-        ("thursday", "thu", "thur", "jeudi", "donnerstag", "jueves", "giovedì", "четверг", "الخميس", "thứ năm"),
-        ("friday", "fri", "vendredi", "freitag", "viernes", "venerdì", "пятница", "الجمعة", "thứ sáu"),
-        ("saturday", "sat", "samedi", "samstag", "sábado", "sabato", "суббота", "السبت", "thứ bảy"),
-        ("sunday", "sun", "dimanche", "sonntag", "domingo", "domenica", "воскресенье", "الأحد", "الاحد", "chủ nhật"),
-    )
-):
-    for _n in _names:
-        _WEEKDAYS[_n] = _i
+#: Weekday names by language, Monday first: the forms news writes (Russian also in the
+#: accusative of "в среду", "в пятницу", "в субботу"; Vietnamese also as numbers, "thứ 2").
+_WEEKDAY_NAMES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "en": (("monday",), ("tuesday",), ("wednesday",), ("thursday",), ("friday",), ("saturday",), ("sunday",)),
+    "fr": (("lundi",), ("mardi",), ("mercredi",), ("jeudi",), ("vendredi",), ("samedi",), ("dimanche",)),
+    "de": (("montag",), ("dienstag",), ("mittwoch",), ("donnerstag",), ("freitag",), ("samstag",), ("sonntag",)),
+    "es": (("lunes",), ("martes",), ("miércoles",), ("jueves",), ("viernes",), ("sábado",), ("domingo",)),
+    "it": (("lunedì",), ("martedì",), ("mercoledì",), ("giovedì",), ("venerdì",), ("sabato",), ("domenica",)),
+    "ru": (
+        ("понедельник",), ("вторник",), ("среда", "среду"), ("четверг",), ("пятница", "пятницу"),
+        ("суббота", "субботу"), ("воскресенье",),
+    ),
+    "ar": (
+        ("الاثنين", "الإثنين"), ("الثلاثاء",), ("الأربعاء", "الاربعاء"), ("الخميس",), ("الجمعة",), ("السبت",),
+        ("الأحد", "الاحد"),
+    ),
+    "vi": (
+        ("thứ hai", "thứ 2"), ("thứ ba", "thứ 3"), ("thứ tư", "thứ 4"), ("thứ năm", "thứ 5"), ("thứ sáu", "thứ 6"),
+        ("thứ bảy", "thứ 7"), ("chủ nhật",),
+    ),
+}  # fmt: skip
+#: English abbreviations: read only right before a date ("Tue, 18 Feb"), where they cannot be
+#: the words "sun", "sat" or "wed".
+_WEEKDAY_ABBREVIATIONS = (("mon",), ("tue", "tues"), ("wed",), ("thu", "thur"), ("fri",), ("sat",), ("sun",))
+#: Names that are also common words, so never a weekday on their own ("окружающая среда": environment).
+_NOT_ALONE = frozenset({"среда"})
+
+#: Every weekday name and abbreviation → weekday (0 = Monday), for a weekday written before a date.
+_WEEKDAYS: dict[str, int] = {
+    name: i
+    for table in (*_WEEKDAY_NAMES.values(), _WEEKDAY_ABBREVIATIONS)
+    for i, names in enumerate(table)
+    for name in names
+}
 _CJK_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 
 _TIME = r"(?:[ T,]+(?P<H>[01]?\d|2[0-3])[:h](?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?)?"
 
-#: Numeric and CJK forms, each with a cheap substring that must be present (checked before
+#: Numeric and CJK forms, each with cheap substrings one of which must be present (checked before
 #: the regex runs: most paragraphs hold no date, and the check costs far less than a scan).
-_PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
+_PATTERNS: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
     # 2025-02-18, 2025/02/18, 2025.02.18 (optionally with a time).
     (
         "ymd",
-        "",
+        (),
         re.compile(
             r"(?<!\d)(?P<y>(?:19|20)\d\d)[-/.](?P<m>0?[1-9]|1[0-2])[-/.](?P<d>0?[1-9]|[12]\d|3[01])(?!\d)" + _TIME
         ),
@@ -140,7 +155,7 @@ _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
     # 2025年2月18日, 2月18日 (a weekday before it, 周二/星期二/週二, is read separately).
     (
         "cjk",
-        "月",
+        ("月",),
         re.compile(
             r"(?:(?P<y>(?:19|20)\d\d)\s*年\s*)?(?<!\d)(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号號]"
             + _TIME
@@ -149,7 +164,7 @@ _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
     # Korean 2025년 2월 18일.
     (
         "ko",
-        "월",
+        ("월",),
         re.compile(
             r"(?:(?P<y>(?:19|20)\d\d)\s*년\s*)?(?<!\d)(?P<m>1[0-2]|0?[1-9])\s*월\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*일"
             + _TIME
@@ -158,15 +173,15 @@ _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
     # 18/02/2025, 18.02.2025, 18-02-2025 (day first unless the language writes month first).
     (
         "dmy",
-        "",
+        (),
         re.compile(r"(?<![\d./-])(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<y>(?:19|20)\d\d)(?![\d./-])" + _TIME),
     ),
-    # Vietnamese "ngày 18/2", "ngày 18/2/2025", "ngày 18 tháng 2 năm 2025".
+    # Vietnamese "ngày 18/2", "hôm 18/2", "ngày 18/2/2025", "ngày 18 tháng 2 năm 2025".
     (
         "vi",
-        "gày",
+        ("gày", "ôm"),
         re.compile(
-            r"(?i)\bngày\s+(?P<d>3[01]|[12]\d|0?[1-9])\s*(?:/|-|\s+tháng\s+)(?P<m>1[0-2]|0?[1-9])"
+            r"(?i)\b(?:ngày|hôm)\s+(?P<d>3[01]|[12]\d|0?[1-9])\s*(?:/|-|\s+tháng\s+)(?P<m>1[0-2]|0?[1-9])"
             r"(?:\s*(?:/|-|\s+năm\s+)(?P<y>(?:19|20)\d\d))?(?![\d/])"
         ),
     ),
@@ -174,13 +189,19 @@ _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
 
 #: Month names are matched around day numbers, then looked up in :data:`_MONTHS`:
 #: one regex alternation of ~200 names costs ~3 ms per 1,000 characters, the lookup ~0.1.
-_DAY = re.compile(r"(?<![\d.,:/-])(?P<d>3[01]|[12]\d|0?[1-9])(?![\d:/]|[.,]\d)")
+_DAY = re.compile(
+    r"(?:(?<![\d.,:/-])|(?<=(?<![\w.,:/-])\d-)|(?<=(?<![\w.,:/-])\d\d-))"  # after "18-" of "18-20 February"
+    r"(?P<d>3[01]|[12]\d|0?[1-9])(?![\d:/]|[.,]\d)"
+)
 _WORDS_AFTER = re.compile(r"(?:er|st|nd|rd|th)?\.?\s*(?:de\s+)?(?P<w1>[^\W\d_]+)(?:\s+(?P<w2>[^\W\d_]+))?")
 _YEAR_AFTER = re.compile(r"\.?\s*(?:de\s+|,\s*)?(?P<y>(?:19|20)\d\d)(?!\d)")
-_WEEKDAY_BEFORE = re.compile(r"(?:(?P<w2>[^\W\d_]+)\s+)?(?P<w1>[^\W\d_]+)[\s,،]*(?:,\s*)?$")
+_WEEKDAY_BEFORE = re.compile(r"(?:(?P<w2>[^\W\d_]+)\s+)?(?P<w1>[^\W\d_]+)[\s,،]*(?:,\s*)?[（(]?\s*$")
 _ORDINAL = re.compile(r"st|nd|rd|th")
-_CJK_WEEKDAY_BEFORE = re.compile(r"(?:周|星期|週|禮拜|礼拜)(?P<wd>[一二三四五六日天])\s*[（(]?\s*$")
+_CJK_WEEKDAY_NAME = r"(?:周|星期|週|禮拜|礼拜)(?P<wd>[一二三四五六日天])"
+_CJK_WEEKDAY_BEFORE = re.compile(_CJK_WEEKDAY_NAME + r"\s*[（(]?\s*$")
 
+#: Opening quotes and brackets a month name may follow ("(August 4)", "«18 février»").
+_OPENERS = "([（«“\"'"
 #: Languages that write numeric dates month first (02/18/2025).
 _MONTH_FIRST = {"en"}
 
@@ -212,6 +233,38 @@ class DateMention:
             return dt.date(y, self.month, self.day)
         except ValueError:
             return None
+
+    def day_near(self, anchor: dt.date | None) -> dt.date | None:
+        """The calendar day meant: in its own year when written, else the (month, day) nearest to ``anchor``.
+
+        News writes this year's dates without the year, so a date is read in the year that
+        puts it closest to when the text was written: "30 December" read on 2 January is
+        last year's. None when the day cannot exist or there is neither a year nor an anchor.
+        """
+        if self.year is not None:
+            try:
+                return dt.date(self.year, self.month, self.day)
+            except ValueError:
+                return None
+        if anchor is None:
+            return None
+        best: dt.date | None = None
+        for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+            try:
+                cand = dt.date(year, self.month, self.day)
+            except ValueError:
+                continue
+            if best is None or abs((cand - anchor).days) < abs((best - anchor).days):
+                best = cand
+        return best
+
+
+def _close_bracket(norm: str, weekday_start: int, date_start: int, end: int) -> int:
+    """``end``, past the bracket a weekday opened before the date: "周二(2月18日)", "Sunday (August 4)"."""
+    between = norm[weekday_start:date_start]
+    if norm[end : end + 1] in (")", "）") and ("(" in between or "（" in between):
+        return end + 1
+    return end
 
 
 def _int(x: str | None) -> int | None:
@@ -267,7 +320,7 @@ def _named_months(norm: str) -> list[tuple[int, int, int, int, int | None]]:
         words = window.split()
         if not words:
             continue
-        w1 = words[-1].rstrip(".")
+        w1 = words[-1].rstrip(".").lstrip(_OPENERS)  # "(August 4)"
         w2 = words[-2] if len(words) > 1 else None
         found, first = None, w1
         if w2:
@@ -289,8 +342,8 @@ def find_dates(text: str, lang: str | None = None) -> list[DateMention]:
     """Every date mention in ``text``, in text order, overlapping matches removed (first, longest wins)."""
     norm = _ascii_digits(text)
     found: list[DateMention] = []
-    for form, needle, pattern in _PATTERNS:
-        if needle and needle not in norm:
+    for form, needles, pattern in _PATTERNS:
+        if needles and not any(needle in norm for needle in needles):
             continue
         for m in pattern.finditer(norm):
             g = m.groupdict()
@@ -302,6 +355,7 @@ def find_dates(text: str, lang: str | None = None) -> list[DateMention]:
             if not (1 <= month <= 12 and 1 <= day <= 31):
                 continue
             weekday, start = _weekday_before(norm, m.start(), cjk=form == "cjk")
+            end = _close_bracket(norm, start, m.start(), m.end()) if weekday is not None else m.end()
             if form == "dmy" and weekday is not None and a <= 12 and b <= 12:
                 # "Tuesday, 02/03/2025": the written weekday tells day-first from month-first.
                 for d_, m_ in ((day, month), (month, day)):
@@ -314,8 +368,8 @@ def find_dates(text: str, lang: str | None = None) -> list[DateMention]:
             found.append(
                 DateMention(
                     start=start,
-                    end=m.end(),
-                    text=text[start : m.end()],
+                    end=end,
+                    text=text[start:end],
                     month=month,
                     day=day,
                     year=_int(g.get("y")),
@@ -328,6 +382,7 @@ def find_dates(text: str, lang: str | None = None) -> list[DateMention]:
             )
     for start, end, month, day, year in _named_months(norm):
         weekday, wstart = _weekday_before(norm, start, cjk=False)
+        end = _close_bracket(norm, wstart, start, end) if weekday is not None else end
         found.append(DateMention(wstart, end, text[wstart:end], month, day, year, weekday, form="named"))
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     out: list[DateMention] = []
@@ -336,6 +391,95 @@ def find_dates(text: str, lang: str | None = None) -> list[DateMention]:
             continue
         out.append(d)
     return out
+
+
+@dataclass(frozen=True)
+class WeekdayMention:
+    """A weekday written in a text ("on Tuesday", "يوم الثلاثاء", "周二", "thứ Ba"), with where it is."""
+
+    start: int
+    end: int
+    weekday: int  # 0 = Monday, as datetime.weekday()
+
+
+#: Standalone weekday names per language (no abbreviations, no names that are common words).
+_ALONE: dict[str, dict[str, int]] = {
+    lang: {name: i for i, names in enumerate(table) for name in names if name not in _NOT_ALONE}
+    for lang, table in _WEEKDAY_NAMES.items()
+}
+_ALONE_ANY = {name: i for names in _ALONE.values() for name, i in names.items()}
+_LETTERS = re.compile(r"[^\W\d_]+")
+_CJK_WEEKDAY_RE = re.compile(_CJK_WEEKDAY_NAME)
+_VI_NUMBERED_WEEKDAY = re.compile(r"(?i)\bthứ\s+(?P<n>[2-7])(?!\d)")
+#: Arabic conjunctions and prepositions written onto the next word ("والثلاثاء", "بالأمس").
+_AR_CLITICS = "وفبل"
+
+
+def find_weekdays(text: str, lang: str | None = None) -> list[WeekdayMention]:
+    """Weekdays written anywhere in ``text``, in text order.
+
+    Names of ``lang`` when it is one the lexicon covers, else of every language it
+    covers; the CJK forms (周二, 星期二, 週二, 禮拜二) always. Words are looked up whole
+    (one dictionary lookup per word, not one regex alternation of every name), with
+    Arabic clitics (و, ف, ب, ل) allowed in front.
+    """
+    base = (lang or "").split("-")[0].lower()
+    names = _ALONE.get(base, _ALONE_ANY)
+    out: list[WeekdayMention] = []
+    low = text.lower()
+    words = list(_LETTERS.finditer(low))
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if i + 1 < len(words) and w.end() + 1 == words[i + 1].start():
+            pair = low[w.start() : words[i + 1].end()]
+            if pair in names:  # "thứ hai", "chủ nhật"
+                out.append(WeekdayMention(w.start(), words[i + 1].end(), names[pair]))
+                i += 2
+                continue
+        word = w.group()
+        if word in names:
+            out.append(WeekdayMention(w.start(), w.end(), names[word]))
+        elif len(word) > 3 and word[0] in _AR_CLITICS and word[1:] in names:
+            out.append(WeekdayMention(w.start() + 1, w.end(), names[word[1:]]))
+        i += 1
+    if base == "vi" or base not in _ALONE:
+        out += [WeekdayMention(m.start(), m.end(), int(m.group("n")) - 2) for m in _VI_NUMBERED_WEEKDAY.finditer(text)]
+    out += [WeekdayMention(m.start(), m.end(), _CJK_WEEKDAY[m.group("wd")]) for m in _CJK_WEEKDAY_RE.finditer(text)]
+    out.sort(key=lambda w: w.start)
+    return out
+
+
+#: A range continuing a date: "2月18日至20日", "February 18–20", " to 20", "đến 20".
+_RANGE_AFTER = re.compile(
+    r"\s*(?:至|到|—|–|-|to|until|through|đến)\s*(?:(?P<m>\d{1,2})\s*月\s*)?(?P<d>\d{1,2})(?![\d/])"
+)
+#: A range ending in a date: "18–" before "20 February", "18 au " before "20 février", "18. bis " before
+#: "20. Februar", "del 18 al " before "20 de febrero", "с 18 по " before "20 февраля", "od 18 do ".
+_RANGE_BEFORE = re.compile(r"(?<![\d/])(?P<d>\d{1,2})\.?\s*(?:—|–|-|to|đến|au|bis|al|a|по|до|do)\s*$")
+
+
+def day_range(text: str, mention: DateMention, day: dt.date, max_days: int) -> tuple[dt.date, dt.date | None]:
+    """(first, last) day when the date ``mention`` (read as ``day``) is one end of a written range, else (day, None).
+
+    Ranges longer than ``max_days`` are not read as one (they are something else: "18 to
+    30" may be a count); the other end takes the mention's month and year unless written.
+    """
+    norm = _ascii_digits(text)
+    after = _RANGE_AFTER.match(norm, mention.end)
+    try:
+        if after:
+            end = day.replace(month=int(after.group("m") or day.month), day=int(after.group("d")))
+            if 0 < (end - day).days <= max_days:
+                return day, end
+        before = _RANGE_BEFORE.search(norm[: mention.start])
+        if before:
+            start = day.replace(day=int(before.group("d")))
+            if 0 < (day - start).days <= max_days:
+                return start, day
+    except ValueError:
+        pass
+    return day, None
 
 
 #: A year on its own: "2021年", "in 2021", "عام 2022", "năm 2024".
