@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tidings.tell.cards import Actor, Coverage, CoverageItem, EventCard, Quote, SourcedText, TimelineEntry, When
 from tidings.tell.render import render_markdown, render_text
+from tidings.tell.types import Actor, Coverage, CoverageItem, EventCard, Quote, SourcedText, TimelineEntry, When
 
 HOSTILE = "Storm <script>alert(1)</script> *warning* [here](javascript:alert(2)) <img src=x onmouseover=alert(3)>"
 

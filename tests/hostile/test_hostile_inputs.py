@@ -13,10 +13,23 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import NEWS, WORD, Run, run_tidings
+import pytest
+from hostile_corpus import MAX_BYTES, NEWS, WORD, Run, build, run_tidings
 
 from tidings.store.sqlite import SQLiteStore
 from tidings.untrusted import uri_of
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """Ingest the corpus once (the store lives inside the folder being ingested: item 16)."""
+    base = tmp_path_factory.mktemp("hostile")
+    folder = base / "inbox"
+    expect = build(folder)
+    config = base / "budget.toml"
+    config.write_text(f"[tidings]\nmax_file_bytes = {MAX_BYTES}\n", encoding="utf-8")
+    proc = run_tidings("--db", "tidings.db", "--config", str(config), "ingest", "--no-progress", ".", cwd=folder)
+    return Run(folder, folder / "tidings.db", expect, proc)
 
 
 def outcomes(run: Run) -> tuple[dict[str, list[str]], dict[str, list[str]]]:

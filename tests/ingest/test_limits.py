@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import SEED_FILES
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -17,8 +18,7 @@ import tidings.ingest as ingest
 from tidings.article import RawDocument
 from tidings.ingest import IngestError, Limits, Source, iter_sources
 
-SEEDS = sorted((Path(__file__).resolve().parents[2] / "examples" / "seeds").glob("*.txt"))
-TEXTS = [p.read_text("utf-8") for p in SEEDS]
+TEXTS = [p.read_text("utf-8") for p in SEED_FILES]
 
 
 def read(path: Path, **limits: float) -> tuple[list[RawDocument], list[IngestError]]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from conftest import SEED_FILES
+
 from tidings.ingest import IngestError, Source, iter_sources, walk
 
-SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
-SEED = sorted(SEEDS.glob("*.txt"))[0]
+SEED = SEED_FILES[0]
 
 
 def names(items: list[Path | IngestError], root: Path) -> dict[str, str]:

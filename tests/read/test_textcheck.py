@@ -35,8 +35,8 @@ def test_random_high_bytes_named_html_are_not_text() -> None:
         read(noise, encoding="cp1252?")
 
 
-def test_real_texts_pass_even_short_or_with_a_long_token(seeds: dict[str, Article]) -> None:
-    assert all(a.text for a in seeds.values())  # the seeds went through the check
+def test_real_texts_pass_even_short_or_with_a_long_token(seeds_read: dict[str, Article]) -> None:
+    assert all(a.text for a in seeds_read.values())  # the seeds went through the check
     assert read("<p>Floods hit Tokyo.</p>").text == "Floods hit Tokyo."
     assert read("<p>东京发生地震</p>").text == "东京发生地震"  # a character is a word in Chinese
     long_token = "Floods hit the north of the country on Monday, officials said.\n" + "7" * 30_000

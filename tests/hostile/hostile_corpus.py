@@ -1,5 +1,7 @@
 """The hostile-input corpus: one crafted file (or a few) per class of issue 12, small enough for CI.
 
+(A helper module, not a conftest: the shared constants live in ``tests/conftest.py``.)
+
 Every file is written here, from the seeds and from short news sentences written for
 these tests, so the suite needs nothing from outside the repository. ``EXPECT`` says
 what each file must become: ``"article"`` (at least one stored article),
@@ -24,12 +26,9 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
+from conftest import SEED_FILES as SEEDS
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
-
-ROOT = Path(__file__).resolve().parents[2]
-SEEDS = sorted((ROOT / "examples" / "seeds").glob("*.txt"))
 
 #: The per-file (and per-record) byte budget the suite runs with.
 MAX_BYTES = 2 << 20
@@ -218,15 +217,3 @@ def run_tidings(*args: str, cwd: Path, timeout: float = 240) -> subprocess.Compl
     env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"} | {"OPENBLAS_NUM_THREADS": "1"}
     return subprocess.run([sys.executable, "-m", "tidings", *args], capture_output=True, text=True, cwd=cwd,
                           timeout=timeout, env=env)  # fmt: skip
-
-
-@pytest.fixture(scope="session")
-def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """Ingest the corpus once (the store lives inside the folder being ingested: item 16)."""
-    base = tmp_path_factory.mktemp("hostile")
-    folder = base / "inbox"
-    expect = build(folder)
-    config = base / "budget.toml"
-    config.write_text(f"[tidings]\nmax_file_bytes = {MAX_BYTES}\n", encoding="utf-8")
-    proc = run_tidings("--db", "tidings.db", "--config", str(config), "ingest", "--no-progress", ".", cwd=folder)
-    return Run(folder, folder / "tidings.db", expect, proc)
