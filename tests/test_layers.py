@@ -42,6 +42,7 @@ LAYERS = {
     "tidings.cli": 9,
     "tidings.__main__": 9,
     "tidings.serve": 7,
+    "tidings.watch": 7,
     "tidings.scale": 7,
     "tidings.eval": 8,
 }

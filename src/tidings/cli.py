@@ -96,7 +96,27 @@ db_option = click.option("--db", callback=_set_db, expose_value=False, is_eager=
                          help="Store: a SQLite file path (default ./tidings.db, or $TIDINGS_DB).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Tidings(click.Group):
+    """The command group: a store that cannot be used (damaged, full, read-only, busy, newer) is one line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            from tidings.group.state import StateError
+            from tidings.store import explain_error, shown_url
+
+            context = ctx.find_object(Context)
+            db = context.options.db if context is not None else ""
+            message = f"{shown_url(db)}: {exc}" if isinstance(exc, StateError) else explain_error(exc, db)
+            if message is None:
+                raise
+            raise click.ClickException(message) from exc
+
+
+@click.group(cls=_Tidings, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tidings")
 @click.option("--db", envvar="TIDINGS_DB", help="Store: a SQLite file (default ./tidings.db) or a postgresql:// URL.")
 @click.option("--config", type=click.Path(dir_okay=False), help="TOML file with a [tidings] table of options.")
@@ -125,7 +145,7 @@ def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str 
     """Read articles (text, HTML, JSONL, RSS/Atom, WARC, folders) into the store and into events."""
     from tidings import api
     from tidings.options import OptionsError
-    from tidings.store import StoreBusy
+    from tidings.store import StoreBusy, shown_url
 
     options = ctx.options
     if no_cluster:
@@ -156,7 +176,7 @@ def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str 
         click.echo(
             f"stored {report.stored} new or updated article(s) ({report.new} new, {report.updated} updated), "
             f"{report.unchanged} unchanged, {report.failed} failed, "
-            f"{report.sources_skipped} of {report.sources} file(s) already done; store: {options.db}"
+            f"{report.sources_skipped} of {report.sources} file(s) already done; store: {shown_url(options.db)}"
         )
     if report.failed and not (report.stored or report.unchanged or report.sources_skipped):
         sys.exit(1)
@@ -237,6 +257,88 @@ def dead_letters(ctx: Context, as_json: bool) -> None:
         echo_json(rows)
     else:
         print_table(rows, [("at", "AT", 25), ("stage", "STAGE", 10), ("uri", "FILE", 40), ("reason", "REASON", 60)])
+
+
+@main.command("watch")
+@click.argument("folders", nargs=-1, type=click.Path(file_okay=False))
+@click.option("--feeds", "feeds_file", type=click.Path(exists=True, dir_okay=False),
+              help="A file of RSS/Atom feed URLs, one per line (# comments).")
+@click.option("--interval", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds between looks (and between polls of a healthy feed).")
+@click.option("--once", is_flag=True, help="Look once and exit (for cron).")
+@db_option
+@pass_ctx
+def watch_cmd(ctx: Context, folders: tuple[str, ...], feeds_file: str | None, interval: float, once: bool) -> None:
+    """Ingest new and changed files in FOLDERS and new entries of feeds, as they come (Ctrl-C stops)."""
+    from tidings.watch import Watcher, WatchOptions, read_feed_list
+
+    if not folders and not feeds_file:
+        raise click.UsageError("give folders to watch, --feeds FILE, or both")
+    try:
+        feeds = read_feed_list(feeds_file) if feeds_file else []
+    except (OSError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from exc
+
+    def on_error(letter: Any) -> None:
+        click.echo(f"error: {letter.uri}: {letter.reason}", err=True)
+
+    watcher = Watcher(ctx.options.db, folders, feeds, ctx.options, WatchOptions(interval=interval), on_error=on_error)
+    if once:
+        report = watcher.cycle()
+        click.echo(f"{report.files} file(s), {report.feeds_fetched} feed(s) fetched, {report.feeds_unchanged} "
+                   f"unchanged, {report.feeds_failed} failed; {report.ingest.new} new article(s)")
+        return
+    click.echo(f"watching {len(folders)} folder(s) and {len(feeds)} feed(s) every {interval:g} s; Ctrl-C stops",
+               err=True)
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
+@main.command("regroup")
+@click.option("--profile", type=click.Choice(["fast", "accurate"]), help="Group with this profile from now on.")
+@click.option("--wait", type=click.FloatRange(min=0), default=None,
+              help="Seconds to wait while another tidings process writes to the store (default: fail at once).")
+@db_option
+@pass_ctx
+def regroup_cmd(ctx: Context, profile: str | None, wait: float | None) -> None:
+    """Group every stored article into events again, from none (after --no-cluster, a profile change, a salvage)."""
+    from tidings import api
+    from tidings.store import shown_url
+
+    options = ctx.options
+    if profile:
+        options.profile = profile
+    if wait is not None:
+        options.wait = wait
+    n = api.regroup(options, progress=None)
+    click.echo(f"grouped {n} article(s) again; store: {shown_url(options.db)}")
+
+
+@main.command("check")
+@click.option("--salvage", type=click.Path(dir_okay=False), default=None,
+              help="Copy every row that can still be read into a new store at this path (SQLite).")
+@db_option
+@pass_ctx
+def check_cmd(ctx: Context, salvage: str | None) -> None:
+    """Check the store's integrity; say what is damaged and what can be recovered. Never writes to it."""
+    from tidings.store import shown_url
+
+    with ctx.store() as store:
+        problems = store.check()
+        if not problems:
+            click.echo(f"{shown_url(ctx.options.db)}: ok ({store.count_articles()} articles)")
+        else:
+            click.echo(f"{shown_url(ctx.options.db)}: {len(problems)} problem(s):")
+            for line in problems[:20]:
+                click.echo(f"  {line}")
+        if salvage is not None:
+            counts = store.salvage(salvage)
+            click.echo(f"salvaged into {salvage}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+            click.echo(f"next: `tidings regroup --db {salvage}` groups its articles into events again")
+    if problems:
+        sys.exit(1)
 
 
 # -- events, storylines, report (tidings.tell) ------------------------------------------------

@@ -23,6 +23,9 @@ import multiprocessing as mp
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
 from tidings.article import Article
@@ -32,8 +35,9 @@ from tidings.pipeline import Pipeline, StageError
 #: friends, ~1–2 s) costs more than it saves. Calibrated on the seeds (5 files,
 #: 50 KB: sequential wins) and `tidings bench read` (5 MB: two workers win).
 AUTO_PARALLEL_BYTES = 2_000_000
-#: Articles sent to a worker at a time: amortises pickling round trips.
-CHUNKSIZE = 8
+#: Seconds the oldest chunk in flight may go unanswered before its worker is taken for hung. A chunk
+#: of 64 articles takes ~0.2 s; a single input is cut off by its own budgets long before this.
+STALL_SECONDS = 120.0
 #: Chunks (of ``ReadRunner.chunk`` articles) queued for the workers ahead of the one the caller
 #: consumes. With one chunk ahead, the main process of ``tidings bench events`` (3,000 articles,
 #: load ~4.5 on 2 cores) waited 4.1 s of 48 s for the worker: its pace varies with the texts and
@@ -66,6 +70,10 @@ def _init_worker(pipeline: Pipeline, preparers: list[tuple[str, Any]], blas_thre
 
     _worker_pipeline = pipeline  # the caller's own read stages, with its options (stages pickle)
     _worker_preparers = preparers
+
+
+def _run_chunk(batch: list[Any]) -> list[Any]:
+    return [_run_one(item) for item in batch]
 
 
 def _run_one(item: Any) -> Any:
@@ -129,38 +137,87 @@ class ReadRunner:
 
     def __init__(
         self, pipeline: Pipeline, workers: int = 0, chunk: int = 64, later: Iterable[Any] = (), depth: int = DEPTH,
-        blas_threads: int = 1,
+        blas_threads: int = 1, stall_seconds: float = STALL_SECONDS,
     ) -> None:
         """``later``: the stages that run after ``pipeline`` in this process; those that are
         :class:`Preparing` get their ``prepare`` done in the workers (only when there are workers).
-        ``depth``: chunks handed to the workers ahead of the one being consumed; ``blas_threads``: per worker."""
+        ``depth``: chunks handed to the workers ahead of the one being consumed; ``blas_threads``: per worker;
+        ``stall_seconds``: how long the oldest chunk may go without an answer before its worker counts as hung."""
         self.pipeline = pipeline
         self.workers = workers
         self.chunk = chunk
         self.depth = depth
         self.later = list(later)
         self.blas_threads = blas_threads
+        self.stall_seconds = stall_seconds
         self._pool: Any = None
+        self._preparers: list[tuple[str, Any]] = []
 
     def map(self, items: Iterable[Any]) -> Iterator[Any]:
         if self.workers <= 0:
             for item in items:
                 yield self._run_local(item)
             return
-        # spawn, not fork: the parent holds a SQLite connection and may hold threads
         consumers = {s.name: s for s in self.later if _is_preparing(s)}
-        preparers = [(name, stage.preparer()) for name, stage in consumers.items()]
-        self._pool = mp.get_context("spawn").Pool(self.workers, initializer=_init_worker,
-                                                   initargs=(self.pipeline, preparers, self.blas_threads))
-        in_flight: deque[Any] = deque()
+        self._preparers = [(name, stage.preparer()) for name, stage in consumers.items()]
+        self._start()
+        in_flight: deque[tuple[list[Any], Future[list[Any]]]] = deque()
         for batch in _chunks(items, self.chunk):
-            in_flight.append(self._pool.map_async(_run_one, batch, chunksize=CHUNKSIZE))
+            in_flight.append((batch, self._submit(batch)))
             if len(in_flight) == 1:
                 _warm(self.later)  # the workers take seconds to start: load this side's tables meanwhile
             if len(in_flight) > self.depth:
-                yield from _hand_over(in_flight.popleft().get(), consumers)
+                yield from _hand_over(self._collect(in_flight), consumers)
         while in_flight:
-            yield from _hand_over(in_flight.popleft().get(), consumers)
+            yield from _hand_over(self._collect(in_flight), consumers)
+
+    # -- the pool, and what happens when a worker dies or hangs ------------------------------
+    def _start(self) -> None:
+        # spawn, not fork: the parent holds a SQLite connection and may hold threads
+        self._pool = ProcessPoolExecutor(
+            self.workers, mp_context=mp.get_context("spawn"), initializer=_init_worker,
+            initargs=(self.pipeline, self._preparers, self.blas_threads),
+        )
+
+    def _restart(self) -> None:
+        """A new pool: the old one lost a worker (killed, out of memory, a crash in a C library) or hung."""
+        self._kill()
+        self._start()
+
+    def _submit(self, batch: list[Any]) -> Future[list[Any]]:
+        return self._pool.submit(_run_chunk, batch)
+
+    def _collect(self, in_flight: deque[tuple[list[Any], Future[list[Any]]]]) -> list[Any]:
+        """The results of the oldest chunk; a lost chunk is read again, then what still fails is an error.
+
+        When a worker dies every chunk in flight is lost with it (the pool breaks), and a chunk that
+        makes no progress for ``stall_seconds`` is taken for hung (an input no budget caught): either
+        way the pool is replaced, the oldest chunk is read again one input at a time — so an input
+        that kills or hangs a worker a second time is the only one lost, as a dead letter with the
+        reason — and the later chunks are handed to the new pool. Ingest never waits forever.
+        """
+        batch, future = in_flight.popleft()
+        try:
+            return future.result(timeout=self.stall_seconds)
+        except (BrokenProcessPool, FutureTimeout) as exc:
+            why = "hung" if isinstance(exc, FutureTimeout) else "died"
+        self._restart()
+        results = self._one_by_one(batch, why)
+        for i, (later, _) in enumerate(in_flight):
+            in_flight[i] = (later, self._submit(later))
+        return results
+
+    def _one_by_one(self, batch: list[Any], why: str) -> list[Any]:
+        out: list[Any] = []
+        for item in batch:
+            try:
+                out.extend(self._submit([item]).result(timeout=self.stall_seconds))
+            except (BrokenProcessPool, FutureTimeout) as exc:
+                self._restart()
+                what = (f"gave up after {self.stall_seconds:g} s" if isinstance(exc, FutureTimeout)
+                        else "the read worker died on this input twice")
+                out.append(StageError("read", getattr(item, "uri", "?"), WorkerLost(f"{what} (first: worker {why})")))
+        return out
 
     def _run_local(self, item: Any) -> Any:
         if not isinstance(item, Article):
@@ -171,10 +228,21 @@ class ReadRunner:
             return err
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        self._kill()
+
+    def _kill(self) -> None:
+        """Stop the pool at once, its workers included (a hung worker never returns on its own)."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        for proc in list(getattr(pool, "_processes", {}).values()):  # the executor cannot kill a busy worker
+            if proc.is_alive():
+                proc.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class WorkerLost(RuntimeError):
+    """A read worker died or hung on an input, twice: the input becomes a dead letter with this reason."""
 
 
 def _is_preparing(stage: Any) -> bool:
