@@ -132,3 +132,26 @@ def test_a_rerun_skips_what_is_done_and_adds_no_dead_letters(hostile_run: Run) -
     assert report["sources_skipped"] == report["sources"] > 0
     _, after = outcomes(hostile_run)
     assert sorted(after) == sorted(before)
+
+
+def test_read_workers_account_for_every_file_the_same_way(
+    hostile_run: Run, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The read stages' refusals and budgets hold in worker processes too (their errors travel back)."""
+    base = tmp_path_factory.mktemp("hostile-workers")
+    folder = base / "inbox"
+    build(folder)
+    config = base / "budget.toml"
+    config.write_text(f"[tidings]\nmax_file_bytes = {MAX_BYTES}\nworkers = 1\n", encoding="utf-8")
+    proc = run_tidings("--db", "tidings.db", "--config", str(config), "ingest", "--no-progress", ".", cwd=folder)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    parallel = Run(folder, folder / "tidings.db", hostile_run.expect, proc)
+
+    def relative(run: Run) -> tuple[set[str], set[tuple[str, str]]]:
+        articles, letters = outcomes(run)
+        cut = len(str(run.folder))
+        return ({uri[cut:] for uri in articles},
+                {(uri[cut:], reason.replace(str(run.folder), "")) for uri, reasons in letters.items()
+                 for reason in reasons})  # fmt: skip
+
+    assert relative(parallel) == relative(hostile_run)
