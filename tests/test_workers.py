@@ -156,3 +156,41 @@ def test_a_hung_worker_is_given_up_on(tmp_path: Path) -> None:
     errors = [a for a in out if isinstance(a, StageError)]
     assert [e.uri for e in errors] == ["doc3"] and "gave up after 3 s" in str(errors[0])
     assert len(out) == len(texts)
+
+
+class _DiesOnArrival:
+    """A read stage that kills any process it is unpickled in but the one that made it."""
+
+    name = "dies_on_arrival"
+    reads = ("raw_text",)
+    sets = ()
+
+    def __init__(self) -> None:
+        import os
+
+        self.home = os.getpid()
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        import os
+        import signal
+
+        self.__dict__.update(state)
+        if os.getpid() != self.home:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def __call__(self, article: Article) -> Article:
+        return article
+
+
+def test_workers_that_cannot_start_are_given_up_for_reading_here() -> None:
+    pipeline = Pipeline([*read_pipeline().stages, _DiesOnArrival()])
+    runner = ReadRunner(pipeline, workers=1, chunk=4)
+    texts = real_texts(6)
+    docs = [article_from_raw(RawDocument(uri=f"doc{i}", text=t, format="text")) for i, t in enumerate(texts)]
+    try:
+        with pytest.warns(RuntimeWarning, match="reading in this process"):
+            out = list(runner.map(docs))
+    finally:
+        runner.close()
+    assert [a.uri for a in out] == [f"doc{i}" for i in range(len(texts))]
+    assert not any(isinstance(a, StageError) for a in out)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -38,6 +39,8 @@ AUTO_PARALLEL_BYTES = 2_000_000
 #: Seconds the oldest chunk in flight may go unanswered before its worker is taken for hung. A chunk
 #: of 64 articles takes ~0.2 s; a single input is cut off by its own budgets long before this.
 STALL_SECONDS = 120.0
+#: Pools replaced in a row, with nothing read in between, before the workers are given up on.
+MAX_RESTARTS = 3
 #: Chunks (of ``ReadRunner.chunk`` articles) queued for the workers ahead of the one the caller
 #: consumes. With one chunk ahead, the main process of ``tidings bench events`` (3,000 articles,
 #: load ~4.5 on 2 cores) waited 4.1 s of 48 s for the worker: its pace varies with the texts and
@@ -152,6 +155,8 @@ class ReadRunner:
         self.stall_seconds = stall_seconds
         self._pool: Any = None
         self._preparers: list[tuple[str, Any]] = []
+        self._restarts = 0  # pools replaced since a chunk last came back
+        self._worked = False  # a worker has read something (a later death is then an input's doing)
 
     def map(self, items: Iterable[Any]) -> Iterator[Any]:
         if self.workers <= 0:
@@ -180,12 +185,31 @@ class ReadRunner:
         )
 
     def _restart(self) -> None:
-        """A new pool: the old one lost a worker (killed, out of memory, a crash in a C library) or hung."""
+        """A new pool: the old one lost a worker (killed, out of memory, a crash in a C library) or hung.
+
+        Pools that break again and again before reading anything (a worker that cannot even start)
+        are given up after ``MAX_RESTARTS``: the rest is read in this process, slower but sure.
+        """
         self._kill()
+        self._restarts += 1
+        if self._restarts > MAX_RESTARTS:
+            warnings.warn(f"read workers failed {self._restarts} times in a row; reading in this process",
+                          RuntimeWarning, stacklevel=2)
+            return  # no pool: _submit reads locally from now on
         self._start()
 
     def _submit(self, batch: list[Any]) -> Future[list[Any]]:
-        return self._pool.submit(_run_chunk, batch)
+        future: Future[list[Any]]
+        if self._pool is None:  # given up on workers: read here, now
+            future = Future()
+            future.set_result([self._run_local(item) for item in batch])
+            return future
+        try:
+            return self._pool.submit(_run_chunk, batch)
+        except BrokenProcessPool as exc:  # broke since the last look: let _collect treat it like any loss
+            future = Future()
+            future.set_exception(exc)
+            return future
 
     def _collect(self, in_flight: deque[tuple[list[Any], Future[list[Any]]]]) -> list[Any]:
         """The results of the oldest chunk; a lost chunk is read again, then what still fails is an error.
@@ -198,7 +222,9 @@ class ReadRunner:
         """
         batch, future = in_flight.popleft()
         try:
-            return future.result(timeout=self.stall_seconds)
+            results = future.result(timeout=self.stall_seconds)
+            self._restarts, self._worked = 0, True
+            return results
         except (BrokenProcessPool, FutureTimeout) as exc:
             why = "hung" if isinstance(exc, FutureTimeout) else "died"
         self._restart()
@@ -210,13 +236,23 @@ class ReadRunner:
     def _one_by_one(self, batch: list[Any], why: str) -> list[Any]:
         out: list[Any] = []
         for item in batch:
-            try:
-                out.extend(self._submit([item]).result(timeout=self.stall_seconds))
-            except (BrokenProcessPool, FutureTimeout) as exc:
-                self._restart()
-                what = (f"gave up after {self.stall_seconds:g} s" if isinstance(exc, FutureTimeout)
-                        else "the read worker died on this input twice")
-                out.append(StageError("read", getattr(item, "uri", "?"), WorkerLost(f"{what} (first: worker {why})")))
+            while True:
+                try:
+                    out.extend(self._submit([item]).result(timeout=self.stall_seconds))
+                    self._restarts, self._worked = 0, True
+                    break
+                except (BrokenProcessPool, FutureTimeout) as exc:
+                    self._restart()
+                    if self._pool is None:  # workers given up: this input too is read here
+                        out.append(self._run_local(item))
+                        break
+                    if not self._worked:
+                        continue  # no worker has read anything yet: the pool is at fault, not the input
+                    what = (f"gave up after {self.stall_seconds:g} s" if isinstance(exc, FutureTimeout)
+                            else "the read worker died on this input twice")
+                    out.append(StageError("read", getattr(item, "uri", "?"),
+                                          WorkerLost(f"{what} (first: worker {why})")))
+                    break
         return out
 
     def _run_local(self, item: Any) -> Any:
