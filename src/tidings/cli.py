@@ -280,7 +280,7 @@ def watch_cmd(ctx: Context, folders: tuple[str, ...], feeds_file: str | None, in
         raise click.UsageError(str(exc)) from exc
 
     def on_error(letter: Any) -> None:
-        click.echo(f"error: {letter.uri}: {letter.reason}", err=True)
+        click.echo(f"error: {one_line(letter.uri)}: {one_line(letter.reason)}", err=True)
 
     watcher = Watcher(ctx.options.db, folders, feeds, ctx.options, WatchOptions(interval=interval), on_error=on_error)
     if once:
@@ -430,12 +430,12 @@ def storyline_cmd(ctx: Context, storyline_id: str, as_json: bool) -> None:
     if as_json:
         echo_json(story.to_dict())
         return
-    click.echo(story.title)
-    click.echo(f"carried by: {', '.join(story.entities)}")
+    click.echo(one_line(story.title))  # titles and names come from the articles
+    click.echo(one_line(f"carried by: {', '.join(story.entities)}"))
     dates = story.extra.get("dates", {})
     titles = story.extra.get("event_titles", {})
     for eid in story.event_ids:
-        click.echo(f"  {dates.get(eid) or 'undated':<10}  {eid}  {titles.get(eid, '')}")
+        click.echo(one_line(f"  {dates.get(eid) or 'undated':<10}  {eid}  {titles.get(eid, '')}"))
 
 
 @main.command("report")
