@@ -384,8 +384,10 @@ def events_cmd(ctx: Context, limit: int | None, lang: str | None, as_json: bool)
         return
     for row in rows:
         row["languages"] = ",".join(row["languages"])
-    print_table(rows, [("id", "ID", 16), ("articles", "ARTS", 4), ("languages", "LANGS", 10), ("date", "DATE", 10),
-                       ("where", "WHERE", 14), ("title", "TITLE", 60)])
+        if row["date"] and row.get("date_confidence") is not None:
+            row["date"] = f"{row['date']} ({row['date_confidence']:.2f})"  # how sure: a guess must look like one
+    print_table(rows, [("id", "ID", 16), ("articles", "ARTS", 4), ("languages", "LANGS", 10),
+                       ("date", "DATE (SURE)", 17), ("where", "WHERE", 14), ("title", "TITLE", 60)])
 
 
 @main.command("storylines")
@@ -494,6 +496,22 @@ def eval_extraction(file: str) -> None:
 def eval_clusters(ctx: Context, file: str, profile: str | None, orders: int | None, runs: int | None) -> None:
     """Streaming event clustering through `tidings ingest` on a cluster set (id, text, event). Last line: bcubed_f1=…"""
     _run_eval("clusters", file, profile=profile, orders=orders, runs=runs, options=ctx.options)
+
+
+@eval_group.command("cards")
+@click.argument("clusters", type=click.Path(exists=True, dir_okay=False))
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--profile", type=click.Choice(["fast", "accurate"]), default=None)
+@click.option("--rows", is_flag=True, help="Also print one line per gold event.")
+@pass_ctx
+def eval_cards(ctx: Context, clusters: str, gold: str, profile: str | None, rows: bool) -> None:
+    """Event cards (who, where, year) through `tidings ingest` against gold cards. Last line: card_score=…"""
+    from tidings.eval.cards import main as run
+
+    try:
+        run(clusters, gold, rows=rows, options=ctx.options, profile=profile)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @eval_group.command("pairs")

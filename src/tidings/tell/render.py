@@ -41,6 +41,8 @@ def _lines(card: EventCard, md: bool) -> list[str]:
     title = card.title.text if card.title else "(untitled event)"
     tlang = f" [{card.title.lang}]" if card.title and not card.title_lang_matches else ""
     out = [f"## {title}{tlang}" if md else f"{title}{tlang}"]
+    if card.original_title is not None:
+        out.append(f"original title [{card.original_title.lang}]: {card.original_title.text}")
     out.append(f"event {card.event_id} · {card.article_count} article(s) · "
                f"languages: {', '.join(card.languages)} · outlets: {', '.join(card.outlets)}")
     out.append(f"{'**When:**' if md else 'When: '} {_when(card)}")
