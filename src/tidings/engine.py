@@ -45,7 +45,7 @@ from tidings.group.clusterer import EventClusterer
 from tidings.group.features import ArticleFeatures
 from tidings.group.storylines import StorylineOptions
 from tidings.ingest import iter_sources, walk
-from tidings.ingest.base import IngestError, Source
+from tidings.ingest.base import IngestError, Limits, Source
 from tidings.options import Options, OptionsError, build
 from tidings.pipeline import Pipeline, StageError
 from tidings.read import article_from_raw, read_pipeline
@@ -54,7 +54,7 @@ from tidings.store import DeadLetter, Store
 from tidings.tell.threads import rebuild_storylines
 from tidings.understand.aliases import AliasLexicon
 from tidings.understand.entities import EntityExtractor, attach_lexicon
-from tidings.workers import ReadRunner, choose_workers
+from tidings.workers import STALL_SECONDS, ReadRunner, choose_workers
 
 #: Store key of the pending batch: the articles stored since the last full batch, and the events
 #: their provisional grouping wrote.
@@ -140,7 +140,8 @@ class Engine:
         self._lock = ExitStack()
         self._lock.enter_context(store.writer_lock(self.options.wait))
         self._blas = pin_blas(self.options.blas_threads)
-        self.reader = read_pipeline(build(CleanOptions, self.options.read, "tidings.read"))
+        self.reader = read_pipeline(build(CleanOptions, self.options.read, "tidings.read"),
+                                    seconds=self.options.input_seconds)
         self.understander = Pipeline(understand_stages() if self.options.understand else [], after=self.reader)
         self.lexicon: AliasLexicon | None = attach_lexicon(self.understander, store)
         self.clusterer: EventClusterer | None = None
@@ -175,10 +176,17 @@ class Engine:
         The read stages run in worker processes for large inputs (``Options.workers``);
         understanding, grouping and storing run here, in input order.
         """
-        input_bytes = sum(p.stat().st_size for p in walk(paths) if isinstance(p, Path))
-        sources = iter_sources(paths, max_file_bytes=self.options.max_file_bytes,
-                               follow_links=self.options.follow_links, skip=self.store.own_files())  # fmt: skip
-        return self.ingest_sources(sources, input_bytes)
+        input_bytes = sum(_size(p) for p in walk(paths) if isinstance(p, Path))
+        return self.ingest_sources(self.sources(paths), input_bytes)
+
+    def sources(self, paths: Sequence[str | Path]) -> Iterator[Source | IngestError]:
+        """The inputs under ``paths`` as this engine reads them: its budgets, its link rule, never the store's files."""
+        return iter_sources(paths, limits=self.limits(), follow_links=self.options.follow_links,
+                            skip=self.store.own_files())
+
+    def limits(self) -> Limits:
+        """The budgets per input (``Options.max_file_bytes``, ``Options.input_seconds``)."""
+        return Limits(max_bytes=self.options.max_file_bytes, seconds=self.options.input_seconds)
 
     def ingest_sources(self, sources: Iterable[Source | IngestError], input_bytes: int = 0) -> IngestReport:
         """:meth:`ingest` for sources made elsewhere (a fetched feed, an upload): each a fingerprint and a
@@ -188,6 +196,7 @@ class Engine:
         runner = ReadRunner(
             self.reader, choose_workers(self.options.workers, input_bytes, main_busy=busy),
             later=self.understander.stages, blas_threads=self.options.blas_threads,
+            stall_seconds=max(STALL_SECONDS, 2 * self.options.input_seconds),
         )
         self._bar = _progress_bar(self.progress, desc="ingest", unit="art")
         collector = _StreamingGc()
@@ -493,6 +502,14 @@ def _canonical(f: ArticleFeatures, lexicon: AliasLexicon) -> ArticleFeatures:
         key = lexicon.canonical(norm)
         names[key] = max(weight, names.get(key, 0.0))
     return dataclasses.replace(f, entities=names) if names != f.entities else f
+
+
+def _size(path: Path) -> int:
+    """A file's size, 0 when it went away since the walk (it then becomes a dead letter when read)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _stored_entities(store: Store, article_id: str) -> list[Any]:
