@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from tidings.store.base import ArticleRow, DeadLetter, PutResult, Store, StoreBusy
+from tidings.store.base import (
+    ArticleFilter,
+    ArticleRow,
+    Changes,
+    DeadLetter,
+    EntityMention,
+    PutResult,
+    Store,
+    StoreBusy,
+)
 
 
 def is_postgres_url(url: str) -> bool:
@@ -32,4 +41,7 @@ def open_store(url: str, *, read_only: bool = False) -> Store:
     return SQLiteStore(url, read_only=read_only)
 
 
-__all__ = ["ArticleRow", "DeadLetter", "PutResult", "Store", "StoreBusy", "is_postgres_url", "open_store"]
+__all__ = [
+    "ArticleFilter", "ArticleRow", "Changes", "DeadLetter", "EntityMention", "PutResult", "Store", "StoreBusy",
+    "is_postgres_url", "open_store",
+]
