@@ -25,14 +25,20 @@ from tidings.tell.threads import get_storyline, load_storylines, rebuild_storyli
 from tidings.tell.types import EventCard
 from tidings.views.events import EventRow, UnknownId, resolve_id
 from tidings.views.events import list_events as _list_events
+from tidings.views.search import ArticleHit, ArticleSearch, QueryName, SearchOptions, SearchQuery, search_articles
 
 __all__ = [
+    "ArticleHit",
+    "ArticleSearch",
     "Engine",
     "EventCard",
     "EventRow",
     "IngestReport",
     "Options",
+    "QueryName",
     "ReportOptions",
+    "SearchOptions",
+    "SearchQuery",
     "Storyline",
     "StorylineOptions",
     "UnknownId",
@@ -47,6 +53,7 @@ __all__ = [
     "rebuild_storylines",
     "render_markdown",
     "render_text",
+    "search_articles",
     "write_report",
 ]
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,19 @@ def stream_records(
     ``runs`` > 1 splits the stream into that many files ingested one after another into the
     same store: the engine's promise is that this gives the events of one run.
     """
+    with (
+        ingested(records, options, runs=runs, progress=progress) as (db, seconds, total),
+        open_store(str(db), read_only=True) as store,
+    ):
+        event_of = {row.id: row.event_id for row in store.article_rows()}
+    return StreamResult([event_of.get(article_id_of(r)) for r in records], seconds, total)
+
+
+@contextmanager
+def ingested(
+    records: Sequence[dict[str, Any]], options: Options | None = None, *, runs: int = 1, progress: bool = False
+) -> Iterator[tuple[Path, float, IngestReport]]:
+    """The records ingested into a temporary store: ``(its path, seconds, report)``, deleted after the block."""
     options = options or Options()
     with tempfile.TemporaryDirectory(prefix="tidings-eval-") as tmp:
         folder = Path(tmp)
@@ -67,10 +81,7 @@ def stream_records(
             total.unchanged += report.unchanged
             total.failed += report.failed
             total.errors += report.errors
-        seconds = time.perf_counter() - start
-        with open_store(str(db), read_only=True) as store:
-            event_of = {row.id: row.event_id for row in store.article_rows()}
-    return StreamResult([event_of.get(article_id_of(r)) for r in records], seconds, total)
+        yield db, time.perf_counter() - start, total
 
 
 def _split(items: list[Any], n: int) -> list[list[Any]]:
