@@ -20,7 +20,7 @@ from tidings.engine import Engine, IngestReport
 from tidings.group.storylines import StorylineOptions
 from tidings.options import DISPLAY_LANG, Options
 from tidings.store import ArticleFilter, ArticleRow, DeadLetter, Store, open_store
-from tidings.tell.cards import build_card, headline
+from tidings.tell.cards import card_from_data, headline
 from tidings.tell.render import render_markdown, render_text
 from tidings.tell.report import ReportOptions, write_report
 from tidings.tell.threads import get_storyline, load_storylines, rebuild_storylines
@@ -29,7 +29,7 @@ from tidings.understand.aliases import AliasLexicon
 from tidings.views.catalog import SORTS, Catalog, EventFilter, decode_cursor
 from tidings.views.events import EventRow, UnknownId, load_event, resolve_event, resolve_id
 from tidings.views.events import list_events as _list_events
-from tidings.views.names import name_resolver
+from tidings.views.names import NameResolver, name_resolver
 from tidings.views.search import (
     ArticleHit,
     ArticleSearch,
@@ -84,6 +84,7 @@ __all__ = [
     "render_markdown",
     "render_text",
     "resolve_entity",
+    "resolve_event_id",
     "search",
     "search_articles",
     "write_report",
@@ -146,6 +147,22 @@ def get_article(store: Store, article_id: str) -> Article:
 def list_events(store: Store, lang: str = DISPLAY_LANG, limit: int | None = None) -> list[EventRow]:
     """Live events, largest first: id, counts, languages, dates, and a title in ``lang`` where one exists."""
     return _list_events(store, lang, limit, headline=headline)
+
+
+def build_card(
+    store: Store, event_id: str, lang: str = DISPLAY_LANG, *, names: NameResolver | None = None
+) -> EventCard:
+    """The card of one event (merged ids resolve to the live event); ``UnknownId`` if absent.
+
+    ``names``: the alias lexicon to show names through, when the caller keeps one loaded (a
+    server); read from the store when None.
+    """
+    return card_from_data(load_event(store, event_id, names=names), lang)
+
+
+def resolve_event_id(store: Store, event_id: str) -> str:
+    """The live event an id or unique prefix names (following merges); ``UnknownId`` if none."""
+    return resolve_event(store, event_id).id
 
 
 def list_storylines(store: Store, options: StorylineOptions | None = None) -> list[Storyline]:
@@ -242,14 +259,22 @@ class EventListing:
     revision: int  # the store revision the listing reflects (ask ``changes`` from it)
 
 
-def _headline_of(store: Store) -> Callable[[str, str], Any]:
-    names = name_resolver(store)
-    return lambda event_id, lang: headline(load_event(store, event_id, names=names), lang)
+def _headline_of(store: Store, names: NameResolver | None = None) -> Callable[[str, str], Any]:
+    """The headline chooser over ``store``; the lexicon is read on the first headline not cached."""
+    loaded: list[NameResolver] = [names] if names is not None else []
+
+    def compute(event_id: str, lang: str) -> Any:
+        if not loaded:
+            loaded.append(name_resolver(store))
+        return headline(load_event(store, event_id, names=loaded[0]), lang)
+
+    return compute
 
 
-def _names_filter(store: Store, catalog: Catalog, text: str, labels: Sequence[str] | None) -> frozenset[str]:
+def _names_filter(store: Store, catalog: Catalog, text: str, labels: Sequence[str] | None,
+                  lexicon: AliasLexicon | None) -> frozenset[str]:
     """The live events whose articles name what ``text`` names (an entity or place, any script)."""
-    entity = resolve_entity(store, text)
+    entity = resolve_entity(store, text, lexicon)
     if entity is None:
         return frozenset()
     mentions = store.articles_naming(entity.norms, labels=labels)
@@ -260,11 +285,13 @@ def _names_filter(store: Store, catalog: Catalog, text: str, labels: Sequence[st
 PLACE_LABELS = ("GPE", "LOC")
 
 
-def find_events(store: Store, query: EventQuery | None = None, *, catalog: Catalog | None = None) -> EventListing:
+def find_events(store: Store, query: EventQuery | None = None, *, catalog: Catalog | None = None,
+                lexicon: AliasLexicon | None = None) -> EventListing:
     """Live events, filtered and sorted, one page at a time, with titles in ``query.display_lang``.
 
     ``catalog``: a server's long-lived :class:`~tidings.views.catalog.Catalog` (refreshed here);
-    built for this call when None. ``ValueError`` for an unknown sort or a bad cursor.
+    built for this call when None. ``lexicon``: the store's alias lexicon when the caller keeps one.
+    ``ValueError`` for an unknown sort or a bad cursor.
     """
     query = query or EventQuery()
     if query.sort not in SORTS:
@@ -277,13 +304,13 @@ def find_events(store: Store, query: EventQuery | None = None, *, catalog: Catal
         catalog.refresh(store)
     only: frozenset[str] | None = None
     if query.place:
-        only = _names_filter(store, catalog, query.place, PLACE_LABELS)
+        only = _names_filter(store, catalog, query.place, PLACE_LABELS, lexicon)
     if query.entity:
-        named = _names_filter(store, catalog, query.entity, None)
+        named = _names_filter(store, catalog, query.entity, None, lexicon)
         only = named if only is None else only & named
     where = EventFilter(query.lang, query.since, query.until, max(1, query.min_articles), only)
     page = catalog.page(where, query.sort, after=query.after, limit=max(1, min(query.limit, MAX_PAGE)))
-    compute = _headline_of(store)
+    compute = _headline_of(store, lexicon)
     rows = [catalog.with_headline(entry, query.display_lang, compute) for entry in page.entries]
     return EventListing(rows, page.next, page.total, catalog.revision)
 
@@ -328,9 +355,9 @@ class EntityPage:
 
 
 def get_entity(store: Store, name: str, *, lang: str = DISPLAY_LANG, catalog: Catalog | None = None,
-               limit: int = 100) -> EntityPage:
+               lexicon: AliasLexicon | None = None, limit: int = 100) -> EntityPage:
     """The entity page of a name in any script; ``UnknownId`` when no article names it."""
-    lexicon = AliasLexicon.load(store)
+    lexicon = lexicon if lexicon is not None else AliasLexicon.load(store)
     entity = resolve_entity(store, name, lexicon)
     if entity is None:
         raise UnknownId(f"no article names {name!r}")
@@ -343,7 +370,7 @@ def get_entity(store: Store, name: str, *, lang: str = DISPLAY_LANG, catalog: Ca
     langs = Counter(r.lang or "und" for r in store.article_rows(ids))
     counts = catalog.events_of(ids)
     ranked = sorted(counts, key=lambda e: (-counts[e], -(catalog.get(e).last_seq if catalog.get(e) else 0), e))
-    compute = _headline_of(store)
+    compute = _headline_of(store, lexicon)
     rows = [catalog.with_headline(entry, lang, compute) for e in ranked[:limit] if (entry := catalog.get(e))]
     shown = lexicon.display(entity.norm) if entity.label != "GPE" else entity.norm.title()
     return EntityPage(shown, entity.norm, entity.label, list(entity.norms), list(entity.spellings), len(ids),
@@ -387,7 +414,7 @@ def search(store: Store, query: SearchQuery | str, *, options: SearchOptions | N
     if best:
         if catalog is None:
             catalog = Catalog.build(store)
-        compute = _headline_of(store)
+        compute = _headline_of(store, lexicon)
         for eid in sorted(best, key=lambda e: (best[e][0], -best[e][1], e)):
             entry = catalog.get(eid)
             if entry is not None:
