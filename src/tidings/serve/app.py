@@ -76,7 +76,11 @@ def error(status: int, message: str, **extra: Any) -> JSONResponse:
 
 
 def create_app(options: ServeOptions, ingest_options: Options | None = None) -> FastAPI:
-    """The application over the store ``options.db`` (which must exist)."""
+    """The application over the store ``options.db`` (which must exist).
+
+    Ids and names in paths take the rest of the path (``{…:path}``): an entity may be called
+    "AC/DC", and any id a store holds must be reachable (its ``/`` arrives percent-encoded).
+    """
     library = Library(options)
     uploads = UploadArea(options.max_upload_bytes)
     ingest_lock = threading.Lock()
@@ -173,7 +177,7 @@ def create_app(options: ServeOptions, ingest_options: Options | None = None) -> 
                                      after=after, limit=limit)
         return {"articles": [r.to_dict() for r in page.rows], "next": page.next}
 
-    @app.get("/api/articles/{article_id}", tags=["articles"],
+    @app.get("/api/articles/{article_id:path}", tags=["articles"],
              summary="One article: clean text, every field with source and confidence, provenance, removed boilerplate")
     def article(article_id: str) -> dict[str, Any]:
         with library.store() as store:
@@ -191,12 +195,6 @@ def create_app(options: ServeOptions, ingest_options: Options | None = None) -> 
         return {"events": [r.to_dict() for r in listing.rows], "next": listing.next, "total": listing.total,
                 "revision": listing.revision}
 
-    @app.get("/api/events/{event_id}", tags=["events"], summary="One event's card (title in ?lang= where one exists)")
-    def event(event_id: str, lang: DisplayLang = None) -> Response:
-        with library.store() as store:
-            card = library.card(store, event_id, lang or lang_of)
-        return JSONResponse(card.to_dict())
-
     @app.get("/api/events/{event_id}/articles", tags=["events"], summary="One event's articles")
     def event_articles(event_id: str) -> dict[str, Any]:
         with library.store() as store:
@@ -208,17 +206,24 @@ def create_app(options: ServeOptions, ingest_options: Options | None = None) -> 
             card = library.card(store, event_id, lang or lang_of)
         return {"event_id": card.event_id, "when": asdict(card.when), "timeline": [asdict(t) for t in card.timeline]}
 
+    @app.get("/api/events/{event_id:path}", tags=["events"],
+             summary="One event's card (title in ?lang= where one exists)")
+    def event(event_id: str, lang: DisplayLang = None) -> Response:
+        with library.store() as store:
+            card = library.card(store, event_id, lang or lang_of)
+        return JSONResponse(card.to_dict())
+
     @app.get("/api/storylines", tags=["storylines"], summary="Storylines: events linked into threads over time")
     def storylines() -> dict[str, Any]:
         with library.store() as store:
             return {"storylines": [s.to_dict() for s in api.list_storylines(store)]}
 
-    @app.get("/api/storylines/{storyline_id}", tags=["storylines"], summary="One storyline")
+    @app.get("/api/storylines/{storyline_id:path}", tags=["storylines"], summary="One storyline")
     def storyline(storyline_id: str) -> dict[str, Any]:
         with library.store() as store:
             return api.get_storyline(store, storyline_id).to_dict()
 
-    @app.get("/api/entities/{name}", tags=["entities"],
+    @app.get("/api/entities/{name:path}", tags=["entities"],
              summary="An entity in any script (Lavrov, 拉夫罗夫, لافروف) and every event that names it")
     def entity(name: str, lang: DisplayLang = None, limit: Limit = 100) -> dict[str, Any]:
         with library.store() as store:

@@ -91,7 +91,7 @@ class Pages:
                                articles=articles, sort=sort, api_query=api_query, first_page=after is None,
                                next_url="/?" + urlencode({**filters, "after": listing.next}) if listing.next else None)
 
-        @app.get("/events/{event_id}", include_in_schema=False)
+        @app.get("/events/{event_id:path}", include_in_schema=False)
         def event(request: Request, event_id: str, lang: Lang = None) -> Response:
             with library.store() as store:
                 card = library.card(store, event_id, _blank(lang) or lang_of)
@@ -109,7 +109,7 @@ class Pages:
                 items = api.list_storylines(store)
             return self.render(request, "storylines.html", storylines=items)
 
-        @app.get("/storylines/{storyline_id}", include_in_schema=False)
+        @app.get("/storylines/{storyline_id:path}", include_in_schema=False)
         def storyline(request: Request, storyline_id: str) -> Response:
             with library.store() as store:
                 story = api.get_storyline(store, storyline_id)
@@ -119,7 +119,7 @@ class Pages:
             titles = story.extra.get("event_titles", {}) if isinstance(story.extra, dict) else {}
             return self.render(request, "storyline.html", story=story, dates=dates, titles=titles, live=live)
 
-        @app.get("/entities/{name}", include_in_schema=False)
+        @app.get("/entities/{name:path}", include_in_schema=False)
         def entity(request: Request, name: str) -> Response:
             with library.store() as store:
                 page = api.get_entity(store, name, lang=lang_of, catalog=library.refresh(store),
@@ -136,7 +136,7 @@ class Pages:
             next_url = "/articles?" + urlencode({**filters, "after": page.next}) if page.next else None
             return self.render(request, "articles.html", page=page, filters=filters, next_url=next_url)
 
-        @app.get("/articles/{article_id}", include_in_schema=False)
+        @app.get("/articles/{article_id:path}", include_in_schema=False)
         def article(request: Request, article_id: str) -> Response:
             with library.store() as store:
                 detail = api.article_detail(store, article_id)
