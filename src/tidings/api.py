@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -404,6 +404,7 @@ def search(store: Store, query: SearchQuery | str, *, options: SearchOptions | N
     """
     query = SearchQuery(query) if isinstance(query, str) else query
     found = search_articles(store, query, options=options, lexicon=lexicon)
+    found.hits = [_with_snippet(store, hit) for hit in found.hits]
     best: dict[str, tuple[int, int]] = {}
     for rank, hit in enumerate(found.hits):
         owner = (catalog.event_of(hit.id) if catalog is not None else None) or hit.event_id
@@ -420,6 +421,19 @@ def search(store: Store, query: SearchQuery | str, *, options: SearchOptions | N
             if entry is not None:
                 events.append(catalog.with_headline(entry, display_lang, compute))
     return SearchResult(found.hits, events, found.names, found.vectors)
+
+
+#: Characters of an untitled article's text a search hit shows instead of a title.
+SNIPPET_CHARS = 160
+
+
+def _with_snippet(store: Store, hit: ArticleHit) -> ArticleHit:
+    if hit.title:
+        return hit
+    article = store.get_article(hit.id)
+    text = " ".join(article.text.split()) if article is not None else ""
+    cut = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …" if len(text) > SNIPPET_CHARS else text
+    return replace(hit, snippet=cut or None)
 
 
 @dataclass(frozen=True)

@@ -475,6 +475,23 @@ def bench_events(n: int | None, profile: str | None) -> None:
     run(**{k: v for k, v in {"n": n, "profile": profile}.items() if v is not None})
 
 
+@bench_group.command("serve")
+@click.option("--db", "store_db", default=None,
+              help="Serve a copy of this SQLite store (default: build one of -n articles).")
+@click.option("-n", "n", type=int, default=2000, show_default=True, help="Articles of the store built when no --db.")
+@click.option("--clients", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--seconds", type=click.FloatRange(min=1), default=60.0, show_default=True)
+@click.option("--think", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Mean seconds a client waits between two requests.")
+@click.option("--writer", "writer_articles", type=click.IntRange(min=0), default=400, show_default=True,
+              help="Articles a concurrent `tidings ingest` adds during the run (0: no writer).")
+def bench_serve(store_db: str | None, n: int, clients: int, seconds: float, think: float, writer_articles: int) -> None:
+    """The server under concurrent clients while a writer ingests: p50/p95/p99 per endpoint, errors, lost articles."""
+    from tidings.eval.bench_serve import main as run
+
+    run(db=store_db, n=n, clients=clients, seconds=seconds, think=think, writer_articles=writer_articles)
+
+
 @bench_group.command("cards")
 @click.option("-n", "n", type=int, default=10000, help="Number of articles.")
 def bench_cards(n: int) -> None:

@@ -35,7 +35,7 @@ from tidings.options import Options
 from tidings.store import Store, open_store
 from tidings.understand.aliases import AliasLexicon
 from tidings.understand.encoders import E5Encoder, EmbeddingCache, Encoder, UseEncoder, get_encoder
-from tidings.views.search import VECTOR_ENCODER_STATE, VECTOR_KIND, vector_encoder
+from tidings.views.search import vector_kinds
 
 #: Pairs rated at most this (1 = very similar … 4 = very dissimilar) report the same story.
 SAME_STORY = 1.5
@@ -96,15 +96,13 @@ def _encoder(name: str) -> Encoder:
 
 
 def _write_vectors(store: Store, texts: dict[str, str], encoder: str, echo: Callable[[str], None]) -> None:
-    """Article vectors as the ingest path would write them (kind ``article``), by ``encoder``."""
+    """Article vectors as the ingest path writes them (kind ``article:<encoder>``)."""
     ids = list(texts)
     matrix = np.asarray(_encoder(encoder).encode([texts[i] for i in ids]), dtype=np.float32)
     keep = {i: v for i, v in zip(ids, matrix, strict=True) if np.any(v) and np.all(np.isfinite(v))}
-    store.put_vectors(VECTOR_KIND, keep)
-    store.put_state(VECTOR_ENCODER_STATE, encoder.encode())
+    store.put_vectors(f"article:{encoder}", keep)
     store.commit()
-    echo(f"vectors: computed by this evaluation with {encoder!r} for {len(keep)} articles "
-         "(the ingest path wrote none)")
+    echo(f"vectors: computed by this evaluation with {encoder!r} for {len(keep)} articles (kind article:{encoder})")
 
 
 def evaluate(
@@ -134,21 +132,23 @@ def evaluate(
     with ingested(records, replace(options, update_storylines=False), progress=progress) as (db, seconds, report):
         echo(f"ingest: {report.new} articles in {seconds:.1f}s, {report.failed} failed")
         with open_store(str(db)) as writer:
-            if writer.vector_dim(VECTOR_KIND) is None and vectors != "none":
+            if vectors not in ("auto", "none") or (vectors == "auto" and not vector_kinds(writer)):
                 chosen = "use" if vectors == "auto" else vectors
                 stored = {a.id: "\n".join(x for x in (a.title.value if a.title else "", a.text) if x)
                           for a in writer.iter_articles()}
                 _write_vectors(writer, stored, chosen, echo)
         with open_store(str(db), read_only=True) as store:
-            return _run(store, queries, echo)
+            return _run(store, queries, echo, use_vectors=vectors != "none")
 
 
-def _run(store: Store, queries: Sequence[tuple[str, str, str, bool]], echo: Callable[[str], None]) -> dict[str, Scores]:
+def _run(store: Store, queries: Sequence[tuple[str, str, str, bool]], echo: Callable[[str], None], *,
+         use_vectors: bool = True) -> dict[str, Scores]:
     search_options = SearchOptions()
-    encoder = vector_encoder(store, search_options)
+    kinds = vector_kinds(store, search_options) if use_vectors else []
+    encoder = kinds[0][1] if kinds else None
     query_vectors: list[np.ndarray | None] = [None] * len(queries)
     if encoder is not None:
-        echo(f"queries embedded with {encoder!r}")
+        echo(f"vectors: {', '.join(k for k, _ in kinds)}; queries embedded with {encoder!r}")
         matrix = np.asarray(_encoder(encoder).encode([q for q, _, _, _ in queries]), dtype=np.float32)
         query_vectors = list(matrix)
     lexicon = AliasLexicon.load(store)

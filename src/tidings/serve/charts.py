@@ -86,8 +86,9 @@ def timeline_svg(card: EventCard, width: int = 640) -> Markup:
     axis_y = 14 + lane * len(langs) + 4
     for moment, label in _ticks(start, end):
         px = x(moment)
+        anchor = "end" if px > width - 60 else "start" if px < left + 30 else "middle"  # never cut at an edge
         parts.append(f'<line x1="{px:.1f}" x2="{px:.1f}" y1="10" y2="{axis_y:.1f}" class="grid"/>')
-        parts.append(f'<text x="{px:.1f}" y="{axis_y + 14:.1f}" class="tick" text-anchor="middle">'
+        parts.append(f'<text x="{px:.1f}" y="{axis_y + 14:.1f}" class="tick" text-anchor="{anchor}">'
                      f"{escape(label)}</text>")
     if event_day is not None:
         px = x(event_day)
@@ -132,32 +133,61 @@ def coverage_svg(card: EventCard, width: int = 640) -> Markup:
     return Markup("".join(parts))
 
 
+def map_view(places: Sequence[Place]) -> tuple[float, float, float, float]:
+    """The (west, east, south, north) box the map shows: the places with a margin, at least 40° × 20°.
+
+    Zoomed to the places so that neighbours (Moscow and Kyiv) do not sit on one pixel, never so
+    close that a single place fills the map.
+    """
+    lons = [float(p.lon) for p in places]  # type: ignore[arg-type]
+    lats = [float(p.lat) for p in places]  # type: ignore[arg-type]
+    width = max(40.0, (max(lons) - min(lons)) * 1.4)
+    height = max(20.0, (max(lats) - min(lats)) * 1.4, width / 2)
+    width = max(width, height * 2)  # keep the 2:1 frame, so degrees stay square
+    mid_lon, mid_lat = (max(lons) + min(lons)) / 2, (max(lats) + min(lats)) / 2
+    west = min(max(mid_lon - width / 2, -180.0), 180.0 - min(width, 360.0))
+    south = min(max(mid_lat - height / 2, -90.0), 90.0 - min(height, 180.0))
+    return west, west + min(width, 360.0), south, south + min(height, 180.0)
+
+
 def map_svg(places: Sequence[Place], width: int = 640) -> Markup:
-    """The places on an equirectangular graticule (longitude, latitude), labelled, biggest first."""
+    """The places on a graticule (equirectangular, zoomed to them: :func:`map_view`), labelled, biggest first."""
     located = [p for p in places if p.lat is not None and p.lon is not None]
     if not located:
         return Markup('<p class="muted">No place with coordinates.</p>')
     height = width // 2
+    west, east, south, north = map_view(located)
+
+    def xy(lon: float, lat: float) -> tuple[float, float]:
+        return (lon - west) / (east - west) * width, (north - lat) / (north - south) * height
+
     parts = [f'<svg class="chart map" viewBox="0 0 {width} {height}" role="img" aria-labelledby="map-title">',
              f'<title id="map-title">Where: {escape(", ".join(p.name for p in located))}</title>',
              f'<rect x="0" y="0" width="{width}" height="{height}" class="sea"/>']
-    for lon in range(-180, 181, 30):
-        px = (lon + 180) / 360 * width
+    step = 5 if east - west <= 60 else 15 if east - west <= 180 else 30
+    for lon in range(math.ceil(west / step) * step, math.floor(east) + 1, step):
+        px = xy(lon, 0)[0]
         parts.append(f'<line x1="{px:.1f}" x2="{px:.1f}" y1="0" y2="{height}" class="grid"/>')
-    for lat in range(-90, 91, 30):
-        py = (90 - lat) / 180 * height
-        parts.append(f'<line x1="0" x2="{width}" y1="{py:.1f}" y2="{py:.1f}" class="grid"/>')
-    parts.append(f'<line x1="0" x2="{width}" y1="{height / 2}" y2="{height / 2}" class="equator"/>')
+        side = "EW"[lon < 0] if lon else ""
+        parts.append(f'<text x="{px + 2:.1f}" y="{height - 4}" class="tick">{abs(lon)}°{side}</text>')
+    for lat in range(math.ceil(south / step) * step, math.floor(north) + 1, step):
+        py = xy(0, lat)[1]
+        kind = "equator" if lat == 0 else "grid"
+        parts.append(f'<line x1="0" x2="{width}" y1="{py:.1f}" y2="{py:.1f}" class="{kind}"/>')
+    placed: list[tuple[float, float]] = []
     for n, place in enumerate(located):
-        px = (float(place.lon) + 180) / 360 * width  # type: ignore[arg-type]
-        py = (90 - float(place.lat)) / 180 * height  # type: ignore[arg-type]
+        px, py = xy(float(place.lon), float(place.lat))  # type: ignore[arg-type]
         radius = 4 + min(8, 2 * math.log1p(place.articles))
         parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="{radius:.1f}" class="pin">'
                      f'<title>{escape(place.name)} ({place.articles} articles)</title></circle>')
         if n < 8:
-            anchor = "end" if px > width * 0.8 else "start"
+            anchor = "end" if px > width * 0.75 else "start"
             dx = -radius - 3 if anchor == "end" else radius + 3
-            parts.append(f'<text x="{px + dx:.1f}" y="{py + 4 + (n % 2) * 10:.1f}" class="pin-label" '
+            ly = py + 4
+            while any(abs(ly - y) < 13 and abs(px - x) < 90 for x, y in placed):  # no label on another
+                ly += 13
+            placed.append((px, ly))
+            parts.append(f'<text x="{px + dx:.1f}" y="{ly:.1f}" class="pin-label" '
                          f'text-anchor="{anchor}">{escape(place.name)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
