@@ -40,7 +40,8 @@ from typing import Any
 import httpx
 
 from tidings.eval.bench_events import stream
-from tidings.eval.streams import article_id_of
+from tidings.ingest.readers import record_to_document
+from tidings.read import article_from_raw
 
 #: Seconds one request may take before it counts as an error.
 REQUEST_TIMEOUT_S = 30.0
@@ -245,6 +246,12 @@ def run(*, db: str | None = None, n: int = 2000, clients: int = 200, seconds: fl
     return _report(tally, seconds, clients, think, written, timing, lost, len(records), echo)
 
 
+def _article_id(record: dict[str, Any]) -> str:
+    """The id ``tidings ingest`` gives the article of a JSONL record (from its URL, else its text)."""
+    doc = record_to_document(record, "writer.jsonl", "record")
+    return article_from_raw(doc).id  # type: ignore[arg-type]
+
+
 def _lost(base: str, records: list[dict[str, Any]]) -> int:
     """Articles of the writer's records the server cannot show (after it has looked at the store again)."""
     if not records:
@@ -253,7 +260,7 @@ def _lost(base: str, records: list[dict[str, Any]]) -> int:
     missing = 0
     with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT_S) as client:
         for rec in records:
-            if client.get(f"/api/articles/{article_id_of(rec)}").status_code != 200:
+            if client.get(f"/api/articles/{_article_id(rec)}").status_code != 200:
                 missing += 1
     return missing
 

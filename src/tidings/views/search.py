@@ -175,7 +175,7 @@ def _candidates(text: str) -> list[tuple[int, int, str]]:
 def recognise_names(
     text: str, lexicon: AliasLexicon, store: Store, gazetteer: Gazetteer | None = None
 ) -> list[QueryName]:
-    """The names ``text`` holds that the store knows, longest match first, without overlaps.
+    """The names ``text`` holds that the store knows, in the query's order (the longest match wins an overlap).
 
     A candidate counts only when some stored article names one of its norms (so a word that merely
     sounds like a name, or a place no article mentions, adds nothing).
@@ -183,7 +183,7 @@ def recognise_names(
     gazetteer = gazetteer or Gazetteer()
     lowercase_query = not any(ch.isupper() for ch in text)
     taken: list[tuple[int, int]] = []
-    found: dict[str, QueryName] = {}
+    found: dict[str, tuple[int, QueryName]] = {}
     for start, end, typed in _candidates(text):
         if any(start < e and s < end for s, e in taken):
             continue
@@ -198,8 +198,9 @@ def recognise_names(
             continue
         taken.append((start, end))
         if norm not in found:
-            found[norm] = QueryName(typed, norm, label, norms, tuple(lexicon.spellings(norm)) if label != "GPE" else ())
-    return list(found.values())
+            spellings = tuple(lexicon.spellings(norm)) if label != "GPE" else ()
+            found[norm] = (start, QueryName(typed, norm, label, norms, spellings))
+    return [name for _start, name in sorted(found.values(), key=lambda f: f[0])]  # in the query's order
 
 
 def _resolve(typed: str, latin: bool, lexicon: AliasLexicon, gazetteer: Gazetteer) -> tuple[str | None, str]:
@@ -302,7 +303,7 @@ def _similarities(store: Store, query: SearchQuery, kinds: Sequence[tuple[str, s
     scores: dict[str, float] = {}
     for n, (kind, encoder) in enumerate(kinds):
         q = vector if (vector is not None and n == 0) else _QUERY_ENCODER(encoder, query.text)
-        if not np.any(q):
+        if not np.any(q) or q.size != store.vector_dim(kind):  # another encoder wrote this kind: not comparable
             continue
         near = store.nearest(kind, q, depth)
         others = candidates - {aid for aid, _ in near} - set(scores)

@@ -25,7 +25,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from helpers import HOSTILE_EVENT, add_hostile, ingest_seeds, live_server
+from serve_helpers import HOSTILE_EVENT, add_hostile, ingest_seeds, live_server
 
 from tidings import api
 from tidings.options import Options

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 sys.path.insert(0, str(Path(__file__).parent))
 
 from conftest import copy_store
-from helpers import HOSTILE_EVENT, add_hostile, ingest_seeds
+from serve_helpers import HOSTILE_EVENT, add_hostile, ingest_seeds
 
 from tidings import api
 from tidings.serve.app import create_app
