@@ -190,6 +190,7 @@ def create_app(options: ServeOptions, ingest_options: Options | None = None) -> 
                after: str | None = None, limit: Limit = 50, display_lang: DisplayLang = None) -> dict[str, Any]:
         query = api.EventQuery(lang, since, until, place, entity, min_articles, sort, after, limit,
                                display_lang or lang_of)
+        library.asked(query)
         with library.store() as store:
             listing = api.find_events(store, query, catalog=library.refresh(store), lexicon=library.lexicon(store))
         return {"events": [r.to_dict() for r in listing.rows], "next": listing.next, "total": listing.total,

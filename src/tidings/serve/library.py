@@ -10,17 +10,24 @@ query the last committed state.
 Caches are keyed by what changes them: a card by (event, the catalog revision at which the event
 last changed, language); the lexicon is reloaded when the store moved, at most every
 :data:`LEXICON_TTL_S` (it is the largest thing read, and names change slowly).
+
+Slow work stays off the requests: a keeper thread follows the store's changes every
+``refresh_s``, swaps in a reloaded lexicon, and recomputes the headlines of the listings people
+asked for in the last :data:`WARM_WINDOW_S` (a listing's titles come from its events' cards, which
+read every article of the event: computed once per change of the event, but not while a client
+waits). A request only computes what the keeper has not reached yet.
 """
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tidings import api
 from tidings.options import DISPLAY_LANG
@@ -31,6 +38,12 @@ from tidings.understand.aliases import AliasLexicon
 LEXICON_TTL_S = 30.0
 #: Seconds of history behind the ingest-rate gauge.
 RATE_WINDOW_S = 60.0
+#: Listings asked for within this many seconds are kept warm by the keeper thread.
+WARM_WINDOW_S = 300.0
+#: At most this many distinct listings are kept warm.
+WARM_LISTINGS = 32
+
+log = logging.getLogger("tidings.serve")
 
 
 @dataclass
@@ -70,16 +83,34 @@ class Library:
         self._cards: OrderedDict[tuple[str, int, str], api.EventCard] = OrderedDict()
         self._cards_lock = threading.Lock()
         self._counts: deque[tuple[float, int]] = deque()
+        self._listings: OrderedDict[api.EventQuery, float] = OrderedDict()  # listing asked for → when
+        self._stop = threading.Event()
+        self._keeper: threading.Thread | None = None
+        self._warmed = -1  # the catalog revision the keeper last warmed listings at
         self.catalog: api.Catalog | None = None
 
     # -- lifetime --------------------------------------------------------------------------------
-    def open(self) -> Library:
-        """Check the store opens read-only and build the catalog (reads every event once)."""
+    def open(self, *, keeper: bool = True) -> Library:
+        """Build the catalog (reads every event once) and load the lexicon; start the keeper thread.
+
+        The catalog is refreshed by the keeper only (requests never wait for a refresh): its own
+        rate limit is set out of reach.
+        """
         with self.store() as store:
-            self.catalog = api.Catalog.build(store, min_refresh_s=self.options.refresh_s)
+            self.catalog = api.Catalog.build(store, min_refresh_s=float("inf"))
+            self._lexicon = AliasLexicon.load(store)
+            self._lexicon_at = (self.catalog.revision, time.monotonic())
+        for sort in ("recent", "size"):  # the pages a visitor sees first
+            self.asked(api.EventQuery(sort=sort, limit=30, display_lang=self.options.display_lang))
+        if keeper:
+            self._keeper = threading.Thread(target=self._keep, name="tidings-keeper", daemon=True)
+            self._keeper.start()
         return self
 
     def close(self) -> None:
+        self._stop.set()
+        if self._keeper is not None:
+            self._keeper.join(timeout=30)
         for store in self._opened:
             store.close()
         self._opened.clear()
@@ -110,23 +141,58 @@ class Library:
 
     # -- fresh state ----------------------------------------------------------------------------
     def refresh(self, store: Store, *, force: bool = False) -> api.Catalog:
-        """The catalog, after following the store's changes (at most every ``refresh_s`` unless ``force``)."""
+        """The catalog; ``force``: follow the store's changes now (after an upload), else as the keeper left it."""
         assert self.catalog is not None, "Library.open() first"
-        self.catalog.refresh(store, force=force)
+        if force:
+            self.catalog.refresh(store, force=True)
         return self.catalog
 
     def lexicon(self, store: Store) -> AliasLexicon:
-        """The store's alias lexicon, reloaded when the store changed and :data:`LEXICON_TTL_S` passed."""
-        revision = self.catalog.revision if self.catalog is not None else 0
-        loaded_rev, loaded_at = self._lexicon_at
-        stale = self._lexicon is None or (revision != loaded_rev and time.monotonic() - loaded_at > LEXICON_TTL_S)
-        if stale:
+        """The store's alias lexicon as last loaded (the keeper reloads it; see the module docstring)."""
+        if self._lexicon is None:
             with self._lexicon_lock:
-                if self._lexicon is None or self._lexicon_at == (loaded_rev, loaded_at):
+                if self._lexicon is None:
                     self._lexicon = AliasLexicon.load(store)
-                    self._lexicon_at = (revision, time.monotonic())
-        assert self._lexicon is not None
         return self._lexicon
+
+    def asked(self, query: api.EventQuery) -> None:
+        """Remember a listing a client asked for (its first page), so the keeper keeps its headlines warm."""
+        first = replace(query, after=None)
+        with self._cards_lock:
+            self._listings[first] = time.monotonic()
+            self._listings.move_to_end(first)
+            while len(self._listings) > WARM_LISTINGS:
+                self._listings.popitem(last=False)
+
+    def _keep(self) -> None:
+        """The keeper thread: follow the store, reload the lexicon, warm what clients look at."""
+        while not self._stop.wait(self.options.refresh_s):
+            try:
+                self._keep_once()
+            except Exception:  # a store that is briefly unreadable must not end the thread
+                log.exception("keeping the server's catalog fresh")
+
+    def _keep_once(self) -> None:
+        assert self.catalog is not None
+        with self.store() as store:
+            changed = self.catalog.refresh(store, force=True)
+            loaded_rev, loaded_at = self._lexicon_at
+            if self.catalog.revision != loaded_rev and time.monotonic() - loaded_at > LEXICON_TTL_S:
+                fresh = AliasLexicon.load(store)
+                self._lexicon, self._lexicon_at = fresh, (self.catalog.revision, time.monotonic())
+            if not changed and self._warmed == self.catalog.revision:
+                return
+            now = time.monotonic()
+            with self._cards_lock:
+                wanted = [q for q, at in self._listings.items() if now - at < WARM_WINDOW_S]
+            for query in reversed(wanted):  # the most recently asked first
+                if self._stop.is_set():
+                    return
+                try:
+                    api.find_events(store, query, catalog=self.catalog, lexicon=self.lexicon(store))
+                except (ValueError, KeyError):
+                    continue
+            self._warmed = self.catalog.revision
 
     def card(self, store: Store, event_id: str, lang: str) -> api.EventCard:
         """The card of an event (id or prefix; merged ids resolve), built once per change of the event."""

@@ -79,6 +79,7 @@ class Pages:
                    entity: str | None = None, after: str | None = None) -> Response:
             query = api.EventQuery(_blank(lang), _blank(since), _blank(until), _blank(place), _blank(entity), 1,
                                    sort, _blank(after), PAGE, lang_of)
+            library.asked(query)
             with library.store() as store:
                 listing = api.find_events(store, query, catalog=library.refresh(store), lexicon=library.lexicon(store))
                 languages = sorted(store.article_counts("lang").items(), key=lambda kv: (-kv[1], kv[0]))
