@@ -212,3 +212,10 @@ def test_hostile_articles_render_inert(page: Any, db: str, where: str, tmp_path:
     assert "<script>" in text or "<svg onload" in text or "<img src=x" in text  # shown, as text
     if where in ("event", "article"):
         shot(page, tmp_path, f"hostile-{where}")
+
+
+def test_the_api_docs_render_offline(page: Any) -> None:
+    page.goto("/docs")
+    page.locator(".opblock").first.wait_for()  # Swagger UI from the server's own files, under its CSP
+    paths = set(page.locator(".opblock-summary-path").all_inner_texts())
+    assert {"/api/events", "/api/search", "/api/ingest"} <= {p.replace("\u200b", "") for p in paths}

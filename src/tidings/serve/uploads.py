@@ -53,20 +53,22 @@ class UploadArea:
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self.root = Path(tempfile.mkdtemp(prefix="tidings-uploads-"))
+        self.root: Path | None = None  # made at the first upload (a read-only server never makes it)
         self._count = 0
         self._lock = threading.Lock()
 
     def new_batch(self) -> Batch:
         with self._lock:
+            if self.root is None:
+                self.root = Path(tempfile.mkdtemp(prefix="tidings-uploads-"))
             self._count += 1
-            number = self._count
-        folder = self.root / f"batch-{number:06d}"
+            folder = self.root / f"batch-{self._count:06d}"
         folder.mkdir()
         return Batch(folder, self.max_bytes)
 
     def close(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        if self.root is not None:
+            shutil.rmtree(self.root, ignore_errors=True)
 
 
 class Batch:
