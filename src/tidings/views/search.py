@@ -40,6 +40,7 @@ import regex
 
 from tidings.store import ArticleRow, Store
 from tidings.understand.aliases import AliasLexicon, latin_norm
+from tidings.understand.encoders import get_encoder  # builds no model until one is asked for
 from tidings.understand.names_phonetic import script_of
 from tidings.understand.places import Gazetteer
 
@@ -256,9 +257,6 @@ class QueryEncoder:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        # imported here: the encoders load numpy models, which reading without vectors never needs
-        from tidings.understand.encoders import get_encoder
-
         vector = np.asarray(get_encoder(encoder).encode([text])[0], dtype=np.float32)
         with self._lock:
             self._cache[key] = vector
