@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -335,3 +336,27 @@ def api_quote(text: str) -> str:
     from urllib.parse import quote
 
     return quote(text, safe="")
+
+
+def test_background_jobs_run_for_the_server_s_life(tmp_path: Path, seeds_db: str) -> None:
+    """The hook `tidings serve --watch` uses: a writer beside the server, whose commits the server shows."""
+    db = str(copy_store(Path(seeds_db), tmp_path / "b.db"))
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "bg-1", "title": "Flood in Porto Alegre", "published": "2024-05-05",
+                                "text": "Floods in Porto Alegre, Brazil, forced thousands from their homes."}) + "\n",
+                    encoding="utf-8")
+    seen: list[str] = []
+
+    def watcher(stop: Any) -> None:
+        seen.append("started")
+        api.ingest([str(feed)], api.Options(db=db, update_storylines=False), progress=False)
+        stop.wait()
+        seen.append("stopped")
+
+    with TestClient(create_app(ServeOptions(db=db, refresh_s=0.1), background=[watcher])) as c:
+        deadline = time.monotonic() + 60
+        while c.get("/healthz").json()["articles"] < 6 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert c.get("/healthz").json()["articles"] == 6
+        assert any(e["title"] == "Flood in Porto Alegre" for e in c.get("/api/events").json()["events"])
+    assert seen == ["started", "stopped"]

@@ -17,7 +17,7 @@ import hmac
 import logging
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -75,8 +75,18 @@ def error(status: int, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": message, **extra}, status_code=status)
 
 
-def create_app(options: ServeOptions, ingest_options: Options | None = None) -> FastAPI:
+#: A job that runs beside the server for its whole life (``tidings serve --watch``: the folder and
+#: feed watcher), given an event that is set when the server stops.
+BackgroundJob = Callable[[threading.Event], None]
+
+
+def create_app(options: ServeOptions, ingest_options: Options | None = None,
+               background: Sequence[BackgroundJob] = ()) -> FastAPI:
     """The application over the store ``options.db`` (which must exist).
+
+    ``background``: jobs started in their own threads when the server starts and told to stop
+    (their event set, then joined) when it stops. A job that writes to the store (a watcher)
+    is just another writer: the server shows what it commits within ``options.refresh_s``.
 
     Ids and names in paths take the rest of the path (``{…:path}``): an entity may be called
     "AC/DC", and any id a store holds must be reachable (its ``/`` arrives percent-encoded).
@@ -98,9 +108,17 @@ def create_app(options: ServeOptions, ingest_options: Options | None = None) -> 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(library.open)
+        stop = threading.Event()
+        jobs = [threading.Thread(target=job, args=(stop,), name=f"tidings-job-{n}", daemon=True)
+                for n, job in enumerate(background)]
+        for thread in jobs:
+            thread.start()
         try:
             yield
         finally:
+            stop.set()
+            for thread in jobs:
+                thread.join(timeout=60)
             library.close()
             uploads.close()
 
