@@ -355,10 +355,13 @@ def report_cmd(ctx: Context, out: str, lang: str | None) -> None:
 @click.option("--lang", default=None, help="Language for titles where one exists (default: display_lang).")
 @click.option("--readers", type=click.IntRange(min=1), default=8, show_default=True,
               help="Read-only store connections (concurrent requests beyond this wait).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Server processes (each keeps its own caches; more use more cores).")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="info")
 @db_option
 @pass_ctx
-def serve_cmd(ctx: Context, host: str, port: int, lang: str | None, readers: int, log_level: str) -> None:
+def serve_cmd(ctx: Context, host: str, port: int, lang: str | None, readers: int, workers: int,
+              log_level: str) -> None:
     """Serve the HTTP API (OpenAPI at /docs) and the web app over the store.
 
     Read-only unless TIDINGS_TOKEN is set: then POST /api/ingest accepts uploads with
@@ -368,7 +371,7 @@ def serve_cmd(ctx: Context, host: str, port: int, lang: str | None, readers: int
 
     import uvicorn
 
-    from tidings.serve.app import create_app
+    from tidings.serve.app import create_app, settings_to_environment
     from tidings.serve.library import ServeOptions
     from tidings.store import open_store
 
@@ -385,8 +388,14 @@ def serve_cmd(ctx: Context, host: str, port: int, lang: str | None, readers: int
         click.echo(f"warning: listening on {host}: anyone who reaches this address can read the store", err=True)
     click.echo(f"serving {options.db} on http://{host}:{port}/ (API docs at /docs; "
                f"{'ingest with the token' if token else 'read-only'}); Ctrl-C stops", err=True)
-    uvicorn.run(create_app(options, ctx.options), host=host, port=port, log_level=log_level,
-                server_header=False, proxy_headers=False)
+    # keep-alive longer than uvicorn's 5 s: a reader who pauses between two pages keeps the connection
+    common = {"host": host, "port": port, "log_level": log_level, "server_header": False, "proxy_headers": False,
+              "timeout_keep_alive": 30}
+    if workers == 1:
+        uvicorn.run(create_app(options, ctx.options), **common)  # type: ignore[arg-type]
+        return
+    settings_to_environment(options, click.get_current_context().find_root().params.get("config"))
+    uvicorn.run("tidings.serve.app:app_from_environment", factory=True, workers=workers, **common)  # type: ignore[arg-type]
 
 
 # -- evaluation and benchmarks ------------------------------------------------------------
@@ -485,11 +494,14 @@ def bench_events(n: int | None, profile: str | None) -> None:
               help="Mean seconds a client waits between two requests.")
 @click.option("--writer", "writer_articles", type=click.IntRange(min=0), default=400, show_default=True,
               help="Articles a concurrent `tidings ingest` adds during the run (0: no writer).")
-def bench_serve(store_db: str | None, n: int, clients: int, seconds: float, think: float, writer_articles: int) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Server processes.")
+def bench_serve(store_db: str | None, n: int, clients: int, seconds: float, think: float, writer_articles: int,
+                workers: int) -> None:
     """The server under concurrent clients while a writer ingests: p50/p95/p99 per endpoint, errors, lost articles."""
     from tidings.eval.bench_serve import main as run
 
-    run(db=store_db, n=n, clients=clients, seconds=seconds, think=think, writer_articles=writer_articles)
+    run(db=store_db, n=n, clients=clients, seconds=seconds, think=think, writer_articles=writer_articles,
+        workers=workers)
 
 
 @bench_group.command("cards")

@@ -9,6 +9,7 @@ a real PostgreSQL server (``tests/conftest.py``).
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -360,3 +361,19 @@ def test_background_jobs_run_for_the_server_s_life(tmp_path: Path, seeds_db: str
         assert c.get("/healthz").json()["articles"] == 6
         assert any(e["title"] == "Flood in Porto Alegre" for e in c.get("/api/events").json()["events"])
     assert seen == ["started", "stopped"]
+
+
+def test_worker_processes_get_the_settings_but_not_the_token_from_the_environment(
+    seeds_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tidings.serve.app import SETTINGS_ENV, app_from_environment, settings_to_environment
+
+    monkeypatch.setenv("TIDINGS_TOKEN", TOKEN)
+    monkeypatch.delenv(SETTINGS_ENV, raising=False)
+    settings_to_environment(ServeOptions(db=seeds_db, token=TOKEN, display_lang="zh"), None)
+    assert TOKEN not in os.environ[SETTINGS_ENV]
+    with TestClient(app_from_environment()) as c:
+        assert c.get("/healthz").json()["writable"] is True  # the token came from TIDINGS_TOKEN
+        titles = c.get("/api/events").json()["events"]
+        assert titles[0]["title_lang"] == "zh"  # the display language came through
+    monkeypatch.delenv(SETTINGS_ENV)

@@ -199,8 +199,9 @@ def _wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
 
 
 def run(*, db: str | None = None, n: int = 2000, clients: int = 200, seconds: float = 60.0, think: float = 1.0,
-        writer_articles: int = 400, echo: Callable[[str], Any] = print) -> dict[str, Any]:
+        writer_articles: int = 400, workers: int = 1, echo: Callable[[str], Any] = print) -> dict[str, Any]:
     """Serve a store, load it with ``clients`` for ``seconds`` while a writer ingests; the figures."""
+    load_before = f"{os.getloadavg()[0]:.2f}"  # speed figures mean little on a busy machine: say how busy
     with tempfile.TemporaryDirectory(prefix="tidings-bench-serve-") as tmp:
         folder = Path(tmp)
         store = prepare_store(folder, db, n, echo)
@@ -208,7 +209,8 @@ def run(*, db: str | None = None, n: int = 2000, clients: int = 200, seconds: fl
         base = f"http://127.0.0.1:{port}"
         env = {**os.environ, "TIDINGS_TOKEN": ""}  # a read-only server: the writer is another process
         log = open(folder / "server.log", "wb")  # noqa: SIM115 - closed after the server stops
-        server = subprocess.Popen(_tidings(store, "serve", "--port", str(port), "--log-level", "warning"),
+        serve = ["serve", "--port", str(port), "--log-level", "warning", "--workers", str(workers)]
+        server = subprocess.Popen(_tidings(store, *serve),
                                   env=env, stdout=subprocess.DEVNULL, stderr=log)
         writer: subprocess.Popen[bytes] | None = None
         records = new_articles(writer_articles, f"w{port}") if writer_articles else []
@@ -243,6 +245,7 @@ def run(*, db: str | None = None, n: int = 2000, clients: int = 200, seconds: fl
             except subprocess.TimeoutExpired:
                 server.kill()
             log.close()
+    echo(f"server processes: {workers}; load average before/after: {load_before} / {os.getloadavg()[0]:.2f}")
     return _report(tally, seconds, clients, think, written, timing, lost, len(records), echo)
 
 
@@ -295,8 +298,9 @@ def _report(tally: Tally, seconds: float, clients: int, think: float, written: d
 
 
 def main(*, db: str | None = None, n: int = 2000, clients: int = 200, seconds: float = 60.0, think: float = 1.0,
-         writer_articles: int = 400) -> dict[str, Any]:
-    return run(db=db, n=n, clients=clients, seconds=seconds, think=think, writer_articles=writer_articles)
+         writer_articles: int = 400, workers: int = 1) -> dict[str, Any]:
+    return run(db=db, n=n, clients=clients, seconds=seconds, think=think, writer_articles=writer_articles,
+               workers=workers)
 
 
 if __name__ == "__main__":  # pragma: no cover

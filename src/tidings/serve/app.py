@@ -14,7 +14,9 @@ Content-Security-Policy and the usual hardening headers (see :data:`SECURITY_HEA
 from __future__ import annotations
 
 import hmac
+import json
 import logging
+import os
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -29,8 +31,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import MutableHeaders, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tidings import __version__, api
 from tidings.options import Options
@@ -73,6 +76,52 @@ DisplayLang = Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{
 
 def error(status: int, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": message, **extra}, status_code=status)
+
+
+def ok(data: Any) -> JSONResponse:
+    """An answer as JSON, as it is (our types are JSON-ready: FastAPI's re-encoding of them costs milliseconds)."""
+    return JSONResponse(data)
+
+
+class HardenAndMeasure:
+    """ASGI middleware: security headers and cache policy on every response, latency and status in metrics.
+
+    Plain ASGI rather than ``@app.middleware("http")``, whose request/response wrapping costs every
+    request a task and a copy of the body.
+    """
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = [500]
+
+        def route() -> str:
+            return str(getattr(scope.get("route"), "path", "unmatched"))
+
+        async def send_hardened(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+                headers = MutableHeaders(scope=message)
+                path = route()
+                headers["Content-Security-Policy"] = DOCS_CSP if path == "/docs" else CSP
+                for key, value in SECURITY_HEADERS.items():
+                    headers.setdefault(key, value)
+                if path.startswith("/static") or path.startswith("/docs-static"):
+                    headers["Cache-Control"] = "public, max-age=3600"
+                else:
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_hardened)
+        finally:
+            self.metrics.observe(scope.get("method", ""), route(), status[0], time.perf_counter() - start)
 
 
 #: A job that runs beside the server for its whole life (``tidings serve --watch``: the folder and
@@ -131,22 +180,7 @@ def create_app(options: ServeOptions, ingest_options: Options | None = None,
     app.state.library = library
     pages = Pages(library, options)
 
-    # -- middleware: timing, metrics, security headers --------------------------------------------
-    @app.middleware("http")
-    async def harden_and_measure(request: Request, call_next: Any) -> Response:
-        start = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        metrics.observe(request.method, path, response.status_code, time.perf_counter() - start)
-        response.headers["Content-Security-Policy"] = DOCS_CSP if path == "/docs" else CSP
-        for key, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(key, value)
-        if path.startswith("/static"):
-            response.headers["Cache-Control"] = "public, max-age=3600"
-        else:
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(HardenAndMeasure, metrics=metrics)
 
     # -- errors: JSON for the API, pages for the app -------------------------------------------------
     def wants_page(request: Request) -> bool:
@@ -188,82 +222,83 @@ def create_app(options: ServeOptions, ingest_options: Options | None = None,
     @app.get("/api/articles", tags=["articles"], summary="Articles, newest stored first, filtered, one page at a time")
     def articles(lang: Lang = None, outlet: str | None = None, since: Day = None, until: Day = None,
                  event: str | None = None, after: Annotated[str | None, Query(pattern=r"^\d+$")] = None,
-                 limit: Limit = 50) -> dict[str, Any]:
+                 limit: Limit = 50) -> Response:
         with library.store() as store:
             event_id = api.resolve_event_id(store, event) if event else None
             page = api.find_articles(store, api.ArticleFilter(lang, outlet, since, until, event_id),
                                      after=after, limit=limit)
-        return {"articles": [r.to_dict() for r in page.rows], "next": page.next}
+        return ok({"articles": [r.to_dict() for r in page.rows], "next": page.next})
 
     @app.get("/api/articles/{article_id:path}", tags=["articles"],
              summary="One article: clean text, every field with source and confidence, provenance, removed boilerplate")
-    def article(article_id: str) -> dict[str, Any]:
+    def article(article_id: str) -> Response:
         with library.store() as store:
-            return api.article_detail(store, article_id).to_dict()
+            return ok(api.article_detail(store, article_id).to_dict())
 
     @app.get("/api/events", tags=["events"], summary="Events, filtered and sorted, one page at a time")
     def events(lang: Lang = None, since: Day = None, until: Day = None, place: str | None = None,
                entity: str | None = None, min_articles: Annotated[int, Query(ge=1)] = 1,
                sort: Annotated[str, Query(pattern="^(size|recent|published)$")] = "size",
-               after: str | None = None, limit: Limit = 50, display_lang: DisplayLang = None) -> dict[str, Any]:
+               after: str | None = None, limit: Limit = 50, display_lang: DisplayLang = None) -> Response:
         query = api.EventQuery(lang, since, until, place, entity, min_articles, sort, after, limit,
                                display_lang or lang_of)
         library.asked(query)
         with library.store() as store:
             listing = api.find_events(store, query, catalog=library.refresh(store), lexicon=library.lexicon(store))
-        return {"events": [r.to_dict() for r in listing.rows], "next": listing.next, "total": listing.total,
-                "revision": listing.revision}
+        return ok({"events": [r.to_dict() for r in listing.rows], "next": listing.next, "total": listing.total,
+                   "revision": listing.revision})
 
     @app.get("/api/events/{event_id}/articles", tags=["events"], summary="One event's articles")
-    def event_articles(event_id: str) -> dict[str, Any]:
+    def event_articles(event_id: str) -> Response:
         with library.store() as store:
-            return {"articles": [r.to_dict() for r in api.event_articles(store, event_id)]}
+            return ok({"articles": [r.to_dict() for r in api.event_articles(store, event_id)]})
 
     @app.get("/api/events/{event_id}/timeline", tags=["events"], summary="One event's timeline")
-    def event_timeline(event_id: str, lang: DisplayLang = None) -> dict[str, Any]:
+    def event_timeline(event_id: str, lang: DisplayLang = None) -> Response:
         with library.store() as store:
             card = library.card(store, event_id, lang or lang_of)
-        return {"event_id": card.event_id, "when": asdict(card.when), "timeline": [asdict(t) for t in card.timeline]}
+        timeline = [asdict(t) for t in card.timeline]
+        return ok({"event_id": card.event_id, "when": asdict(card.when), "timeline": timeline})
 
     @app.get("/api/events/{event_id:path}", tags=["events"],
              summary="One event's card (title in ?lang= where one exists)")
     def event(event_id: str, lang: DisplayLang = None) -> Response:
         with library.store() as store:
             card = library.card(store, event_id, lang or lang_of)
-        return JSONResponse(card.to_dict())
+        return ok(card.to_dict())
 
     @app.get("/api/storylines", tags=["storylines"], summary="Storylines: events linked into threads over time")
-    def storylines() -> dict[str, Any]:
+    def storylines() -> Response:
         with library.store() as store:
-            return {"storylines": [s.to_dict() for s in api.list_storylines(store)]}
+            return ok({"storylines": [s.to_dict() for s in api.list_storylines(store)]})
 
     @app.get("/api/storylines/{storyline_id:path}", tags=["storylines"], summary="One storyline")
-    def storyline(storyline_id: str) -> dict[str, Any]:
+    def storyline(storyline_id: str) -> Response:
         with library.store() as store:
-            return api.get_storyline(store, storyline_id).to_dict()
+            return ok(api.get_storyline(store, storyline_id).to_dict())
 
     @app.get("/api/entities/{name:path}", tags=["entities"],
              summary="An entity in any script (Lavrov, 拉夫罗夫, لافروف) and every event that names it")
-    def entity(name: str, lang: DisplayLang = None, limit: Limit = 100) -> dict[str, Any]:
+    def entity(name: str, lang: DisplayLang = None, limit: Limit = 100) -> Response:
         with library.store() as store:
             page = api.get_entity(store, name, lang=lang or lang_of, catalog=library.refresh(store),
                                   lexicon=library.lexicon(store), limit=limit)
-        return page.to_dict()
+        return ok(page.to_dict())
 
     @app.get("/api/search", tags=["search"],
              summary="Cross-lingual search: articles and events in every language (words, names, vectors)")
     def search(q: Annotated[str, Query(min_length=1, max_length=2000)], lang: Lang = None, since: Day = None,
-               until: Day = None, limit: Limit = 20, display_lang: DisplayLang = None) -> dict[str, Any]:
+               until: Day = None, limit: Limit = 20, display_lang: DisplayLang = None) -> Response:
         with library.store() as store:
             result = api.search(store, api.SearchQuery(q, lang, since, until, limit), catalog=library.refresh(store),
                                 lexicon=library.lexicon(store), display_lang=display_lang or lang_of)
-        return result.to_dict()
+        return ok(result.to_dict())
 
     @app.get("/api/changes", tags=["live"],
              summary="What changed since a revision (cheap: poll it to update a page live)")
-    def changes(since: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    def changes(since: Annotated[int, Query(ge=0)] = 0) -> Response:
         with library.store() as store:
-            return api.changes(store, since).to_dict()
+            return ok(api.changes(store, since).to_dict())
 
     @app.post("/api/ingest", tags=["ingest"], status_code=200,
               summary="Ingest uploaded files (multipart) or one body (JSONL, HTML, text, feed); needs the token")
@@ -324,11 +359,11 @@ def create_app(options: ServeOptions, ingest_options: Options | None = None,
 
     # -- health, metrics, docs --------------------------------------------------------------------
     @app.get("/healthz", tags=["operations"], summary="The store answers")
-    def healthz() -> dict[str, Any]:
+    def healthz() -> Response:
         with library.store() as store:
             catalog = library.refresh(store)
-            return {"status": "ok", "articles": store.count_articles(), "events": len(catalog),
-                    "revision": catalog.revision, "writable": bool(options.token)}
+            return ok({"status": "ok", "articles": store.count_articles(), "events": len(catalog),
+                       "revision": catalog.revision, "writable": bool(options.token)})
 
     @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=PlainTextResponse)
     def prometheus() -> Response:
@@ -351,6 +386,24 @@ def create_app(options: ServeOptions, ingest_options: Options | None = None,
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     pages.install(app)
     return app
+
+
+#: Environment variable that hands ``tidings serve --workers N`` settings to each worker process.
+SETTINGS_ENV = "TIDINGS_SERVE_SETTINGS"
+
+
+def settings_to_environment(options: ServeOptions, config: str | None) -> None:
+    """Put the server's settings where :func:`app_from_environment` finds them (never the token: it stays
+    in ``TIDINGS_TOKEN``, which the workers inherit)."""
+    os.environ[SETTINGS_ENV] = json.dumps({"serve": {**asdict(options), "token": None}, "config": config})
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of ``tidings serve --workers N`` (uvicorn's ``factory``)."""
+    settings = json.loads(os.environ[SETTINGS_ENV])
+    options = ServeOptions(**settings["serve"])
+    options.token = os.environ.get("TIDINGS_TOKEN") or None
+    return create_app(options, Options.load(settings["config"], db=options.db))
 
 
 def _mount_docs_assets(app: FastAPI) -> None:
