@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ECB_DEV, SEED_FILES
 
 from tidings.api import ingest
-from tidings.article import RawDocument
+from tidings.article import Article, RawDocument
 from tidings.options import Options
+from tidings.pipeline import Pipeline, StageError
 from tidings.read import article_from_raw, read_pipeline
 from tidings.store.sqlite import SQLiteStore
 from tidings.understand.entities import EntityExtractor
@@ -88,3 +90,107 @@ def test_runner_without_workers_leaves_stages_alone() -> None:
 def test_choose_workers_small_input_reads_here() -> None:
     assert choose_workers(-1, 10_000, main_busy=True) == 0
     assert choose_workers(2, 10_000, main_busy=True) == 2
+
+
+class _Saboteur:
+    """A read stage that kills or hangs its worker process on marked inputs (for the fault tests).
+
+    ``KILL`` kills the worker every time; ``ONCE`` only the first time (a marker file remembers);
+    ``HANG`` sleeps for ever.
+    """
+
+    name = "saboteur"
+    reads = ("raw_text",)
+    sets = ()
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __call__(self, article: Article) -> Article:
+        import os
+        import signal
+        import time
+
+        if "KILL" in article.raw_text:
+            os.kill(os.getpid(), signal.SIGKILL)
+        if "ONCE" in article.raw_text and not self.marker.exists():
+            self.marker.touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+        if "HANG" in article.raw_text:
+            time.sleep(3600)
+        return article
+
+
+def _run(texts: list[str], tmp_path: Path, stall: float = 120.0) -> list[Any]:
+    pipeline = Pipeline([*read_pipeline().stages, _Saboteur(tmp_path / "once")])
+    runner = ReadRunner(pipeline, workers=1, chunk=4, stall_seconds=stall)
+    docs = [article_from_raw(RawDocument(uri=f"doc{i}", text=t, format="text")) for i, t in enumerate(texts)]
+    try:
+        return list(runner.map(docs))
+    finally:
+        runner.close()
+
+
+def test_a_worker_killed_once_loses_nothing(tmp_path: Path) -> None:
+    texts = real_texts(12)
+    texts[6] = texts[6] + "\nONCE"
+    out = _run(texts, tmp_path)
+    assert [getattr(a, "uri", None) for a in out] == [f"doc{i}" for i in range(len(texts))]
+    assert not any(isinstance(a, StageError) for a in out)
+
+
+def test_an_input_that_kills_its_worker_twice_is_a_dead_letter(tmp_path: Path) -> None:
+    texts = real_texts(12)
+    texts[5] = texts[5] + "\nKILL"
+    out = _run(texts, tmp_path)
+    assert len(out) == len(texts)
+    errors = [a for a in out if isinstance(a, StageError)]
+    assert [e.uri for e in errors] == ["doc5"] and "died" in str(errors[0])
+    assert [a.uri for a in out if not isinstance(a, StageError)] == [f"doc{i}" for i in range(len(texts)) if i != 5]
+
+
+def test_a_hung_worker_is_given_up_on(tmp_path: Path) -> None:
+    texts = real_texts(8)
+    texts[3] = texts[3] + "\nHANG"
+    out = _run(texts, tmp_path, stall=3.0)
+    errors = [a for a in out if isinstance(a, StageError)]
+    assert [e.uri for e in errors] == ["doc3"] and "gave up after 3 s" in str(errors[0])
+    assert len(out) == len(texts)
+
+
+class _DiesOnArrival:
+    """A read stage that kills any process it is unpickled in but the one that made it."""
+
+    name = "dies_on_arrival"
+    reads = ("raw_text",)
+    sets = ()
+
+    def __init__(self) -> None:
+        import os
+
+        self.home = os.getpid()
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        import os
+        import signal
+
+        self.__dict__.update(state)
+        if os.getpid() != self.home:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def __call__(self, article: Article) -> Article:
+        return article
+
+
+def test_workers_that_cannot_start_are_given_up_for_reading_here() -> None:
+    pipeline = Pipeline([*read_pipeline().stages, _DiesOnArrival()])
+    runner = ReadRunner(pipeline, workers=1, chunk=4)
+    texts = real_texts(6)
+    docs = [article_from_raw(RawDocument(uri=f"doc{i}", text=t, format="text")) for i, t in enumerate(texts)]
+    try:
+        with pytest.warns(RuntimeWarning, match="reading in this process"):
+            out = list(runner.map(docs))
+    finally:
+        runner.close()
+    assert [a.uri for a in out] == [f"doc{i}" for i in range(len(texts))]
+    assert not any(isinstance(a, StageError) for a in out)

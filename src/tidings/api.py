@@ -81,6 +81,7 @@ __all__ = [
     "list_storylines",
     "open_store",
     "rebuild_storylines",
+    "regroup",
     "render_markdown",
     "render_text",
     "resolve_entity",
@@ -109,6 +110,26 @@ def ingest(
     store = store or open_store(options.db)
     try:
         return Engine(store, options, on_error=on_error, progress=progress).ingest(paths)
+    finally:
+        if own_store:
+            store.close()
+
+
+def regroup(options: Options | None = None, *, store: Store | None = None, progress: bool | None = None) -> int:
+    """Group every stored article again from no events (see :meth:`tidings.engine.Engine.regroup`); returns how many."""
+    options = options or Options()
+    own_store = store is None
+    store = store or open_store(options.db)
+    try:
+        engine = Engine(store, options, progress=progress, fresh=True)
+        try:
+            n = engine.regroup()
+            engine.finish()
+        except BaseException:
+            store.rollback()
+            engine.close()
+            raise
+        return n
     finally:
         if own_store:
             store.close()

@@ -7,8 +7,10 @@ with status 2 — never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import unicodedata
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -16,6 +18,7 @@ import click
 
 from tidings import __version__
 from tidings.options import Options
+from tidings.untrusted import map_strings, one_line, terminal_safe
 
 T = TypeVar("T")
 
@@ -26,7 +29,7 @@ def _width(text: str) -> int:
 
 def _fit(text: str, width: int) -> str:
     """Cut/pad to a display width, counting wide (CJK) characters as two columns."""
-    text = " ".join(str(text).split())
+    text = one_line(" ".join(str(text).split()))  # untrusted titles must not drive the terminal
     out, used = [], 0
     for ch in text:
         w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
@@ -93,13 +96,36 @@ db_option = click.option("--db", callback=_set_db, expose_value=False, is_eager=
                          help="Store: a SQLite file path (default ./tidings.db, or $TIDINGS_DB).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Tidings(click.Group):
+    """The command group: a store that cannot be used (damaged, full, read-only, busy, newer) is one line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            from tidings.group.state import StateError
+            from tidings.store import explain_error, shown_url
+
+            context = ctx.find_object(Context)
+            db = context.options.db if context is not None else ""
+            message = f"{shown_url(db)}: {exc}" if isinstance(exc, StateError) else explain_error(exc, db)
+            if message is None:
+                raise
+            raise click.ClickException(message) from exc
+
+
+@click.group(cls=_Tidings, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tidings")
 @click.option("--db", envvar="TIDINGS_DB", help="Store: a SQLite file (default ./tidings.db) or a postgresql:// URL.")
 @click.option("--config", type=click.Path(dir_okay=False), help="TOML file with a [tidings] table of options.")
 @click.pass_context
 def main(ctx: click.Context, db: str | None, config: str | None) -> None:
     """Tidings: what happened, across languages and outlets."""
+    if not sys.warnoptions:  # libraries' warnings are not the user's business (unless asked for with -W)
+        warnings.simplefilter("ignore")
+        os.environ.setdefault("PYTHONWARNINGS", "ignore")  # and the read workers' (spawned: they read it)
     ctx.obj = Context(db, config)
 
 
@@ -110,15 +136,16 @@ def main(ctx: click.Context, db: str | None, config: str | None) -> None:
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 @click.option("--wait", type=click.FloatRange(min=0), default=None,
               help="Seconds to wait while another tidings process writes to the store (default: fail at once).")
+@click.option("--follow-links", is_flag=True, help="Read what symbolic links point to outside the given folders.")
 @json_option
 @db_option
 @pass_ctx
 def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str | None, progress: bool | None,
-           wait: float | None, as_json: bool) -> None:
+           wait: float | None, follow_links: bool, as_json: bool) -> None:
     """Read articles (text, HTML, JSONL, RSS/Atom, WARC, folders) into the store and into events."""
     from tidings import api
     from tidings.options import OptionsError
-    from tidings.store import StoreBusy
+    from tidings.store import StoreBusy, shown_url
 
     options = ctx.options
     if no_cluster:
@@ -127,9 +154,11 @@ def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str 
         options.profile = profile
     if wait is not None:
         options.wait = wait
+    if follow_links:
+        options.follow_links = True
 
     def on_error(letter: Any) -> None:
-        click.echo(f"error: {letter.uri}: {letter.reason}", err=True)
+        click.echo(f"error: {one_line(letter.uri)}: {one_line(letter.reason)}", err=True)
 
     from tidings.group.state import StateError
 
@@ -147,7 +176,7 @@ def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str 
         click.echo(
             f"stored {report.stored} new or updated article(s) ({report.new} new, {report.updated} updated), "
             f"{report.unchanged} unchanged, {report.failed} failed, "
-            f"{report.sources_skipped} of {report.sources} file(s) already done; store: {options.db}"
+            f"{report.sources_skipped} of {report.sources} file(s) already done; store: {shown_url(options.db)}"
         )
     if report.failed and not (report.stored or report.unchanged or report.sources_skipped):
         sys.exit(1)
@@ -193,6 +222,7 @@ def article(ctx: Context, article_id: str, as_json: bool) -> None:
     if as_json:
         echo_json(data)
         return
+    data = map_strings(data, terminal_safe)  # article text must not drive the terminal
 
     def fieldline(name: str, f: dict[str, Any] | None) -> None:
         if not f:
@@ -227,6 +257,88 @@ def dead_letters(ctx: Context, as_json: bool) -> None:
         echo_json(rows)
     else:
         print_table(rows, [("at", "AT", 25), ("stage", "STAGE", 10), ("uri", "FILE", 40), ("reason", "REASON", 60)])
+
+
+@main.command("watch")
+@click.argument("folders", nargs=-1, type=click.Path(file_okay=False))
+@click.option("--feeds", "feeds_file", type=click.Path(exists=True, dir_okay=False),
+              help="A file of RSS/Atom feed URLs, one per line (# comments).")
+@click.option("--interval", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds between looks (and between polls of a healthy feed).")
+@click.option("--once", is_flag=True, help="Look once and exit (for cron).")
+@db_option
+@pass_ctx
+def watch_cmd(ctx: Context, folders: tuple[str, ...], feeds_file: str | None, interval: float, once: bool) -> None:
+    """Ingest new and changed files in FOLDERS and new entries of feeds, as they come (Ctrl-C stops)."""
+    from tidings.watch import Watcher, WatchOptions, read_feed_list
+
+    if not folders and not feeds_file:
+        raise click.UsageError("give folders to watch, --feeds FILE, or both")
+    try:
+        feeds = read_feed_list(feeds_file) if feeds_file else []
+    except (OSError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from exc
+
+    def on_error(letter: Any) -> None:
+        click.echo(f"error: {one_line(letter.uri)}: {one_line(letter.reason)}", err=True)
+
+    watcher = Watcher(ctx.options.db, folders, feeds, ctx.options, WatchOptions(interval=interval), on_error=on_error)
+    if once:
+        report = watcher.cycle()
+        click.echo(f"{report.files} file(s), {report.feeds_fetched} feed(s) fetched, {report.feeds_unchanged} "
+                   f"unchanged, {report.feeds_failed} failed; {report.ingest.new} new article(s)")
+        return
+    click.echo(f"watching {len(folders)} folder(s) and {len(feeds)} feed(s) every {interval:g} s; Ctrl-C stops",
+               err=True)
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
+@main.command("regroup")
+@click.option("--profile", type=click.Choice(["fast", "accurate"]), help="Group with this profile from now on.")
+@click.option("--wait", type=click.FloatRange(min=0), default=None,
+              help="Seconds to wait while another tidings process writes to the store (default: fail at once).")
+@db_option
+@pass_ctx
+def regroup_cmd(ctx: Context, profile: str | None, wait: float | None) -> None:
+    """Group every stored article into events again, from none (after --no-cluster, a profile change, a salvage)."""
+    from tidings import api
+    from tidings.store import shown_url
+
+    options = ctx.options
+    if profile:
+        options.profile = profile
+    if wait is not None:
+        options.wait = wait
+    n = api.regroup(options, progress=None)
+    click.echo(f"grouped {n} article(s) again; store: {shown_url(options.db)}")
+
+
+@main.command("check")
+@click.option("--salvage", type=click.Path(dir_okay=False), default=None,
+              help="Copy every row that can still be read into a new store at this path (SQLite).")
+@db_option
+@pass_ctx
+def check_cmd(ctx: Context, salvage: str | None) -> None:
+    """Check the store's integrity; say what is damaged and what can be recovered. Never writes to it."""
+    from tidings.store import shown_url
+
+    with ctx.store() as store:
+        problems = store.check()
+        if not problems:
+            click.echo(f"{shown_url(ctx.options.db)}: ok ({store.count_articles()} articles)")
+        else:
+            click.echo(f"{shown_url(ctx.options.db)}: {len(problems)} problem(s):")
+            for line in problems[:20]:
+                click.echo(f"  {line}")
+        if salvage is not None:
+            counts = store.salvage(salvage)
+            click.echo(f"salvaged into {salvage}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+            click.echo(f"next: `tidings regroup --db {salvage}` groups its articles into events again")
+    if problems:
+        sys.exit(1)
 
 
 # -- events, storylines, report (tidings.tell) ------------------------------------------------
@@ -272,8 +384,10 @@ def events_cmd(ctx: Context, limit: int | None, lang: str | None, as_json: bool)
         return
     for row in rows:
         row["languages"] = ",".join(row["languages"])
-    print_table(rows, [("id", "ID", 16), ("articles", "ARTS", 4), ("languages", "LANGS", 10), ("date", "DATE", 10),
-                       ("where", "WHERE", 14), ("title", "TITLE", 60)])
+        if row["date"] and row.get("date_confidence") is not None:
+            row["date"] = f"{row['date']} ({row['date_confidence']:.2f})"  # how sure: a guess must look like one
+    print_table(rows, [("id", "ID", 16), ("articles", "ARTS", 4), ("languages", "LANGS", 10),
+                       ("date", "DATE (SURE)", 17), ("where", "WHERE", 14), ("title", "TITLE", 60)])
 
 
 @main.command("storylines")
@@ -318,12 +432,12 @@ def storyline_cmd(ctx: Context, storyline_id: str, as_json: bool) -> None:
     if as_json:
         echo_json(story.to_dict())
         return
-    click.echo(story.title)
-    click.echo(f"carried by: {', '.join(story.entities)}")
+    click.echo(one_line(story.title))  # titles and names come from the articles
+    click.echo(one_line(f"carried by: {', '.join(story.entities)}"))
     dates = story.extra.get("dates", {})
     titles = story.extra.get("event_titles", {})
     for eid in story.event_ids:
-        click.echo(f"  {dates.get(eid) or 'undated':<10}  {eid}  {titles.get(eid, '')}")
+        click.echo(one_line(f"  {dates.get(eid) or 'undated':<10}  {eid}  {titles.get(eid, '')}"))
 
 
 @main.command("report")
@@ -446,6 +560,22 @@ def eval_clusters(ctx: Context, file: str, profile: str | None, orders: int | No
 def eval_search(ctx: Context, file: str, vectors: str, limit: int | None) -> None:
     """Cross-lingual search on a pair set: recall@10 and MRR, overall and cross-language. Last line: recall_at_10=…"""
     _run_eval("search", file, vectors=vectors, limit=limit, options=ctx.options)
+
+
+@eval_group.command("cards")
+@click.argument("clusters", type=click.Path(exists=True, dir_okay=False))
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--profile", type=click.Choice(["fast", "accurate"]), default=None)
+@click.option("--rows", is_flag=True, help="Also print one line per gold event.")
+@pass_ctx
+def eval_cards(ctx: Context, clusters: str, gold: str, profile: str | None, rows: bool) -> None:
+    """Event cards (who, where, year) through `tidings ingest` against gold cards. Last line: card_score=…"""
+    from tidings.eval.cards import main as run
+
+    try:
+        run(clusters, gold, rows=rows, options=ctx.options, profile=profile)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @eval_group.command("pairs")

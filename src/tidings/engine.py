@@ -45,7 +45,7 @@ from tidings.group.clusterer import EventClusterer
 from tidings.group.features import ArticleFeatures
 from tidings.group.storylines import StorylineOptions
 from tidings.ingest import iter_sources, walk
-from tidings.ingest.base import IngestError
+from tidings.ingest.base import IngestError, Limits, Source
 from tidings.options import Options, OptionsError, build
 from tidings.pipeline import Pipeline, StageError
 from tidings.read import article_from_raw, read_pipeline
@@ -54,7 +54,7 @@ from tidings.store import DeadLetter, Store
 from tidings.tell.threads import rebuild_storylines
 from tidings.understand.aliases import AliasLexicon
 from tidings.understand.entities import EntityExtractor, attach_lexicon
-from tidings.workers import ReadRunner, choose_workers
+from tidings.workers import STALL_SECONDS, ReadRunner, choose_workers
 
 #: Store key of the pending batch: the articles stored since the last full batch, and the events
 #: their provisional grouping wrote.
@@ -129,7 +129,9 @@ class Engine:
         *,
         on_error: Callable[[DeadLetter], None] | None = None,
         progress: bool | None = None,
+        fresh: bool = False,
     ) -> None:
+        """``fresh``: start grouping from no state (for :meth:`regroup`), whatever the store was grouped with."""
         self.store = store
         self.options = options or Options()
         self.on_error = on_error
@@ -138,7 +140,8 @@ class Engine:
         self._lock = ExitStack()
         self._lock.enter_context(store.writer_lock(self.options.wait))
         self._blas = pin_blas(self.options.blas_threads)
-        self.reader = read_pipeline(build(CleanOptions, self.options.read, "tidings.read"))
+        self.reader = read_pipeline(build(CleanOptions, self.options.read, "tidings.read"),
+                                    seconds=self.options.input_seconds)
         self.understander = Pipeline(understand_stages() if self.options.understand else [], after=self.reader)
         self.lexicon: AliasLexicon | None = attach_lexicon(self.understander, store)
         self.clusterer: EventClusterer | None = None
@@ -153,14 +156,17 @@ class Engine:
         self._changed_events = False  # storylines are rebuilt at the end of a run that changed events
         self._bar: Any = None
         if self.options.cluster:
-            self.clusterer = self._clusterer()
-            self._load_pending()
+            self.clusterer = _fresh_clusterer(self.options) if fresh else self._clusterer()
+            if not fresh:
+                self._load_pending()
             if self.clusterer.seen_ == 0 and not self._pending:
                 # a new store: record the params it is grouped with now, not only after a first full
                 # batch, so that a later run with other params is refused from the start
                 self.clusterer.save(store)
             if self.lexicon is not None:
-                self.alias_learner = EventAliasLearner(self.lexicon).load(store)
+                self.alias_learner = EventAliasLearner(self.lexicon)
+                if not fresh:
+                    self.alias_learner.load(store)
 
     # -- the product path: paths in, articles and events out ---------------------------------
     def ingest(self, paths: Sequence[str | Path]) -> IngestReport:
@@ -170,16 +176,32 @@ class Engine:
         The read stages run in worker processes for large inputs (``Options.workers``);
         understanding, grouping and storing run here, in input order.
         """
-        input_bytes = sum(p.stat().st_size for p in walk(paths) if isinstance(p, Path))
+        input_bytes = sum(_size(p) for p in walk(paths) if isinstance(p, Path))
+        return self.ingest_sources(self.sources(paths), input_bytes)
+
+    def sources(self, paths: Sequence[str | Path]) -> Iterator[Source | IngestError]:
+        """The inputs under ``paths`` as this engine reads them: its budgets, its link rule, never the store's files."""
+        return iter_sources(paths, limits=self.limits(), follow_links=self.options.follow_links,
+                            skip=self.store.own_files())
+
+    def limits(self) -> Limits:
+        """The budgets per input (``Options.max_file_bytes``, ``Options.input_seconds``)."""
+        return Limits(max_bytes=self.options.max_file_bytes, seconds=self.options.input_seconds)
+
+    def ingest_sources(self, sources: Iterable[Source | IngestError], input_bytes: int = 0) -> IngestReport:
+        """:meth:`ingest` for sources made elsewhere (a fetched feed, an upload): each a fingerprint and a
+        reader of raw documents; a source already done with the same fingerprint is skipped.
+        ``input_bytes``: their size, which decides whether read workers pay off."""
         busy = bool(self.understander.stages) or self.clusterer is not None
         runner = ReadRunner(
             self.reader, choose_workers(self.options.workers, input_bytes, main_busy=busy),
             later=self.understander.stages, blas_threads=self.options.blas_threads,
+            stall_seconds=max(STALL_SECONDS, 2 * self.options.input_seconds),
         )
         self._bar = _progress_bar(self.progress, desc="ingest", unit="art")
         collector = _StreamingGc()
         try:
-            for item in runner.map(self._fresh_articles(paths)):
+            for item in runner.map(self._fresh_articles(sources)):
                 collector.settled()
                 if isinstance(item, _SourceDone):
                     self.store.mark_source_done(item.uri, item.fingerprint)
@@ -216,6 +238,29 @@ class Engine:
             self._fail(err.uri, err.stage, str(err))
             return
         self._take(article)
+
+    def regroup(self) -> int:
+        """Group every stored article again, from no events, in storage order; returns how many.
+
+        For a store read with ``--no-cluster``, grouped with another profile (``Options.profile``
+        given: its params replace the stored ones), or salvaged. The articles are not read or
+        understood again; they go through the same batches, alias feedback and provisional
+        grouping of the last batch as in :meth:`ingest`. The engine must be made with ``fresh=True``;
+        call :meth:`finish` afterwards.
+        """
+        if self.clusterer is None or self.clusterer.seen_:
+            raise OptionsError("regroup needs an engine made with fresh=True and grouping on")
+        for key, _ in list(self.store.iter_records("event")):
+            self.store.delete_record("event", key)
+        self.clusterer.save(self.store)
+        n = 0
+        for article in self.store.iter_articles():
+            self._pending.append((article.id, article, None))
+            n += 1
+            if len(self._pending) >= self.options.commit_every:
+                self._group_batch()
+                self._commit()
+        return n
 
     def finish(self) -> None:
         """End of a run: group the incomplete batch provisionally, save everything, commit."""
@@ -318,11 +363,8 @@ class Engine:
 
     def _clusterer(self) -> EventClusterer:
         """The clusterer with the learned state of the store (see ``Options.profile``)."""
-        try:
-            clusterer = EventClusterer.from_options(self.options)
-        except TypeError as exc:
-            raise OptionsError(f"[tidings.group]: {exc}") from exc
-        return clusterer.load(self.store, adopt=self.options.profile is None and not self.options.group)
+        adopt = self.options.profile is None and not self.options.group
+        return _fresh_clusterer(self.options).load(self.store, adopt=adopt)
 
     def _settle_provisional(self) -> dict[str, str]:
         """Rewrite what the last provisional grouping wrote, from the state that is true now.
@@ -397,9 +439,9 @@ class Engine:
         self.clusterer.forget(p[0] for p in self._pending)
 
     # -- reading -----------------------------------------------------------------------------
-    def _fresh_articles(self, paths: Sequence[str | Path]) -> Iterator[Article | _SourceDone]:
+    def _fresh_articles(self, sources: Iterable[Source | IngestError]) -> Iterator[Article | _SourceDone]:
         """Fresh Articles (ids set, not yet read) for every document not already stored as it is."""
-        for source in iter_sources(paths, max_file_bytes=self.options.max_file_bytes):
+        for source in sources:
             if isinstance(source, IngestError):
                 self._fail(source.uri, source.stage, source.reason)
                 continue
@@ -418,6 +460,10 @@ class Engine:
                 yield article
             yield _SourceDone(source.uri, source.fingerprint)
 
+    def fail(self, uri: str, stage: str, reason: str) -> None:
+        """Record an input that could not become an article (a dead letter), in this run's transaction."""
+        self._fail(uri, stage, reason)
+
     def _fail(self, uri: str, stage: str, reason: str) -> None:
         letter = DeadLetter(uri=uri, stage=stage, reason=reason)
         self.store.add_dead_letter(letter)
@@ -425,6 +471,14 @@ class Engine:
         self.report.errors.append(letter)
         if self.on_error is not None:
             self.on_error(letter)
+
+
+def _fresh_clusterer(options: Options) -> EventClusterer:
+    """A clusterer with no state, from ``Options.profile`` and ``[tidings.group]``."""
+    try:
+        return EventClusterer.from_options(options)
+    except TypeError as exc:
+        raise OptionsError(f"[tidings.group]: {exc}") from exc
 
 
 def pin_blas(threads: int) -> Any:
@@ -448,6 +502,14 @@ def _canonical(f: ArticleFeatures, lexicon: AliasLexicon) -> ArticleFeatures:
         key = lexicon.canonical(norm)
         names[key] = max(weight, names.get(key, 0.0))
     return dataclasses.replace(f, entities=names) if names != f.entities else f
+
+
+def _size(path: Path) -> int:
+    """A file's size, 0 when it went away since the walk (it then becomes a dead letter when read)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _stored_entities(store: Store, article_id: str) -> list[Any]:

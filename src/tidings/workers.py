@@ -21,8 +21,12 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
 from tidings.article import Article
@@ -32,8 +36,12 @@ from tidings.pipeline import Pipeline, StageError
 #: friends, ~1–2 s) costs more than it saves. Calibrated on the seeds (5 files,
 #: 50 KB: sequential wins) and `tidings bench read` (5 MB: two workers win).
 AUTO_PARALLEL_BYTES = 2_000_000
-#: Articles sent to a worker at a time: amortises pickling round trips.
-CHUNKSIZE = 8
+#: Seconds the workers may go without reading a single input before they are taken for hung (a
+#: news article reads in milliseconds; each input is cut off by its own budget, ``Options.input_seconds``,
+#: long before this: the engine passes at least twice that budget).
+STALL_SECONDS = 120.0
+#: Pools replaced in a row, with nothing read in between, before the workers are given up on.
+MAX_RESTARTS = 3
 #: Chunks (of ``ReadRunner.chunk`` articles) queued for the workers ahead of the one the caller
 #: consumes. With one chunk ahead, the main process of ``tidings bench events`` (3,000 articles,
 #: load ~4.5 on 2 cores) waited 4.1 s of 48 s for the worker: its pace varies with the texts and
@@ -54,11 +62,15 @@ class Preparing(Protocol):
 
 
 _worker_pipeline: Pipeline | None = None
+#: A counter shared with the parent, moved after every input read: the parent's sign of life.
+_worker_beat: Any = None
 _worker_preparers: list[tuple[str, Any]] = []
 
 
-def _init_worker(pipeline: Pipeline, preparers: list[tuple[str, Any]], blas_threads: int = 1) -> None:
-    global _worker_pipeline, _worker_preparers
+def _init_worker(pipeline: Pipeline, preparers: list[tuple[str, Any]], blas_threads: int = 1,
+                 beat: Any = None) -> None:
+    global _worker_pipeline, _worker_preparers, _worker_beat
+    _worker_beat = beat
     if blas_threads > 0:  # one BLAS thread per process: see Options.blas_threads
         from threadpoolctl import threadpool_limits
 
@@ -66,6 +78,16 @@ def _init_worker(pipeline: Pipeline, preparers: list[tuple[str, Any]], blas_thre
 
     _worker_pipeline = pipeline  # the caller's own read stages, with its options (stages pickle)
     _worker_preparers = preparers
+
+
+def _run_chunk(batch: list[Any]) -> list[Any]:
+    out = []
+    for item in batch:
+        out.append(_run_one(item))
+        if _worker_beat is not None:
+            with _worker_beat.get_lock():
+                _worker_beat.value += 1
+    return out
 
 
 def _run_one(item: Any) -> Any:
@@ -129,38 +151,140 @@ class ReadRunner:
 
     def __init__(
         self, pipeline: Pipeline, workers: int = 0, chunk: int = 64, later: Iterable[Any] = (), depth: int = DEPTH,
-        blas_threads: int = 1,
+        blas_threads: int = 1, stall_seconds: float = STALL_SECONDS,
     ) -> None:
         """``later``: the stages that run after ``pipeline`` in this process; those that are
         :class:`Preparing` get their ``prepare`` done in the workers (only when there are workers).
-        ``depth``: chunks handed to the workers ahead of the one being consumed; ``blas_threads``: per worker."""
+        ``depth``: chunks handed to the workers ahead of the one being consumed; ``blas_threads``: per worker;
+        ``stall_seconds``: how long the oldest chunk may go without an answer before its worker counts as hung."""
         self.pipeline = pipeline
         self.workers = workers
         self.chunk = chunk
         self.depth = depth
         self.later = list(later)
         self.blas_threads = blas_threads
+        self.stall_seconds = stall_seconds
         self._pool: Any = None
+        self._beat: Any = None
+        self._preparers: list[tuple[str, Any]] = []
+        self._restarts = 0  # pools replaced since a chunk last came back
+        self._worked = False  # a worker has read something (a later death is then an input's doing)
 
     def map(self, items: Iterable[Any]) -> Iterator[Any]:
         if self.workers <= 0:
             for item in items:
                 yield self._run_local(item)
             return
-        # spawn, not fork: the parent holds a SQLite connection and may hold threads
         consumers = {s.name: s for s in self.later if _is_preparing(s)}
-        preparers = [(name, stage.preparer()) for name, stage in consumers.items()]
-        self._pool = mp.get_context("spawn").Pool(self.workers, initializer=_init_worker,
-                                                   initargs=(self.pipeline, preparers, self.blas_threads))
-        in_flight: deque[Any] = deque()
+        self._preparers = [(name, stage.preparer()) for name, stage in consumers.items()]
+        self._start()
+        in_flight: deque[tuple[list[Any], Future[list[Any]]]] = deque()
         for batch in _chunks(items, self.chunk):
-            in_flight.append(self._pool.map_async(_run_one, batch, chunksize=CHUNKSIZE))
+            in_flight.append((batch, self._submit(batch)))
             if len(in_flight) == 1:
                 _warm(self.later)  # the workers take seconds to start: load this side's tables meanwhile
             if len(in_flight) > self.depth:
-                yield from _hand_over(in_flight.popleft().get(), consumers)
+                yield from _hand_over(self._collect(in_flight), consumers)
         while in_flight:
-            yield from _hand_over(in_flight.popleft().get(), consumers)
+            yield from _hand_over(self._collect(in_flight), consumers)
+
+    # -- the pool, and what happens when a worker dies or hangs ------------------------------
+    def _start(self) -> None:
+        # spawn, not fork: the parent holds a SQLite connection and may hold threads
+        context = mp.get_context("spawn")
+        self._beat = context.Value("Q", 0)
+        self._pool = ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=_init_worker,
+            initargs=(self.pipeline, self._preparers, self.blas_threads, self._beat),
+        )
+
+    def _restart(self) -> None:
+        """A new pool: the old one lost a worker (killed, out of memory, a crash in a C library) or hung.
+
+        Pools that break again and again before reading anything (a worker that cannot even start)
+        are given up after ``MAX_RESTARTS``: the rest is read in this process, slower but sure.
+        """
+        self._kill()
+        self._restarts += 1
+        if self._restarts > MAX_RESTARTS:
+            warnings.warn(f"read workers failed {self._restarts} times in a row; reading in this process",
+                          RuntimeWarning, stacklevel=2)
+            return  # no pool: _submit reads locally from now on
+        self._start()
+
+    def _submit(self, batch: list[Any]) -> Future[list[Any]]:
+        future: Future[list[Any]]
+        if self._pool is None:  # given up on workers: read here, now
+            future = Future()
+            future.set_result([self._run_local(item) for item in batch])
+            return future
+        try:
+            return self._pool.submit(_run_chunk, batch)
+        except BrokenProcessPool as exc:  # broke since the last look: let _collect treat it like any loss
+            future = Future()
+            future.set_exception(exc)
+            return future
+
+    def _collect(self, in_flight: deque[tuple[list[Any], Future[list[Any]]]]) -> list[Any]:
+        """The results of the oldest chunk; a lost chunk is read again, then what still fails is an error.
+
+        When a worker dies every chunk in flight is lost with it (the pool breaks), and a chunk that
+        makes no progress for ``stall_seconds`` is taken for hung (an input no budget caught): either
+        way the pool is replaced, the oldest chunk is read again one input at a time — so an input
+        that kills or hangs a worker a second time is the only one lost, as a dead letter with the
+        reason — and the later chunks are handed to the new pool. Ingest never waits forever.
+        """
+        batch, future = in_flight.popleft()
+        try:
+            results = self._wait(future)
+            self._restarts, self._worked = 0, True
+            return results
+        except (BrokenProcessPool, FutureTimeout) as exc:
+            why = "hung" if isinstance(exc, FutureTimeout) else "died"
+        self._restart()
+        results = self._one_by_one(batch, why)
+        for i, (later, _) in enumerate(in_flight):
+            in_flight[i] = (later, self._submit(later))
+        return results
+
+    def _wait(self, future: Future[list[Any]]) -> list[Any]:
+        """A chunk's results, waiting as long as the workers keep reading (their shared counter moves);
+        ``FutureTimeout`` once nothing has been read for ``stall_seconds``: a chunk of slow but
+        progressing inputs is not taken for a hung one."""
+        beat = self._beat.value if self._beat is not None else 0
+        idle = 0.0
+        poll = min(5.0, self.stall_seconds)
+        while True:
+            try:
+                return future.result(timeout=poll)
+            except FutureTimeout:
+                now = self._beat.value if self._beat is not None else beat
+                idle = 0.0 if now != beat else idle + poll
+                beat = now
+                if idle >= self.stall_seconds:
+                    raise
+
+    def _one_by_one(self, batch: list[Any], why: str) -> list[Any]:
+        out: list[Any] = []
+        for item in batch:
+            while True:
+                try:
+                    out.extend(self._submit([item]).result(timeout=self.stall_seconds))
+                    self._restarts, self._worked = 0, True
+                    break
+                except (BrokenProcessPool, FutureTimeout) as exc:
+                    self._restart()
+                    if self._pool is None:  # workers given up: this input too is read here
+                        out.append(self._run_local(item))
+                        break
+                    if not self._worked:
+                        continue  # no worker has read anything yet: the pool is at fault, not the input
+                    what = (f"gave up after {self.stall_seconds:g} s" if isinstance(exc, FutureTimeout)
+                            else "the read worker died on this input twice")
+                    out.append(StageError("read", getattr(item, "uri", "?"),
+                                          WorkerLost(f"{what} (first: worker {why})")))
+                    break
+        return out
 
     def _run_local(self, item: Any) -> Any:
         if not isinstance(item, Article):
@@ -171,10 +295,21 @@ class ReadRunner:
             return err
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        self._kill()
+
+    def _kill(self) -> None:
+        """Stop the pool at once, its workers included (a hung worker never returns on its own)."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        for proc in list(getattr(pool, "_processes", {}).values()):  # the executor cannot kill a busy worker
+            if proc.is_alive():
+                proc.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class WorkerLost(RuntimeError):
+    """A read worker died or hung on an input, twice: the input becomes a dead letter with this reason."""
 
 
 def _is_preparing(stage: Any) -> bool:

@@ -356,10 +356,11 @@ def test_background_jobs_run_for_the_server_s_life(tmp_path: Path, seeds_db: str
 
     with TestClient(create_app(ServeOptions(db=db, refresh_s=0.1), background=[watcher])) as c:
         deadline = time.monotonic() + 60
-        while c.get("/healthz").json()["articles"] < 6 and time.monotonic() < deadline:
-            time.sleep(0.1)
+        while c.get("/api/events").json()["total"] < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)  # the keeper follows the watcher's commits
         assert c.get("/healthz").json()["articles"] == 6
-        assert any(e["title"] == "Flood in Porto Alegre" for e in c.get("/api/events").json()["events"])
+        titles = [e["title"] for e in c.get("/api/events").json()["events"]]
+        assert any("Porto Alegre" in (t or "") for t in titles), titles
     assert seen == ["started", "stopped"]
 
 

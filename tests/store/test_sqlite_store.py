@@ -46,7 +46,7 @@ def test_newer_schema_is_refused_with_a_clear_error(tmp_path: Path) -> None:
 def test_not_a_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "junk.db"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(ValueError, match="not a Tidings database"):
+    with pytest.raises(ValueError, match="not a Tidings store"):
         open_store(str(path))
 
 

@@ -575,7 +575,8 @@ class EventClusterer(Learner):
         elif not allow_change:
             hint = (
                 f"To continue with the store's params: --profile {state.params.profile} "
-                "(in Python: load(store, adopt=True)); or group into a new store."
+                "(in Python: load(store, adopt=True)); or group it all again: "
+                f"tidings regroup --profile {self.profile}."
             )
             check_params(state.params.to_dict(), self._p.to_dict(), hint=hint)
         self._reset()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tidings.store.base import (
     ArticleFilter,
     ArticleRow,
@@ -11,6 +13,7 @@ from tidings.store.base import (
     PutResult,
     Store,
     StoreBusy,
+    StoreError,
 )
 
 
@@ -32,7 +35,7 @@ def open_store(url: str, *, read_only: bool = False) -> Store:
         try:
             from tidings.store.postgres import PostgresStore
         except ImportError as exc:
-            raise ValueError(f"the PostgreSQL store needs psycopg: pip install 'tidings[postgres]' ({exc})") from exc
+            raise StoreError(f"the PostgreSQL store needs psycopg: pip install 'tidings[postgres]' ({exc})") from exc
         return PostgresStore(url, read_only=read_only)
     if url.startswith("sqlite:///"):
         url = url[len("sqlite:///") :]
@@ -41,7 +44,28 @@ def open_store(url: str, *, read_only: bool = False) -> Store:
     return SQLiteStore(url, read_only=read_only)
 
 
+def shown_url(url: str) -> str:
+    """The store's address as it may be printed: a PostgreSQL URL without its password."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url) if is_postgres_url(url) else url
+
+
+def explain_error(exc: BaseException, url: str) -> str | None:
+    """One line for a database error met while using the store at ``url`` (damaged, full, read-only …),
+    saying what to do; None when ``exc`` is not such an error (a bug keeps its traceback)."""
+    if isinstance(exc, (StoreError, StoreBusy)):
+        return str(exc)
+    if is_postgres_url(url):
+        try:
+            from tidings.store.postgres import explain_postgres
+        except ImportError:
+            return None
+        return explain_postgres(exc, url)
+    from tidings.store.sqlite import explain_sqlite
+
+    return explain_sqlite(exc, url[len("sqlite:///"):] if url.startswith("sqlite:///") else url)
+
+
 __all__ = [
     "ArticleFilter", "ArticleRow", "Changes", "DeadLetter", "EntityMention", "PutResult", "Store", "StoreBusy",
-    "is_postgres_url", "open_store",
+    "StoreError", "explain_error", "is_postgres_url", "open_store", "shown_url",
 ]

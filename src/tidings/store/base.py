@@ -91,6 +91,13 @@ class StoreBusy(RuntimeError):
     """Another process holds the store's writer lock (one grouping writer at a time)."""
 
 
+class StoreError(ValueError):
+    """A store that cannot be used as asked: not a Tidings store, damaged, read-only, full, newer schema.
+
+    The message is one line that says what to do; the CLI prints it as it is.
+    """
+
+
 @dataclass(frozen=True)
 class DeadLetter:
     """A file or record that could not become an article, and why."""
@@ -270,6 +277,36 @@ class Store(abc.ABC):
         ``wait``: seconds to wait for another writer to finish (None: as long as it takes);
         raises :class:`StoreBusy` when it does not. Readers never take it.
         """
+
+    def own_files(self) -> tuple[str, ...]:
+        """Files on this machine that make up the store: never ingest inputs (``tidings ingest .``
+        in the folder that holds the store must not read its database, journal or lock)."""
+        return ()
+
+    # -- health ------------------------------------------------------------------
+    def check(self) -> list[str]:
+        """Problems found by reading everything once (empty: the store is sound); never writes.
+
+        Backends override this with their own integrity check; this default reads every article,
+        record and state blob through the interface and reports what could not be read.
+        """
+        problems: list[str] = []
+        try:
+            for _ in self.iter_articles():
+                pass
+        except Exception as exc:  # a damaged store can fail in any backend-specific way
+            problems.append(f"articles: {exc}")
+        for kind in ("event", "storyline"):
+            try:
+                for _ in self.iter_records(kind):
+                    pass
+            except Exception as exc:
+                problems.append(f"{kind} records: {exc}")
+        return problems
+
+    def salvage(self, target: str) -> dict[str, int]:
+        """Copy every row that can still be read into a new store at ``target``; rows copied per table."""
+        raise StoreError("salvage copies SQLite stores; a database server has its own tools (pg_dump)")
 
     # -- transactions -----------------------------------------------------------
     @abc.abstractmethod

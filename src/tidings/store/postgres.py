@@ -51,6 +51,7 @@ from tidings.store.base import (
     PutResult,
     Store,
     StoreBusy,
+    StoreError,
 )
 from tidings.store.fulltext import article_terms, terms
 from tidings.store.shared import changes_from_rows, entity_rows, filter_sql
@@ -79,7 +80,7 @@ def _create_schema(cur: psycopg.Cursor[Any]) -> None:
         try:
             cur.execute("CREATE EXTENSION vector")
         except psycopg.Error as exc:
-            raise ValueError(
+            raise StoreError(
                 "the pgvector extension is missing from this PostgreSQL server or may not be created by this user "
                 f"({str(exc).strip()}); install pgvector on the server, or have a superuser run "
                 "`CREATE EXTENSION vector;` in this database"
@@ -251,7 +252,7 @@ class PostgresStore(Store):
             extra = {k: v for k, v in (("application_name", "tidings"), ("connect_timeout", 10)) if k not in given}
             self.conn = psycopg.connect(url, autocommit=read_only, **extra)
         except psycopg.Error as exc:
-            raise ValueError(f"{self.name}: cannot connect to PostgreSQL ({str(exc).strip()})") from exc
+            raise StoreError(f"{self.name}: cannot connect to PostgreSQL ({str(exc).strip()})") from exc
         try:
             if read_only:
                 self.conn.execute("SET default_transaction_read_only = on")
@@ -280,7 +281,7 @@ class PostgresStore(Store):
                     cur.execute("INSERT INTO tidings_schema VALUES (0)")
                     current = 0
                 if current > len(MIGRATIONS):
-                    raise ValueError(
+                    raise StoreError(
                         f"{self.name}: schema version {current} is newer than this Tidings ({len(MIGRATIONS)}); "
                         "upgrade Tidings"
                     )
@@ -297,9 +298,9 @@ class PostgresStore(Store):
     def _check_schema(self) -> None:
         current = self._stored_version()
         if current is None:
-            raise ValueError(f"{self.name}: no Tidings store in this database (run `tidings ingest` first)")
+            raise StoreError(f"{self.name}: no Tidings store in this database (run `tidings ingest` first)")
         if current != len(MIGRATIONS):
-            raise ValueError(
+            raise StoreError(
                 f"{self.name}: schema version {current}, this Tidings reads {len(MIGRATIONS)}; "
                 "run `tidings ingest` once with this version to upgrade the store"
             )
@@ -668,3 +669,18 @@ class PostgresStore(Store):
                 self.conn.commit()
         finally:
             self.conn.close()
+
+
+def explain_postgres(exc: BaseException, url: str) -> str | None:
+    """One line for a PostgreSQL error met while using the store at ``url``; None when it is not one."""
+    if not isinstance(exc, psycopg.Error):
+        return None
+    text = " ".join(str(exc).split())
+    where = redact(url)
+    if isinstance(exc, psycopg.errors.DiskFull):
+        return f"{where}: the database server's disk is full; nothing after the last commit was written"
+    if isinstance(exc, psycopg.errors.ReadOnlySqlTransaction):
+        return f"{where}: the database is read-only (reading commands work; ingest needs write access)"
+    if isinstance(exc, psycopg.OperationalError):
+        return f"{where}: the connection to PostgreSQL failed ({text})"
+    return f"{where}: PostgreSQL error ({text})"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -30,6 +31,7 @@ from tidings.store.base import (
     PutResult,
     Store,
     StoreBusy,
+    StoreError,
 )
 from tidings.store.fulltext import article_terms, terms
 from tidings.store.shared import changes_from_rows, entity_rows, filter_sql
@@ -54,6 +56,11 @@ def _add_search_and_vectors(conn: sqlite3.Connection) -> None:
         "CREATE TABLE vectors (kind TEXT NOT NULL, id TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (kind, id))"
     )
     conn.execute("CREATE INDEX article_versions_hash ON article_versions(content_hash)")
+    _index_articles(conn)
+
+
+def _index_articles(conn: sqlite3.Connection) -> None:
+    """The full-text terms of every stored article (the migration, and a salvaged store)."""
     for seq, data in conn.execute("SELECT seq, data FROM articles ORDER BY seq").fetchall():
         stored = json.loads(data)
         words = article_terms((stored.get("title") or {}).get("value"), stored.get("text") or "")
@@ -86,6 +93,11 @@ def _add_changes_and_entities(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE records SET rev = rowid + ?", (offset,))
     conn.execute("CREATE INDEX articles_rev ON articles(rev)")
     conn.execute("CREATE INDEX records_rev ON records(rev)")
+    _index_entities(conn)
+
+
+def _index_entities(conn: sqlite3.Connection) -> None:
+    """Who names which entity, for every stored article (the migration, and a salvaged store)."""
     for seq, data in conn.execute("SELECT seq, data FROM articles ORDER BY seq").fetchall():
         entities = json.loads(data).get("entities") or []
         conn.executemany("INSERT INTO article_entities VALUES (?,?,?,?)", [(n, seq, lb, c) for n, lb, c in
@@ -156,6 +168,17 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
 ]
 
 
+#: What :meth:`SQLiteStore.salvage` copies: table → its columns (the full-text index is rebuilt).
+_SALVAGED = {
+    "articles": "seq, id, uri, url, content_hash, version, lang, published, outlet, title, event_id, data, "
+                "created_at, updated_at",
+    "article_versions": "article_id, version, content_hash, uri, created_at",
+    "dead_letters": "id, uri, stage, reason, created_at",
+    "vector_kinds": "kind, dim",
+    "vectors": "kind, id, vector",
+}
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -178,7 +201,9 @@ class SQLiteStore(Store):
                 self.conn = sqlite3.connect(self.path, isolation_level="DEFERRED", check_same_thread=False)
                 self.conn.execute("PRAGMA journal_mode=WAL")
         except sqlite3.DatabaseError as exc:
-            raise ValueError(f"{self.path}: not a Tidings database ({exc})") from exc
+            if not self.read_only and _unwritable(Path(self.path)):
+                raise StoreError(f"{self.path}: {_READ_ONLY}") from exc
+            raise StoreError(explain_sqlite(exc, self.path) or f"{self.path}: not a Tidings database ({exc})") from exc
         if not self.read_only:
             self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
@@ -192,7 +217,7 @@ class SQLiteStore(Store):
     def _migrate(self) -> None:
         (current,) = self.conn.execute("PRAGMA user_version").fetchone()
         if current > len(MIGRATIONS):
-            raise ValueError(
+            raise StoreError(
                 f"{self.path}: schema version {current} is newer than this Tidings ({len(MIGRATIONS)}); upgrade Tidings"
             )
         for number in range(current, len(MIGRATIONS)):
@@ -213,7 +238,7 @@ class SQLiteStore(Store):
     def _check_schema(self) -> None:
         (current,) = self.conn.execute("PRAGMA user_version").fetchone()
         if current != len(MIGRATIONS):
-            raise ValueError(
+            raise StoreError(
                 f"{self.path}: schema version {current}, this Tidings reads {len(MIGRATIONS)}; "
                 "run `tidings ingest` once with this version to upgrade the store"
             )
@@ -487,6 +512,65 @@ class SQLiteStore(Store):
         sql += " ORDER BY bm25(article_text), a.seq LIMIT ?"
         return [(aid, float(score)) for aid, score in self.conn.execute(sql, (*params, k))]
 
+    # -- health -----------------------------------------------------------------------
+    def check(self) -> list[str]:
+        """SQLite's own ``integrity_check`` (every page, index and constraint), then a read of every row."""
+        try:
+            rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check(20)")]
+        except sqlite3.DatabaseError as exc:
+            return [f"integrity check failed: {exc}"]
+        problems = [] if rows == ["ok"] else rows
+        return problems + super().check()
+
+    def salvage(self, target: str) -> dict[str, int]:
+        """Copy every article row (and version, dead letter, vector) that can still be read into a new
+        store at ``target``; rows copied per table. Events and grouping state are not copied: a damaged
+        store's state need not match its readable articles, so ``tidings regroup`` makes them again. Nor
+        are the done-marks of sources: ingesting the same inputs again brings back what was lost (what
+        was saved is found unchanged and skipped).
+
+        Rows are read by rowid ranges; a range that hits a damaged page is split until the bad rows
+        are isolated and skipped, so one bad page costs the rows on it, not the table. The new store
+        is a fresh Tidings store (current schema); its full-text index is rebuilt from the articles.
+        """
+        if Path(target).exists():
+            raise StoreError(f"{target}: exists already; salvage writes a new store")
+        out = SQLiteStore(target)
+        counts: dict[str, int] = {}
+        try:
+            for table, cols in _SALVAGED.items():
+                counts[table] = self._copy_readable(out, table, cols)
+            _index_articles(out.conn)
+            _index_entities(out.conn)
+            out.conn.execute("UPDATE articles SET rev = seq")  # change numbers in storage order
+            out.commit()
+        finally:
+            out.close()
+        return counts
+
+    def _copy_readable(self, out: SQLiteStore, table: str, cols: str) -> int:
+        try:
+            top = self.conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+        except sqlite3.DatabaseError:
+            top = 1 << 20  # the table's own b-tree is damaged: probe a generous range
+        copied = 0
+        marks = ",".join("?" * (cols.count(",") + 1))
+        stack = [(1, top)]
+        while stack:
+            lo, hi = stack.pop()
+            try:
+                rows = self.conn.execute(
+                    f"SELECT {cols} FROM {table} WHERE rowid BETWEEN ? AND ? ORDER BY rowid", (lo, hi)
+                ).fetchall()
+            except sqlite3.DatabaseError:
+                if lo < hi:
+                    mid = (lo + hi) // 2
+                    stack += [(mid + 1, hi), (lo, mid)]
+                continue
+            out.conn.executemany(f"INSERT OR IGNORE INTO {table} ({cols}) VALUES ({marks})", rows)
+            copied += len(rows)
+        return copied
+
     # -- one writer at a time -------------------------------------------------------
     @contextmanager
     def writer_lock(self, wait: float | None = 0.0) -> Iterator[None]:
@@ -500,7 +584,11 @@ class SQLiteStore(Store):
 
         if self.read_only:
             raise StoreBusy(f"{self.path}: opened read-only")
-        fh = open(self.path + ".lock", "a+b")  # noqa: SIM115 - held for the block
+        try:
+            fh = open(self.path + ".lock", "a+b")  # noqa: SIM115 - held for the block
+        except OSError as exc:
+            raise StoreError(f"{self.path}: {_READ_ONLY}" if _unwritable(Path(self.path))
+                             else f"{self.path}: cannot make the writer lock ({exc.strerror or exc})") from exc
         deadline = None if wait is None else time.monotonic() + wait
         try:
             while True:
@@ -520,6 +608,11 @@ class SQLiteStore(Store):
             self._lock_file = None
             fh.close()  # releases the lock
 
+    def own_files(self) -> tuple[str, ...]:
+        if self.path == ":memory:":
+            return ()
+        return tuple(self.path + suffix for suffix in ("", "-wal", "-shm", "-journal", ".lock"))
+
     # -- transactions ---------------------------------------------------------------
     def commit(self) -> None:
         self.conn.commit()
@@ -538,7 +631,7 @@ class SQLiteStore(Store):
 def _connect_read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection; on read-only media (no ``-wal``/``-shm`` can be made) an immutable one."""
     if not path.exists():
-        raise ValueError(f"{path}: no such store (run `tidings ingest` first)")
+        raise StoreError(f"{path}: no such store (run `tidings ingest` first)")
     uri = path.resolve().as_uri()
     conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
     try:
@@ -547,3 +640,36 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     except sqlite3.OperationalError:
         conn.close()  # the folder is not writable and the WAL files do not exist: nothing can change it
         return sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
+
+
+_READ_ONLY = "the store is read-only (reading commands work; ingest needs a writable store file and folder)"
+
+
+def _unwritable(path: Path) -> bool:
+    """True when the store file or its folder cannot be written (read-only media, permissions)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    return not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
+
+
+def explain_sqlite(exc: BaseException, path: str) -> str | None:
+    """One line for an SQLite error met while using the store at ``path``, saying what to do; None otherwise."""
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    text = str(exc)
+    low = text.lower()
+    if "malformed" in low or "corrupt" in low:
+        return (f"{path}: the store file is damaged ({text}); `tidings check --db {path}` says what can be read "
+                "and `--salvage NEW.db` copies it to a new store")
+    if "file is not a database" in low or "not a database" in low:
+        return f"{path}: not a Tidings store (not an SQLite database at all)"
+    if "disk is full" in low or "database or disk is full" in low:
+        return f"{path}: the disk is full; nothing after the last commit was written — free space and run again"
+    if "readonly" in low or "read-only" in low:
+        return f"{path}: {_READ_ONLY}"
+    if "unable to open" in low:
+        return f"{path}: cannot open the store file ({text})"
+    if "locked" in low or "busy" in low:
+        return f"{path}: the store is busy ({text}); try again, or use --wait with ingest"
+    if isinstance(exc, sqlite3.OperationalError) and ("i/o" in low or "disk" in low):
+        return f"{path}: the store cannot be read or written ({text})"
+    return None

@@ -23,7 +23,7 @@ import time
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from tidings.article import Event
@@ -298,8 +298,7 @@ class Catalog:
         return made
 
     def with_headline(self, entry: EventEntry, lang: str, compute: Callable[[str, str], Headline]) -> EventRow:
-        head = self.headline(entry, lang, compute)
-        return replace(entry.row, title=head.title, title_lang=head.title_lang, date=head.date, where=head.where)
+        return replace(entry.row, **asdict(self.headline(entry, lang, compute)))
 
 
 def _comparable(key: tuple[Any, ...], mark: tuple[Any, ...]) -> tuple[Any, ...]:
