@@ -459,6 +459,59 @@ def report_cmd(ctx: Context, out: str, lang: str | None) -> None:
     click.echo(f"wrote {path}")
 
 
+# -- the server -------------------------------------------------------------------------------
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback by default; 0.0.0.0 exposes the server to the network).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@click.option("--lang", default=None, help="Language for titles where one exists (default: display_lang).")
+@click.option("--readers", type=click.IntRange(min=1), default=8, show_default=True,
+              help="Read-only store connections (concurrent requests beyond this wait).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Server processes (each keeps its own caches; more use more cores).")
+@click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="info")
+@db_option
+@pass_ctx
+def serve_cmd(ctx: Context, host: str, port: int, lang: str | None, readers: int, workers: int,
+              log_level: str) -> None:
+    """Serve the HTTP API (OpenAPI at /docs) and the web app over the store.
+
+    Read-only unless TIDINGS_TOKEN is set: then POST /api/ingest accepts uploads with
+    `Authorization: Bearer $TIDINGS_TOKEN`.
+    """
+    import os
+
+    import uvicorn
+
+    from tidings.serve.app import create_app, settings_to_environment
+    from tidings.serve.library import ServeOptions
+    from tidings.store import open_store
+
+    token = os.environ.get("TIDINGS_TOKEN") or None
+    options = ServeOptions(db=ctx.options.db, host=host, port=port, token=token, readers=readers,
+                           display_lang=lang or ctx.options.display_lang)
+    try:
+        if token:  # a server that accepts ingestion may start on an empty store: create it
+            open_store(options.db).close()
+        open_store(options.db, read_only=True).close()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: anyone who reaches this address can read the store", err=True)
+    click.echo(f"serving {options.db} on http://{host}:{port}/ (API docs at /docs; "
+               f"{'ingest with the token' if token else 'read-only'}); Ctrl-C stops", err=True)
+    # keep-alive longer than uvicorn's 5 s: a reader who pauses between two pages keeps the connection
+    common = {"host": host, "port": port, "log_level": log_level, "server_header": False, "proxy_headers": False,
+              "timeout_keep_alive": 30}
+    if workers == 1:
+        uvicorn.run(create_app(options, ctx.options), **common)  # type: ignore[arg-type]
+        return
+    settings_to_environment(options, click.get_current_context().find_root().params.get("config"))
+    uvicorn.run("tidings.serve.app:app_from_environment", factory=True, workers=workers, **common)  # type: ignore[arg-type]
+
+
 # -- evaluation and benchmarks ------------------------------------------------------------
 
 
@@ -496,6 +549,17 @@ def eval_extraction(file: str) -> None:
 def eval_clusters(ctx: Context, file: str, profile: str | None, orders: int | None, runs: int | None) -> None:
     """Streaming event clustering through `tidings ingest` on a cluster set (id, text, event). Last line: bcubed_f1=…"""
     _run_eval("clusters", file, profile=profile, orders=orders, runs=runs, options=ctx.options)
+
+
+@eval_group.command("search")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--vectors", default="auto", show_default=True,
+              help="auto: the store's vectors, else computed with multilingual USE; none; or an encoder (use, e5).")
+@click.option("--limit", type=int, default=None, help="Only the first N pairs.")
+@pass_ctx
+def eval_search(ctx: Context, file: str, vectors: str, limit: int | None) -> None:
+    """Cross-lingual search on a pair set: recall@10 and MRR, overall and cross-language. Last line: recall_at_10=…"""
+    _run_eval("search", file, vectors=vectors, limit=limit, options=ctx.options)
 
 
 @eval_group.command("cards")
@@ -548,6 +612,26 @@ def bench_events(n: int | None, profile: str | None) -> None:
     from tidings.eval.bench_events import main as run
 
     run(**{k: v for k, v in {"n": n, "profile": profile}.items() if v is not None})
+
+
+@bench_group.command("serve")
+@click.option("--db", "store_db", default=None,
+              help="Serve a copy of this SQLite store (default: build one of -n articles).")
+@click.option("-n", "n", type=int, default=2000, show_default=True, help="Articles of the store built when no --db.")
+@click.option("--clients", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--seconds", type=click.FloatRange(min=1), default=60.0, show_default=True)
+@click.option("--think", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Mean seconds a client waits between two requests.")
+@click.option("--writer", "writer_articles", type=click.IntRange(min=0), default=400, show_default=True,
+              help="Articles a concurrent `tidings ingest` adds during the run (0: no writer).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Server processes.")
+def bench_serve(store_db: str | None, n: int, clients: int, seconds: float, think: float, writer_articles: int,
+                workers: int) -> None:
+    """The server under concurrent clients while a writer ingests: p50/p95/p99 per endpoint, errors, lost articles."""
+    from tidings.eval.bench_serve import main as run
+
+    run(db=store_db, n=n, clients=clients, seconds=seconds, think=think, writer_articles=writer_articles,
+        workers=workers)
 
 
 @bench_group.command("cards")

@@ -266,7 +266,8 @@ class EventRow:
         return asdict(self)
 
 
-def _row(event: Event, members: list[ArticleRow]) -> EventRow:
+def event_row(event: Event, members: list[ArticleRow]) -> EventRow:
+    """An event's listing row from its members' summary rows (no headline: see :class:`Headline`)."""
     present = {m.id for m in members}
     copies = {k for k, v in event.duplicates.items() if k in present and v in present and k != v}
     days = sorted(m.published[:10] for m in members if m.published and _DAY.match(m.published))
@@ -294,7 +295,7 @@ def list_events(store: Store, lang: str = DISPLAY_LANG, limit: int | None = None
     rows = []
     for event in iter_events(store):
         members = [rows_by_id[aid] for aid in dict.fromkeys(event.article_ids) if aid in rows_by_id]
-        rows.append(_row(event, members))
+        rows.append(event_row(event, members))
     rows.sort(key=lambda r: (-r.articles, r.id))
     rows = rows[:limit]
     if headline is None:
