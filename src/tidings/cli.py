@@ -472,14 +472,21 @@ def report_cmd(ctx: Context, out: str, lang: str | None) -> None:
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Server processes (each keeps its own caches; more use more cores).")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="info")
+@click.option("--watch", "watch_folders", multiple=True, type=click.Path(file_okay=False),
+              help="Also ingest new and changed files in this folder as they come (repeatable).")
+@click.option("--feeds", "feeds_file", type=click.Path(exists=True, dir_okay=False),
+              help="Also poll the RSS/Atom feeds listed in this file (one URL per line).")
+@click.option("--interval", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds between looks at the watched folders and feeds.")
 @db_option
 @pass_ctx
 def serve_cmd(ctx: Context, host: str, port: int, lang: str | None, readers: int, workers: int,
-              log_level: str) -> None:
+              log_level: str, watch_folders: tuple[str, ...], feeds_file: str | None, interval: float) -> None:
     """Serve the HTTP API (OpenAPI at /docs) and the web app over the store.
 
     Read-only unless TIDINGS_TOKEN is set: then POST /api/ingest accepts uploads with
-    `Authorization: Bearer $TIDINGS_TOKEN`.
+    `Authorization: Bearer $TIDINGS_TOKEN`. With --watch/--feeds the same process also ingests
+    what arrives there (one writer: it is just another writer, whose commits show within seconds).
     """
     import os
 
@@ -505,9 +512,23 @@ def serve_cmd(ctx: Context, host: str, port: int, lang: str | None, readers: int
     # keep-alive longer than uvicorn's 5 s: a reader who pauses between two pages keeps the connection
     common = {"host": host, "port": port, "log_level": log_level, "server_header": False, "proxy_headers": False,
               "timeout_keep_alive": 30}
+    jobs = []
+    if watch_folders or feeds_file:
+        from tidings.watch import Watcher, WatchOptions, read_feed_list
+
+        try:
+            feeds = read_feed_list(feeds_file) if feeds_file else []
+        except (OSError, ValueError) as exc:
+            raise click.UsageError(str(exc)) from exc
+        open_store(options.db).close()  # the watcher writes: make the store if it is new
+        watcher = Watcher(options.db, watch_folders, feeds, ctx.options, WatchOptions(interval=interval),
+                          on_error=lambda letter: click.echo(f"error: {letter.uri}: {letter.reason}", err=True))
+        jobs.append(lambda stop: watcher.run(stop=stop.is_set))
     if workers == 1:
-        uvicorn.run(create_app(options, ctx.options), **common)  # type: ignore[arg-type]
+        uvicorn.run(create_app(options, ctx.options, background=jobs), **common)  # type: ignore[arg-type]
         return
+    if jobs:
+        raise click.UsageError("--watch and --feeds run in the one server process: leave --workers at 1")
     settings_to_environment(options, click.get_current_context().find_root().params.get("config"))
     uvicorn.run("tidings.serve.app:app_from_environment", factory=True, workers=workers, **common)  # type: ignore[arg-type]
 

@@ -125,7 +125,10 @@ class Watcher:
             done += 1
             if (stop is not None and stop()) or (cycles is not None and done >= cycles):
                 return
-            time.sleep(max(0.0, self.watch.interval - (self.clock() - started)))
+            rest = max(0.0, self.watch.interval - (self.clock() - started))
+            while rest > 0 and not (stop is not None and stop()):  # a stop is heard within half a second
+                time.sleep(min(0.5, rest))
+                rest -= 0.5
 
     def cycle(self) -> CycleReport:
         """One look at the folders and the due feeds; ingests whatever is new in one engine run."""

@@ -378,3 +378,25 @@ def test_worker_processes_get_the_settings_but_not_the_token_from_the_environmen
         titles = c.get("/api/events").json()["events"]
         assert titles[0]["title_lang"] == "zh"  # the display language came through
     monkeypatch.delenv(SETTINGS_ENV)
+
+
+def test_serve_with_a_watched_folder_shows_what_arrives(tmp_path: Path, seeds_db: str) -> None:
+    """`tidings serve --watch FOLDER`: the real watcher beside the server; a file dropped later appears."""
+    from tidings.watch import Watcher, WatchOptions
+
+    db = str(copy_store(Path(seeds_db), tmp_path / "w.db"))
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    watcher = Watcher(db, [inbox], [], api.Options(workers=0, update_storylines=False),
+                      WatchOptions(interval=1.0, settle=0.0))
+    with TestClient(create_app(ServeOptions(db=db, refresh_s=0.1),
+                               background=[lambda stop: watcher.run(stop=stop.is_set)])) as c:
+        assert c.get("/healthz").json()["articles"] == 5
+        (inbox / "flood.jsonl").write_text(json.dumps({
+            "title": "Flood in Porto Alegre", "published": "2024-05-05",
+            "text": "Floods in Porto Alegre, Brazil, forced thousands from their homes on Sunday."}) + "\n",
+            encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while c.get("/healthz").json()["articles"] < 6 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert c.get("/healthz").json()["articles"] == 6
