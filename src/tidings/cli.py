@@ -388,9 +388,16 @@ def eval_clusters(ctx: Context, file: str, profile: str | None, orders: int | No
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--profile", type=click.Choice(["fast", "accurate"]), default=None)
 @click.option("--limit", type=int, default=None, help="Only the first N pairs.")
-def eval_pairs(file: str, profile: str | None, limit: int | None) -> None:
-    """Article similarity on a pair set (text1, text2, overall). Last line: pearson=…"""
-    _run_eval("pairs", file, profile=profile, limit=limit)
+@click.option("--stream", is_flag=True,
+              help="Group the pair set's articles as one stream through `tidings ingest` and score "
+                   "'same event' per pair (last lines: cross_f1=…, f1=…).")
+@pass_ctx
+def eval_pairs(ctx: Context, file: str, profile: str | None, limit: int | None, stream: bool) -> None:
+    """Article similarity on a pair set (text1, text2, overall). Last line: pearson=… (--stream: f1=…)"""
+    if stream:
+        _run_eval("pairs_stream", file, profile=profile, limit=limit, options=ctx.options)
+    else:
+        _run_eval("pairs", file, profile=profile, limit=limit)
 
 
 @main.group("bench", invoke_without_command=True)
