@@ -43,6 +43,7 @@ from tidings.article import Article
 from tidings.group.alias_feedback import EventAliasLearner
 from tidings.group.clusterer import EventClusterer
 from tidings.group.features import ArticleFeatures
+from tidings.group.state import vectors_of
 from tidings.group.storylines import StorylineOptions
 from tidings.ingest import iter_sources, walk
 from tidings.ingest.base import IngestError
@@ -54,13 +55,14 @@ from tidings.store import DeadLetter, Store
 from tidings.tell.threads import rebuild_storylines
 from tidings.understand.aliases import AliasLexicon
 from tidings.understand.entities import EntityExtractor, attach_lexicon
+from tidings.understand.vectors import ArticleEmbedder, vector_kind
 from tidings.workers import ReadRunner, choose_workers
 
 #: Store key of the pending batch: the articles stored since the last full batch, and the events
 #: their provisional grouping wrote.
 STATE_PENDING = "engine.pending"
-#: Layout version of :data:`STATE_PENDING` blobs.
-PENDING_FORMAT = 1
+#: Layout version of :data:`STATE_PENDING` blobs (2: every vector of the features, by name).
+PENDING_FORMAT = 2
 
 
 @dataclass
@@ -93,8 +95,8 @@ class IngestReport:
 
 
 def understand_stages() -> list[Any]:
-    """The stages after ``read``: entities across scripts."""
-    return [EntityExtractor()]
+    """The stages after ``read``: entities across scripts, then the article's vectors."""
+    return [EntityExtractor(), ArticleEmbedder()]
 
 
 def default_pipeline() -> Pipeline:
@@ -246,6 +248,8 @@ class Engine:
             self.report.unchanged += 1
             return
         self._written.append((result.status, article.id))
+        for model, vec in (article.vector or {}).items():  # for search (one kind per model)
+            self.store.put_vectors(vector_kind(model), {article.id: vec})
         if self.clusterer is None:
             if len(self._written) >= self.options.commit_every:
                 self._commit()
@@ -369,8 +373,7 @@ class Engine:
         feats = self._features() if self._pending else []
         for i, f in enumerate(feats):
             rows.append(f.to_record())
-            if f.dense is not None:
-                arrays[f"dense_{i}"] = f.dense
+            arrays.update({f"{name}_{i}": vec for name, vec in f.arrays().items()})
         meta = {"format": PENDING_FORMAT, "pending": rows, "provisional": self._provisional}
         buf = io.BytesIO()
         np.savez(buf, **arrays)
@@ -389,8 +392,7 @@ class Engine:
             )
         arrays = np.load(io.BytesIO(body))
         for i, rec in enumerate(meta["pending"]):
-            dense = arrays[f"dense_{i}"] if f"dense_{i}" in arrays.files else None
-            f = ArticleFeatures.from_record(rec, dense)
+            f = ArticleFeatures.from_record(rec, vectors_of(arrays, i))
             self._pending.append((f.article_id, None, f))
         self._provisional = list(meta["provisional"])
         assert self.clusterer is not None

@@ -60,8 +60,9 @@ class Options:
     wait: float = 0.0
     #: Rebuild the storylines at the end of an ingest run that changed events.
     update_storylines: bool = True
-    #: Grouping profile ("fast" or "accurate"); None: the one the store was grouped with (a new
-    #: store: fast). An explicit profile that differs from the store's is refused by name.
+    #: Grouping profile ("default": multilingual vectors with words, names and time; "lexical": no
+    #: vectors); None: the one the store was grouped with (a new store: default). An explicit
+    #: profile that differs from the store's is refused by name.
     profile: str | None = None
     #: The language cards are written in, where a title in it exists.
     display_lang: str = DISPLAY_LANG

@@ -100,7 +100,9 @@ def stream_texts(rows: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
     return records, pairs
 
 
-def score(rows: Sequence[dict[str, Any]], pairs: Sequence[tuple[int, int]], events: Sequence[str | None]) -> StreamPairsResult:
+def score(
+    rows: Sequence[dict[str, Any]], pairs: Sequence[tuple[int, int]], events: Sequence[str | None]
+) -> StreamPairsResult:
     """Pairwise "same event" counts of a stream's events (``events[i]``: record i's event; None: dead letter)."""
     overall = same_lang = cross_lang = PairCounts()
     gold_out: list[bool | None] = []
