@@ -61,4 +61,4 @@ def test_a_bad_pair_file_is_a_one_line_error(tmp_path: Path) -> None:
 
 
 def test_the_command_line_knows_every_grouping_profile() -> None:
-    assert GROUPING_PROFILES == tuple(PROFILE_VECTORS)
+    assert tuple(PROFILE_VECTORS) == GROUPING_PROFILES

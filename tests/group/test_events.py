@@ -354,3 +354,24 @@ def test_ingest_with_another_profile_is_a_one_line_error(tmp_path: Path) -> None
     again = CliRunner().invoke(main, ["--db", db, "ingest", "--profile", "lexical", later])
     assert again.exit_code == 1 and "Traceback" not in again.output
     assert "grouped with profile default" in again.output and "--profile default" in again.output
+
+
+def test_a_later_batch_repairs_a_split_once_the_bridging_article_arrives(seeds: list[Article]) -> None:
+    """Two reports of one event left apart (here forced by a join threshold above every score);
+    a later batch brings a third report close to both: the batch joins it to one and, its
+    average link to the other now clearing the threshold, merges the two events."""
+    store = SQLiteStore(":memory:")
+    riyadh, vietnamese, bridge, cairo = _fresh([seeds[0], seeds[2], seeds[3], seeds[1]])
+    apart = EventClusterer(threshold=50.0, event_merge_threshold=50.0)
+    for a in (riyadh, vietnamese):
+        apart.learn_one(a)
+    store.set_events(apart.pop_assignments())
+    apart.save(store)
+    first, second = riyadh.event_id, vietnamese.event_id
+    assert first != second
+    defaults = EventClusterer().get_params()
+    clusterer = EventClusterer(**defaults).load(store, allow_change=True)
+    clusterer.learn_many([bridge, cairo])
+    assert clusterer.event_of(riyadh.id) == clusterer.event_of(vietnamese.id) == clusterer.event_of(bridge.id) == first
+    assert clusterer.resolve(second) == first
+    assert clusterer.event_of(cairo.id) != first

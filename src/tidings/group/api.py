@@ -13,22 +13,31 @@ from typing import Any
 from tidings.article import Article
 from tidings.group.clusterer import EventClusterer
 from tidings.store import Store
+from tidings.understand.vectors import ArticleEmbedder
 
-#: Articles featurised (dense-encoded) together when clustering a store.
+#: Articles embedded and grouped together when clustering a store.
 BATCH = 64
 
 
 def cluster_store(
     store: Store, options: Any = None, *, progress: Callable[[int], Any] | None = None
 ) -> dict[str, int]:
-    """Cluster every stored article that has no event yet, in store order; returns counts."""
+    """Cluster every stored article that has no event yet, in store order; returns counts.
+
+    Articles read back from the store carry no vectors (they are stored apart, for search), so
+    those the profile compares are computed again here, by the vectors stage.
+    """
     clusterer = (EventClusterer.from_options(options) if options is not None else EventClusterer()).load(store)
+    embedder = ArticleEmbedder(clusterer.params_.vectors) if clusterer.params_.vectors else None
     todo: list[Article] = []
     done = 0
 
     def flush() -> None:
         nonlocal done
         if todo:
+            if embedder is not None:
+                for article, vectors in zip(todo, embedder.embed(todo), strict=True):
+                    article.vector = article.vector or vectors
             clusterer.learn_many(todo)
             store.set_events(clusterer.pop_assignments())
             clusterer.save(store)

@@ -154,7 +154,8 @@ class EventClusterer(Learner):
         self._active: dict[str, EventSums] = {}
         self._merged: dict[str, str] = {}
         self._assignments: dict[str, str] = {}
-        self._finder = CandidateFinder(vector_dims(self._p.vectors), self._p.candidates)
+        retrieval = vector_dims(m for m in self._p.vectors if m in RETRIEVAL_MODELS)
+        self._finder = CandidateFinder(retrieval, self._p.candidates)
         self._dirty: set[str] = set()
         self._retired: set[str] = set()
         #: Retired events waiting for their last save.
@@ -563,6 +564,13 @@ class EventClusterer(Learner):
         check_params(saved.to_dict(), self._p.to_dict(), hint="These saved params cannot be set on this clusterer.")
 
 
-def vector_dims(models: Sequence[str]) -> dict[str, int]:
+#: The vectors the candidate look-up searches by (besides the projected words). Not the static one:
+#: every dimension costs each look-up over the active events (an elementwise product, see
+#: ``group/index.py``), and an article without USE finds its events by its words and the names
+#: it shares with them, as in the lexical profile (the static cosine is still scored).
+RETRIEVAL_MODELS = ("use",)
+
+
+def vector_dims(models: Iterable[str]) -> dict[str, int]:
     """Model name → the width of its vectors (the encoders are built lazily: no model is loaded)."""
     return {m: int(get_encoder(m).dim) for m in models}
