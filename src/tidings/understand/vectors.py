@@ -9,10 +9,13 @@ grouped with.
 Two models, because no CPU model is both fast and universal:
 
 * ``use`` — multilingual Universal Sentence Encoder v3 (:class:`~tidings.understand.encoders.UseEncoder`),
-  for the 16 languages it was trained on (no Vietnamese, Hindi, Indonesian …); ~12 ms per
-  article on one core;
+  for the 16 languages it was trained on (no Vietnamese, Hindi, Indonesian …); 14-17 ms per
+  article of the bench stream on one core (its first 1,000 characters; USE is compute-bound, so
+  its cost follows the characters read: 10-13 ms at 600). Why 1,000 and not fewer: with the
+  weights calibrated at 1,000, USE on 600 characters gave SemEval dev stream F1 0.724 (cross-
+  language 0.748) against 0.750 (0.792), ECB+ dev 0.909 against 0.916;
 * ``static`` — the e5-derived static token model (:class:`~tidings.understand.encoders.StaticEncoder`),
-  ~100 languages, ~2 ms, much weaker; every article gets it, so an article in a language USE
+  ~100 languages, ~2 ms per article, much weaker; every article gets it, so an article in a language USE
   lacks still has a vector comparable with every other article's.
 
 ``Article.vector`` is a dict, model name → L2-normalised float32 vector; vectors of two models
