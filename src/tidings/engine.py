@@ -43,9 +43,10 @@ from tidings.article import Article
 from tidings.group.alias_feedback import EventAliasLearner
 from tidings.group.clusterer import EventClusterer
 from tidings.group.features import ArticleFeatures
+from tidings.group.state import vectors_of
 from tidings.group.storylines import StorylineOptions
 from tidings.ingest import iter_sources, walk
-from tidings.ingest.base import IngestError, Source
+from tidings.ingest.base import IngestError, Limits, Source
 from tidings.options import Options, OptionsError, build
 from tidings.pipeline import Pipeline, StageError
 from tidings.read import article_from_raw, read_pipeline
@@ -54,13 +55,14 @@ from tidings.store import DeadLetter, Store
 from tidings.tell.threads import rebuild_storylines
 from tidings.understand.aliases import AliasLexicon
 from tidings.understand.entities import EntityExtractor, attach_lexicon
-from tidings.workers import ReadRunner, choose_workers
+from tidings.understand.vectors import ArticleEmbedder, vector_kind
+from tidings.workers import STALL_SECONDS, ReadRunner, choose_workers
 
 #: Store key of the pending batch: the articles stored since the last full batch, and the events
 #: their provisional grouping wrote.
 STATE_PENDING = "engine.pending"
-#: Layout version of :data:`STATE_PENDING` blobs.
-PENDING_FORMAT = 1
+#: Layout version of :data:`STATE_PENDING` blobs (2: every vector of the features, by name).
+PENDING_FORMAT = 2
 
 
 @dataclass
@@ -92,9 +94,9 @@ class IngestReport:
         }
 
 
-def understand_stages() -> list[Any]:
-    """The stages after ``read``: entities across scripts."""
-    return [EntityExtractor()]
+def understand_stages(vectors: bool = True) -> list[Any]:
+    """The stages after ``read``: entities across scripts, then (``vectors``) the article's vectors."""
+    return [EntityExtractor(), ArticleEmbedder()] if vectors else [EntityExtractor()]
 
 
 def default_pipeline() -> Pipeline:
@@ -140,8 +142,10 @@ class Engine:
         self._lock = ExitStack()
         self._lock.enter_context(store.writer_lock(self.options.wait))
         self._blas = pin_blas(self.options.blas_threads)
-        self.reader = read_pipeline(build(CleanOptions, self.options.read, "tidings.read"))
-        self.understander = Pipeline(understand_stages() if self.options.understand else [], after=self.reader)
+        self.reader = read_pipeline(build(CleanOptions, self.options.read, "tidings.read"),
+                                    seconds=self.options.input_seconds)
+        stages = understand_stages(self.options.vectors) if self.options.understand else []
+        self.understander = Pipeline(stages, after=self.reader)
         self.lexicon: AliasLexicon | None = attach_lexicon(self.understander, store)
         self.clusterer: EventClusterer | None = None
         self.alias_learner: EventAliasLearner | None = None
@@ -175,8 +179,17 @@ class Engine:
         The read stages run in worker processes for large inputs (``Options.workers``);
         understanding, grouping and storing run here, in input order.
         """
-        input_bytes = sum(p.stat().st_size for p in walk(paths) if isinstance(p, Path))
-        return self.ingest_sources(iter_sources(paths, max_file_bytes=self.options.max_file_bytes), input_bytes)
+        input_bytes = sum(_size(p) for p in walk(paths) if isinstance(p, Path))
+        return self.ingest_sources(self.sources(paths), input_bytes)
+
+    def sources(self, paths: Sequence[str | Path]) -> Iterator[Source | IngestError]:
+        """The inputs under ``paths`` as this engine reads them: its budgets, its link rule, never the store's files."""
+        return iter_sources(paths, limits=self.limits(), follow_links=self.options.follow_links,
+                            skip=self.store.own_files())
+
+    def limits(self) -> Limits:
+        """The budgets per input (``Options.max_file_bytes``, ``Options.input_seconds``)."""
+        return Limits(max_bytes=self.options.max_file_bytes, seconds=self.options.input_seconds)
 
     def ingest_sources(self, sources: Iterable[Source | IngestError], input_bytes: int = 0) -> IngestReport:
         """:meth:`ingest` for sources made elsewhere (a fetched feed, an upload): each a fingerprint and a
@@ -186,6 +199,7 @@ class Engine:
         runner = ReadRunner(
             self.reader, choose_workers(self.options.workers, input_bytes, main_busy=busy),
             later=self.understander.stages, blas_threads=self.options.blas_threads,
+            stall_seconds=max(STALL_SECONDS, 2 * self.options.input_seconds),
         )
         self._bar = _progress_bar(self.progress, desc="ingest", unit="art")
         collector = _StreamingGc()
@@ -242,14 +256,24 @@ class Engine:
         for key, _ in list(self.store.iter_records("event")):
             self.store.delete_record("event", key)
         self.clusterer.save(self.store)
+        # vectors are not part of the stored article: the vectors stage makes them again, a batch at a time
+        embedders = [s for s in self.understander.stages if isinstance(s, ArticleEmbedder)]
         n = 0
         for article in self.store.iter_articles():
             self._pending.append((article.id, article, None))
             n += 1
             if len(self._pending) >= self.options.commit_every:
+                self._embed_pending(embedders)
                 self._group_batch()
                 self._commit()
+        self._embed_pending(embedders)
         return n
+
+    def _embed_pending(self, embedders: list[ArticleEmbedder]) -> None:
+        articles = [a for _, a, f in self._pending if a is not None and f is None and not a.vector]
+        for stage in embedders:
+            for article, vectors in zip(articles, stage.embed(articles), strict=True):
+                article.vector = vectors
 
     def finish(self) -> None:
         """End of a run: group the incomplete batch provisionally, save everything, commit."""
@@ -280,6 +304,8 @@ class Engine:
             self.report.unchanged += 1
             return
         self._written.append((result.status, article.id))
+        for model, vec in (article.vector or {}).items():  # for search (one kind per model)
+            self.store.put_vectors(vector_kind(model), {article.id: vec})
         if self.clusterer is None:
             if len(self._written) >= self.options.commit_every:
                 self._commit()
@@ -400,8 +426,7 @@ class Engine:
         feats = self._features() if self._pending else []
         for i, f in enumerate(feats):
             rows.append(f.to_record())
-            if f.dense is not None:
-                arrays[f"dense_{i}"] = f.dense
+            arrays.update({f"{name}_{i}": vec for name, vec in f.arrays().items()})
         meta = {"format": PENDING_FORMAT, "pending": rows, "provisional": self._provisional}
         buf = io.BytesIO()
         np.savez(buf, **arrays)
@@ -420,8 +445,7 @@ class Engine:
             )
         arrays = np.load(io.BytesIO(body))
         for i, rec in enumerate(meta["pending"]):
-            dense = arrays[f"dense_{i}"] if f"dense_{i}" in arrays.files else None
-            f = ArticleFeatures.from_record(rec, dense)
+            f = ArticleFeatures.from_record(rec, vectors_of(arrays, i))
             self._pending.append((f.article_id, None, f))
         self._provisional = list(meta["provisional"])
         assert self.clusterer is not None
@@ -491,6 +515,14 @@ def _canonical(f: ArticleFeatures, lexicon: AliasLexicon) -> ArticleFeatures:
         key = lexicon.canonical(norm)
         names[key] = max(weight, names.get(key, 0.0))
     return dataclasses.replace(f, entities=names) if names != f.entities else f
+
+
+def _size(path: Path) -> int:
+    """A file's size, 0 when it went away since the walk (it then becomes a dead letter when read)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _stored_entities(store: Store, article_id: str) -> list[Any]:

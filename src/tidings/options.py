@@ -48,11 +48,22 @@ class Options:
     #: Files larger than this are refused with a dead letter instead of being
     #: parsed: a 50 MB "HTML page" is not a news article and would stall a batch.
     max_file_bytes: int = 20 * 1024 * 1024
+    #: Read what symbolic links in the input folders point to outside them (off: such a
+    #: link becomes a dead letter; a link to /etc/passwd in a drop folder must not be read).
+    follow_links: bool = False
+    #: Seconds one input may take to be unpacked from its file, and again to be read, before it is
+    #: given up with a dead letter "gave up after N s" (see :mod:`tidings.watchdog`). A news article
+    #: reads in milliseconds; a minute means a pathological page, not a slow machine.
+    input_seconds: float = 60.0
     #: Worker processes for the read stages: -1 = automatic (by input size and
     #: cores, see ``tidings.workers.choose_workers``), 0 = read in this process.
     workers: int = -1
     #: Run the understand stages (entities) during ingest.
     understand: bool = True
+    #: Compute each article's multilingual vectors (USE for its 16 languages, the static model for all:
+    #: :mod:`tidings.understand.vectors`). The default grouping profile and vector search need them;
+    #: off saves their time (~15 ms per article) for ``--profile lexical`` or ``--no-cluster``.
+    vectors: bool = True
     #: Run event clustering as part of ingest.
     cluster: bool = True
     #: Seconds to wait for another process that is writing to the store (0: fail at once, with a
@@ -60,8 +71,9 @@ class Options:
     wait: float = 0.0
     #: Rebuild the storylines at the end of an ingest run that changed events.
     update_storylines: bool = True
-    #: Grouping profile ("fast" or "accurate"); None: the one the store was grouped with (a new
-    #: store: fast). An explicit profile that differs from the store's is refused by name.
+    #: Grouping profile ("default": multilingual vectors with words, names and time; "lexical": no
+    #: vectors); None: the one the store was grouped with (a new store: default). An explicit
+    #: profile that differs from the store's is refused by name.
     profile: str | None = None
     #: The language cards are written in, where a title in it exists.
     display_lang: str = DISPLAY_LANG

@@ -62,6 +62,23 @@ def streamed_store(
     For evaluations that read more than the event ids: ``tidings eval cards`` builds each event's
     card from the very store ``tidings ingest`` filled.
     """
+    with (
+        ingested(records, options, runs=runs, progress=progress) as (db, seconds, total),
+        open_store(str(db), read_only=True) as store,
+    ):
+        event_of = {row.id: row.event_id for row in store.article_rows()}
+        yield StreamResult([event_of.get(article_id_of(r)) for r in records], seconds, total), store
+
+
+@contextmanager
+def ingested(
+    records: Sequence[dict[str, Any]], options: Options | None = None, *, runs: int = 1, progress: bool = False
+) -> Iterator[tuple[Path, float, IngestReport]]:
+    """The records ingested into a temporary store: ``(its path, seconds, report)``, deleted after the block.
+
+    For evaluations that add to the store before reading it (``tidings eval search`` writes the
+    article vectors the ingest path did not).
+    """
     options = options or Options()
     with tempfile.TemporaryDirectory(prefix="tidings-eval-") as tmp:
         folder = Path(tmp)
@@ -81,10 +98,7 @@ def streamed_store(
             total.unchanged += report.unchanged
             total.failed += report.failed
             total.errors += report.errors
-        seconds = time.perf_counter() - start
-        with open_store(str(db), read_only=True) as store:
-            event_of = {row.id: row.event_id for row in store.article_rows()}
-            yield StreamResult([event_of.get(article_id_of(r)) for r in records], seconds, total), store
+        yield db, time.perf_counter() - start, total
 
 
 def _split(items: list[Any], n: int) -> list[list[Any]]:

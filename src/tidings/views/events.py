@@ -266,7 +266,7 @@ class EventRow:
         return asdict(self)
 
 
-def _copies(store: Store, event: Event, present: set[str]) -> set[str]:
+def event_copies(store: Store, event: Event, present: set[str]) -> set[str]:
     """The event's copies as its card counts them: flagged by the clusterer *and* sharing content.
 
     Only the articles of flagged pairs are read (most events have none), so the listing stays cheap.
@@ -279,7 +279,9 @@ def _copies(store: Store, event: Event, present: set[str]) -> set[str]:
             if (a := texts[k]) is not None and (b := texts[v]) is not None and shares_content(a, b)}
 
 
-def _row(event: Event, members: list[ArticleRow], copies: set[str] | frozenset[str] = frozenset()) -> EventRow:
+def event_row(event: Event, members: list[ArticleRow], copies: set[str] | frozenset[str] = frozenset()) -> EventRow:
+    """An event's listing row from its members' summary rows (no headline: see :class:`Headline`);
+    ``copies``: its copies as :func:`event_copies` finds them."""
     present = {m.id for m in members}
     days = sorted(m.published[:10] for m in members if m.published and _DAY.match(m.published))
     return EventRow(
@@ -306,7 +308,7 @@ def list_events(store: Store, lang: str = DISPLAY_LANG, limit: int | None = None
     rows = []
     for event in iter_events(store):
         members = [rows_by_id[aid] for aid in dict.fromkeys(event.article_ids) if aid in rows_by_id]
-        rows.append(_row(event, members, _copies(store, event, {m.id for m in members})))
+        rows.append(event_row(event, members, event_copies(store, event, {m.id for m in members})))
     rows.sort(key=lambda r: (-r.articles, r.id))
     rows = rows[:limit]
     if headline is None:
