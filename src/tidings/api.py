@@ -20,7 +20,8 @@ from tidings.engine import Engine, IngestReport
 from tidings.group.storylines import RelatedEvents, StorylineOptions
 from tidings.options import DISPLAY_LANG, Options
 from tidings.store import ArticleFilter, ArticleRow, DeadLetter, Store, open_store
-from tidings.tell.cards import card_from_data, headline
+from tidings.tell.cards import build_card as build_event_card
+from tidings.tell.cards import headline
 from tidings.tell.render import render_markdown, render_text
 from tidings.tell.report import ReportOptions, write_report
 from tidings.tell.threads import get_storyline, load_storylines, load_threads, rebuild_storylines
@@ -180,7 +181,7 @@ def build_card(
     ``names``: the alias lexicon to show names through, when the caller keeps one loaded (a
     server); read from the store when None.
     """
-    return card_from_data(load_event(store, event_id, names=names), lang)
+    return build_event_card(store, event_id, lang, names=names)
 
 
 def resolve_event_id(store: Store, event_id: str) -> str:
@@ -483,5 +484,5 @@ def changes(store: Store, since: int, limit: int = 1000) -> Updates:
     """The cheap "what changed since" a live page polls (an index range on the change numbers)."""
     found = store.changes(max(0, since), limit=limit)
     events = list(dict.fromkeys(key for kind, key in found.records if kind == "event"))
-    storylines = any(kind == "storyline" for kind, _ in found.records)
+    storylines = any(kind in ("storyline", "related") for kind, _ in found.records)  # related: saved beside them
     return Updates(found.revision, events, len(found.articles), storylines)

@@ -26,18 +26,21 @@ from tidings.tell.when import event_date
 from tidings.tell.where import rank_places
 from tidings.tell.who import rank_actors
 from tidings.views.events import EventData, Headline, load_event
+from tidings.views.names import NameResolver
 
 #: How many actors a card shows, and how many it reads to attribute quotes (a speaker quoted once is
 #: rarely among the most reported actors).
 WHO_SHOWN, ACTORS_FOR_QUOTES = 12, 60
 
 
-def build_card(store: Store, event_id: str, lang: str = DISPLAY_LANG) -> EventCard:
+def build_card(store: Store, event_id: str, lang: str = DISPLAY_LANG, *,
+               names: NameResolver | None = None) -> EventCard:
     """The card of one event (merged ids resolve to the live event); ``UnknownId`` if absent.
 
     With the store at hand the card also lists its related events, as the last storyline build saved them.
+    ``names``: the alias lexicon to show names through, when the caller keeps one loaded (a server).
     """
-    card = card_from_data(load_event(store, event_id), lang)
+    card = card_from_data(load_event(store, event_id, names=names), lang)
     card.related = related_of(card.event_id, related_events(store, card.event_id))
     return card
 

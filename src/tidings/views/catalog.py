@@ -190,7 +190,7 @@ class Catalog:
             for kind, key in changes.records:
                 if kind == "event":
                     touched.add(key)
-                elif kind == "storyline":
+                elif kind in ("storyline", "related"):  # tell.threads.RELATED_KIND: saved beside them
                     self.storylines_revision = changes.revision
             articles.update(changes.articles)
             if changes.revision == revision:
