@@ -65,7 +65,7 @@ def test_report_renders_and_hostile_text_is_inert(tmp_path: Path) -> None:
         shutil.copy(shot, os.environ["TIDINGS_KEEP_SCREENSHOT"])
 
     dom = run_browser(page, tmp_path, "--dump-dom").stdout
-    assert "<main>" in dom and "Storylines (1)" in dom
+    assert "<main>" in dom and "Related events, another story each (1)" in dom
     assert "Riyadh" in dom and "2025-02-18" in dom
     body = dom.split("<body", 1)[1]
     assert "<script" not in body.lower()  # no element was injected

@@ -17,13 +17,14 @@ from typing import Any
 
 from tidings.article import Article, Block, Storyline
 from tidings.engine import Engine, IngestReport
-from tidings.group.storylines import StorylineOptions
+from tidings.group.storylines import RelatedEvents, StorylineOptions
 from tidings.options import DISPLAY_LANG, Options
 from tidings.store import ArticleFilter, ArticleRow, DeadLetter, Store, open_store
-from tidings.tell.cards import card_from_data, headline
+from tidings.tell.cards import build_card as build_event_card
+from tidings.tell.cards import headline
 from tidings.tell.render import render_markdown, render_text
 from tidings.tell.report import ReportOptions, write_report
-from tidings.tell.threads import get_storyline, load_storylines, rebuild_storylines
+from tidings.tell.threads import get_storyline, load_storylines, load_threads, rebuild_storylines
 from tidings.tell.types import EventCard
 from tidings.understand.aliases import AliasLexicon
 from tidings.views.catalog import SORTS, Catalog, EventFilter, decode_cursor
@@ -58,6 +59,7 @@ __all__ = [
     "IngestReport",
     "Options",
     "QueryName",
+    "RelatedEvents",
     "ReportOptions",
     "SearchOptions",
     "SearchQuery",
@@ -78,6 +80,7 @@ __all__ = [
     "ingest",
     "list_articles",
     "list_events",
+    "list_related",
     "list_storylines",
     "open_store",
     "rebuild_storylines",
@@ -178,7 +181,7 @@ def build_card(
     ``names``: the alias lexicon to show names through, when the caller keeps one loaded (a
     server); read from the store when None.
     """
-    return card_from_data(load_event(store, event_id, names=names), lang)
+    return build_event_card(store, event_id, lang, names=names)
 
 
 def resolve_event_id(store: Store, event_id: str) -> str:
@@ -191,6 +194,12 @@ def list_storylines(store: Store, options: StorylineOptions | None = None) -> li
     return load_storylines(store, options)
 
 
+def list_related(store: Store, options: StorylineOptions | None = None) -> list[RelatedEvents]:
+    """Pairs of events that share actors but are not one continuing story (same kind, years apart), with why.
+
+    Saved with the storylines; computed in memory when no storyline is saved.
+    """
+    return load_threads(store, options).related
 # -- reading for the HTTP API and the web app: filtered pages, entities, search, changes ----------------
 
 #: Longest page any listing returns (a client asking for more gets this many and a cursor).
@@ -475,5 +484,5 @@ def changes(store: Store, since: int, limit: int = 1000) -> Updates:
     """The cheap "what changed since" a live page polls (an index range on the change numbers)."""
     found = store.changes(max(0, since), limit=limit)
     events = list(dict.fromkeys(key for kind, key in found.records if kind == "event"))
-    storylines = any(kind == "storyline" for kind, _ in found.records)
+    storylines = any(kind in ("storyline", "related") for kind, _ in found.records)  # related: saved beside them
     return Updates(found.revision, events, len(found.articles), storylines)

@@ -412,12 +412,18 @@ def storylines_cmd(ctx: Context, rebuild: bool, as_json: bool) -> None:
             items = api.rebuild_storylines(store, options) if rebuild else api.list_storylines(store, options)
         except StoreBusy as exc:
             raise click.ClickException(f"cannot rebuild storylines now: {exc}") from exc
+        related = [] if as_json else api.list_related(store, options)
     if as_json:
         echo_json([s.to_dict() for s in items])
         return
     rows = [{"id": s.id, "events": len(s.event_ids), "span": " – ".join(x or "?" for x in (s.extra.get("span") or [])),
              "title": s.title} for s in items]
     print_table(rows, [("id", "ID", 15), ("events", "EVENTS", 6), ("span", "SPAN", 23), ("title", "TITLE", 70)])
+    if related:
+        click.echo(f"\nrelated, another story each ({len(related)}):")
+        for r in related:
+            shown = " ↔ ".join(f"{eid} ({date or 'undated'})" for eid, date in zip(r.event_ids, r.dates, strict=True))
+            click.echo(f"  {shown}: shares {', '.join(r.shared[:4])}; {r.reason}")
 
 
 @main.command("storyline")

@@ -30,10 +30,10 @@ def test_events_storylines_report(seed_db: Path, tmp_path: Path) -> None:
     code, out = _run(seed_db, "events", "--json")
     assert code == 0 and {r["id"] for r in json.loads(out)} == {RIYADH, CAIRO}
     code, out = _run(seed_db, "storylines", "--json")
-    assert code == 0 and json.loads(out)[0]["event_ids"] == [CAIRO, RIYADH]
-    story = json.loads(out)[0]["id"]
-    code, out = _run(seed_db, "storyline", story)
-    assert code == 0 and RIYADH in out
+    assert code == 0 and json.loads(out) == []  # two rounds of talks 27 months apart: not one story
+    code, out = _run(seed_db, "storylines")
+    assert code == 0 and "related, another story each (1)" in out and CAIRO in out and RIYADH in out
+    assert "same kind (talks), 830 days apart" in out
     code, out = _run(seed_db, "report", str(tmp_path / "r.html"))
     assert code == 0 and (tmp_path / "r.html").exists()
 
@@ -44,10 +44,13 @@ def test_storylines_are_saved_only_when_asked(seed_db: Path, tmp_path: Path) -> 
         assert _run(db, *args)[0] == 0
     with open_store(str(db)) as store:
         assert list(store.iter_records("storyline")) == []  # reading commands wrote nothing
+        assert list(store.iter_records("related")) == []
     code, out = _run(db, "storylines", "--rebuild", "--json")
-    assert code == 0 and json.loads(out)[0]["event_ids"] == [CAIRO, RIYADH]
+    assert code == 0 and json.loads(out) == []
     with open_store(str(db)) as store:
-        assert [k for k, _ in store.iter_records("storyline")] == [json.loads(out)[0]["id"]]
+        assert [k for k, _ in store.iter_records("related")] == sorted([CAIRO, RIYADH])
+    code, out = _run(db, "event", RIYADH)
+    assert code == 0 and "RELATED (ANOTHER STORY)" in out and CAIRO in out
 
 
 def test_events_rows_have_one_shape(seed_db: Path) -> None:

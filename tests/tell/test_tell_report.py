@@ -51,7 +51,8 @@ def test_hostile_article_is_inert_text(tmp_path: Path) -> None:
 def test_report_is_self_contained_with_chart(seed_store: Store, tmp_path: Path) -> None:
     out = write_report(seed_store, tmp_path / "seeds.html")
     page = out.read_text(encoding="utf-8")
-    assert '<svg class="chart"' in page and '<svg class="map"' in page and "Storylines (1)" in page
+    assert '<svg class="chart"' in page and '<svg class="map"' in page and "Storylines (0)" in page
+    assert "Related events, another story each (1)" in page
     assert ">Riyadh</text>" in page and ">Cairo</text>" in page  # map pins
     assert "利雅得" in page or "Riyadh" in page
     assert not re.search(r"<(link|script|iframe|img)\b", page, re.IGNORECASE)

@@ -1,4 +1,5 @@
-"""Storylines on the seeds: the 2022 Cairo consultations and the 2025 Riyadh talks are one thread.
+"""Storylines: stories that continue. The seeds' 2022 Cairo consultations and 2025 Riyadh talks share
+Lavrov and Putin but are two rounds of talks 27 months apart: related, not one storyline.
 
 Reading storylines never writes: they are read from the store, or computed in memory when none
 are saved; only ``rebuild_storylines`` saves them.
@@ -13,20 +14,28 @@ from conftest import CAIRO, RIYADH, copy_store
 
 from tidings.group.storylines import EventProfile, StorylineBuilder
 from tidings.store import Store, open_store
+from tidings.tell.cards import build_card
 from tidings.tell.report import write_report
-from tidings.tell.threads import build_storylines, get_storyline, load_storylines, rebuild_storylines
+from tidings.tell.threads import (
+    build_threads,
+    get_storyline,
+    load_storylines,
+    load_threads,
+    rebuild_storylines,
+)
 from tidings.views.events import UnknownId
 
 
-def test_cairo_and_riyadh_share_a_storyline(seed_store: Store) -> None:
-    storylines = build_storylines(seed_store)
-    assert len(storylines) == 1
-    story = storylines[0]
-    assert story.event_ids == [CAIRO, RIYADH]  # in date order: Nov 2022, then Feb 2025
-    assert any("lavrov" in name.lower() for name in story.entities)
-    assert story.title
-    assert [s.to_dict() for s in load_storylines(seed_store)] == [story.to_dict()]
-    assert get_storyline(seed_store, story.id[:8]).event_ids == story.event_ids
+def test_cairo_and_riyadh_are_related_not_one_storyline(seed_store: Store) -> None:
+    threads = build_threads(seed_store)
+    assert threads.storylines == []
+    assert len(threads.related) == 1
+    rel = threads.related[0]
+    assert rel.event_ids == (CAIRO, RIYADH)  # in date order: Nov 2022, then Feb 2025
+    assert rel.dates == ("2022-11-11", "2025-02-18")
+    assert any("lavrov" in name.lower() for name in rel.shared)
+    assert "same kind (talks)" in rel.reason and "830 days apart" in rel.reason  # the Cairo year is inferred
+    assert load_threads(seed_store).related == threads.related
     with pytest.raises(UnknownId):
         get_storyline(seed_store, "st-")  # shorter than the prefix floor
 
@@ -34,32 +43,59 @@ def test_cairo_and_riyadh_share_a_storyline(seed_store: Store) -> None:
 def test_reading_storylines_and_writing_the_report_never_write_the_store(seed_db: Path, tmp_path: Path) -> None:
     db = copy_store(seed_db, tmp_path / "copy.db")
     with open_store(str(db), read_only=True) as store:  # any write would fail here
-        story = load_storylines(store)[0]
-        assert story.event_ids == [CAIRO, RIYADH]
-        assert get_storyline(store, story.id).id == story.id
+        assert load_storylines(store) == []
+        assert [r.event_ids for r in load_threads(store).related] == [(CAIRO, RIYADH)]
         page = write_report(store, tmp_path / "r.html").read_text(encoding="utf-8")
-        assert "Storylines (1)" in page
+        assert "Storylines (0)" in page and "Related events, another story each (1)" in page
+        assert "830 days apart" in page
     with open_store(str(db)) as store:
         assert list(store.iter_records("storyline")) == []
+        assert list(store.iter_records("related")) == []
 
 
 def test_rebuild_saves_what_readers_then_read(seed_db: Path, tmp_path: Path) -> None:
     db = copy_store(seed_db, tmp_path / "copy.db")
     with open_store(str(db)) as store:
         built = rebuild_storylines(store)
+        related = build_threads(store).related
     with open_store(str(db), read_only=True) as store:
         assert [k for k, _ in store.iter_records("storyline")] == [s.id for s in built]
         assert [s.to_dict() for s in load_storylines(store)] == [s.to_dict() for s in built]
+        assert load_threads(store).related == related
+        card = build_card(store, RIYADH, "en")  # the card reads its related events from the saved ones
+        assert [(r.event_id, r.date) for r in card.related] == [(CAIRO, "2022-11-11")]
+        assert "830 days apart" in card.related[0].reason
+
+
+def _profile(eid: str, people: list[str], date: str | None = "2025-02-18", kind: str | None = None) -> EventProfile:
+    ents = {"united states": 1.0, "russia": 1.0, **{p: 1.0 for p in people}}
+    labels = {k: ("GPE" if k in ("united states", "russia") else "PERSON") for k in ents}
+    return EventProfile(eid, ents, labels, {k: k for k in ents}, date, kind=kind, date_confidence=0.9 if date else 0.0)
+
+
+def test_a_story_continues_close_in_time_or_along_a_progression() -> None:
+    people = ["alice one", "bob two"]
+    builder = StorylineBuilder()
+    # days apart: one story
+    assert builder.group([_profile("a", people, "2025-02-18"), _profile("b", people, "2025-03-10")]) == [[0, 1]]
+    # same kind years apart: related, not one story
+    pair = [_profile("a", people, "2022-11-11", "talks"), _profile("b", people, "2025-02-18", "talks")]
+    assert builder.group(pair) == []
+    sims = builder.similar_pairs(pair)
+    assert [r.reason for r in builder.related(pair, sims, [])] == ["same kind (talks), 830 days apart"]
+    # a crime and its trial a year and a half later: one story, in that order only
+    crime = [_profile("a", people, "2011-10-21", "shooting"), _profile("b", people, "2013-04-11", "trial")]
+    assert builder.group(crime) == [[0, 1]]
+    assert builder.continues(*crime) == (True, "shooting → trial, 538 days apart")
+    backwards = [_profile("a", people, "2011-10-21", "trial"), _profile("b", people, "2013-04-11", "shooting")]
+    assert builder.group(backwards) == []
+    # undated events: nothing shows the story continues
+    assert builder.group([_profile("a", people, None), _profile("b", people, None)]) == []
 
 
 def test_events_sharing_only_countries_stay_apart() -> None:
-    def profile(eid: str, people: list[str]) -> EventProfile:
-        ents = {"united states": 1.0, "russia": 1.0, **{p: 1.0 for p in people}}
-        labels = {k: ("GPE" if k in ("united states", "russia") else "PERSON") for k in ents}
-        return EventProfile(eid, ents, labels, {k: k for k in ents}, None)
-
-    a = profile("a", ["alice one", "bob two"])
-    b = profile("b", ["carol three", "dan four"])
-    c = profile("c", ["alice one", "bob two", "erin five"])
+    a = _profile("a", ["alice one", "bob two"])
+    b = _profile("b", ["carol three", "dan four"])
+    c = _profile("c", ["alice one", "bob two", "erin five"])
     groups = StorylineBuilder().group([a, b, c])
     assert groups == [[0, 2]]

@@ -70,3 +70,20 @@ def test_an_article_stored_without_entities_simply_has_none(seed_store: Store, t
         assert load_event(store, "ev-bare").entities == {seed.id: []}
         card = build_card(store, "ev-bare")
     assert card.who == [] and card.summary  # nothing is extracted at display time; the text is still told
+
+
+def test_listing_counts_copies_as_the_card_does(seed_store: Store) -> None:
+    """A copy flag needs shared content in the listing too: seeds 003 and 004 are two AP reports."""
+    ids = seed_ids(seed_store)
+    event = Event("ev-flags", [ids["000"], ids["003"], ids["004"]], "t0", "t0",
+                  duplicates={ids["004"]: ids["003"], ids["003"]: ids["000"]})
+    seed_store.put_record("event", event.id, event.to_dict())
+    seed_store.commit()
+    try:
+        row = next(r for r in list_events(seed_store) if r.id == event.id)
+        card = build_card(seed_store, event.id)
+    finally:
+        seed_store.delete_record("event", event.id)
+        seed_store.commit()
+    assert card.coverage.copies == {ids["003"]: ids["000"]}  # 003 translates 000 (another language)
+    assert row.articles == 3 and row.independent == 3 - len(card.coverage.copies) == 2

@@ -267,10 +267,13 @@ def create_app(options: ServeOptions, ingest_options: Options | None = None,
             card = library.card(store, event_id, lang or lang_of)
         return ok(card.to_dict())
 
-    @app.get("/api/storylines", tags=["storylines"], summary="Storylines: events linked into threads over time")
+    @app.get("/api/storylines", tags=["storylines"],
+             summary="Storylines: events linked into threads over time; related: events that share actors "
+                     "without continuing one story (same kind, years apart), with why")
     def storylines() -> Response:
         with library.store() as store:
-            return ok({"storylines": [s.to_dict() for s in api.list_storylines(store)]})
+            return ok({"storylines": [s.to_dict() for s in api.list_storylines(store)],
+                       "related": [r.to_dict() for r in api.list_related(store)]})
 
     @app.get("/api/storylines/{storyline_id:path}", tags=["storylines"], summary="One storyline")
     def storyline(storyline_id: str) -> Response:

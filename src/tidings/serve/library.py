@@ -199,7 +199,8 @@ class Library:
         catalog = self.refresh(store)
         live = api.resolve_event_id(store, event_id)
         entry = catalog.get(live)
-        key = (live, entry.revision if entry is not None else catalog.revision, lang)
+        # related events live beside the storylines: a new storyline build may change the card too
+        key = (live, entry.revision if entry is not None else catalog.revision, catalog.storylines_revision, lang)
         with self._cards_lock:
             card = self._cards.get(key)
             if card is not None:

@@ -108,7 +108,8 @@ class Pages:
         def storylines(request: Request) -> Response:
             with library.store() as store:
                 items = api.list_storylines(store)
-            return self.render(request, "storylines.html", storylines=items)
+                related = api.list_related(store)
+            return self.render(request, "storylines.html", storylines=items, related=related)
 
         @app.get("/storylines/{storyline_id:path}", include_in_schema=False)
         def storyline(request: Request, storyline_id: str) -> Response:

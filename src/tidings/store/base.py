@@ -296,7 +296,7 @@ class Store(abc.ABC):
                 pass
         except Exception as exc:  # a damaged store can fail in any backend-specific way
             problems.append(f"articles: {exc}")
-        for kind in ("event", "storyline"):
+        for kind in ("event", "storyline", "related"):
             try:
                 for _ in self.iter_records(kind):
                     pass

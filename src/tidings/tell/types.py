@@ -22,6 +22,7 @@ class SourcedText:
     article_id: str
     lang: str
     outlet: str
+    kind: str = ""  # for an outcome: "verdict", "charge", "agreement" or "decision"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Actor:
     mentions: int
     surfaces: tuple[str, ...] = ()
     evidence: str | None = None  # id of the first article naming it
+    lead_articles: int = 0  # of its independent articles, those naming it in their title or lead
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class Place:
     lon: float | None = None
     kind: str | None = None
     articles: int = 0
+    evidence: str | None = None  # the most prominent line naming it: a dateline, a title, a lead sentence
+    article_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class When:
     source: str = "unknown"  # "explicit", "weekday", "explicit+weekday", "published"
     evidence: str | None = None
     article_id: str | None = None
+    sentence: str | None = None  # the whole line (title or sentence) the evidence was read in
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,18 @@ class Coverage:
     first_reporter: str | None = None  # article id
 
 
+@dataclass(frozen=True)
+class RelatedEvent:
+    """Another event that shares this one's actors without continuing its story (same kind, years apart)."""
+
+    event_id: str
+    title: str
+    date: str | None
+    shared: tuple[str, ...]  # the specific names both events carry
+    reason: str  # why it is not one storyline: "same kind (talks), 830 days apart"
+    score: float = 0.0
+
+
 @dataclass
 class EventCard:
     """Everything a user reads about one event."""
@@ -134,6 +151,9 @@ class EventCard:
     extra: dict[str, Any] = field(default_factory=dict)
     #: When ``title`` was composed in the display language (no report has one in it): the report's own title.
     original_title: SourcedText | None = None
+    #: Events that share this one's actors but are another story, read from the saved storylines
+    #: (``tidings storylines --rebuild`` or the end of an ingest run): none before they are built.
+    related: list[RelatedEvent] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view (``tidings event ID --json``)."""

@@ -15,9 +15,11 @@ This module only votes. Reading dates, weekdays and ranges out of a sentence is
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from tidings.article import Article
 from tidings.tell.types import When
 from tidings.text.dates import day_range, find_dates, find_weekdays
 from tidings.views.events import EventData
@@ -33,6 +35,17 @@ MAX_SPAN_DAYS = 31
 #: A weekday this close to a date (in characters, either side) is written with it: "周二(2月18日)",
 #: "Tuesday, Feb. 18", "18 فبراير الثلاثاء".
 WEEKDAY_REACH = 8
+
+
+#: Words right before a date that make it background, not the event's day: a birth, a founding, a
+#: start ("since"), an earlier step ("previous", "last year"). English, the language of the cue words
+#: of the date grammar's other languages is left to position weighting.
+_BACKGROUND = re.compile(r"\b(?:born|birth|died|founded|established|since|anniversary|previous|previously|prior|"
+                         r"earlier|former|ago|last year|first (?:published|aired)|dating back)\b[^.;,]{0,25}$",
+                         re.IGNORECASE)
+#: A date this many days before the report's own day is background (an earlier step of the story told
+#: again), whatever the words around it: the event is what the report is new about.
+BACKGROUND_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,9 @@ def date_votes(line: str, anchor: dt.date | None, lang: str | None = None) -> li
             continue
         span = (m.start, m.end)
         used.append(span)
+        if _BACKGROUND.search(line[max(0, m.start - 60):m.start]) or (
+                anchor is not None and (anchor - date).days > BACKGROUND_DAYS):
+            continue  # "born March 3, 1970", "since 2021", a step of the story a year back
         written = m.weekday if m.weekday is not None else next(
             (w.weekday for w in weekdays if _gap(span, (w.start, w.end)) <= WEEKDAY_REACH), None
         )
@@ -88,15 +104,33 @@ def date_votes(line: str, anchor: dt.date | None, lang: str | None = None) -> li
     return out
 
 
+def _anchor(article: Article) -> tuple[dt.date | None, float]:
+    """The day an article was written, to place its year-less dates and weekdays, and how sure its year is.
+
+    A publication date whose year the read stage only guessed (source ``inferred-year``) anchors with its
+    own confidence; one guessed with no clue at all ("most recent such date": an undated text dated
+    "APR 28" becomes this year's 28 April) does not anchor: its year says nothing.
+    """
+    if not article.published:
+        return None, 0.0
+    day = _pub_date(article.published.value)
+    if article.published.source != "inferred-year":
+        return day, 1.0
+    if "most recent such date" in (article.published.evidence or ""):
+        return None, 0.0
+    return day, float(article.published.confidence or 0.0)
+
+
 def event_date(data: EventData) -> When:
     """The event's own day, voted over the leads of its independent articles."""
     votes: dict[dt.date, float] = defaultdict(float)
-    evidence: dict[dt.date, tuple[float, str, str, str]] = {}
+    evidence: dict[dt.date, tuple[float, str, str, str, str]] = {}  # weight, kind, snippet, article, line
     ends: dict[dt.date, dt.date] = {}  # start day → end day of the strongest range that starts there
     floating: dict[int, float] = defaultdict(float)  # weekday votes with no publication date to anchor them
+    trust: dict[dt.date, float] = defaultdict(float)  # how sure the year of each voted day is
     for article in data.articles:
         share = 0.5 if article.id in data.copies else 1.0
-        anchor = _pub_date(article.published.value) if article.published else None
+        anchor, sure = _anchor(article)
         lines = ([data.title(article)] if data.title(article) else []) + [
             s.text for s in data.sentences(article)[:MAX_SENTENCES]
         ]
@@ -108,24 +142,36 @@ def event_date(data: EventData) -> When:
                     if mention.weekday is not None:
                         floating[mention.weekday] += weight
                     continue
+                year_written = mention.kind.startswith("explicit") and str(mention.day.year) in mention.evidence
+                weight *= 1.0 if year_written else sure  # a day placed by a guessed year is as sure as the guess
+                trust[mention.day] = max(trust[mention.day], 1.0 if year_written else sure)
                 votes[mention.day] += weight
-                if weight > evidence.get(mention.day, (0.0, "", "", ""))[0]:
-                    evidence[mention.day] = (weight, mention.kind, mention.evidence, article.id)
+                if weight > evidence.get(mention.day, (0.0, "", "", "", ""))[0]:
+                    evidence[mention.day] = (weight, mention.kind, mention.evidence, article.id, line)
                     if mention.end is not None:
                         ends[mention.day] = mention.end
         if anchor is not None:
             day = anchor
-            votes[day] += share * KIND_WEIGHTS["published"]
+            votes[day] += share * KIND_WEIGHTS["published"] * sure
+            trust[day] = max(trust[day], sure)
             if day not in evidence:
-                evidence[day] = (0.0, "published", str(article.published.value), article.id)  # type: ignore[union-attr]
+                published = article.published
+                assert published is not None
+                evidence[day] = (0.0, "published", published.evidence or str(published.value), article.id, "")
     for day in list(votes):
         votes[day] += floating.get(day.weekday(), 0.0)
     if not votes:
+        guessed = next((a for a in data.articles if a.published and a.published.source == "inferred-year"), None)
+        if guessed is not None and guessed.published is not None:  # say why there is no date
+            return When(start=None, confidence=0.0, source="unknown",
+                        evidence=f"{guessed.published.evidence} (no year: not dated)", article_id=guessed.id)
         return When(start=None, confidence=0.0, source="unknown")
     total = sum(votes.values())
     best = max(votes, key=lambda d: (votes[d], -abs((d - min(votes)).days)))
-    _w, kind, ev, aid = evidence[best]
-    confidence = min(0.95, (votes[best] / total) * min(1.0, votes[best] / 1.5))
+    _w, kind, ev, aid, line = evidence[best]
+    confidence = min(0.95, (votes[best] / total) * min(1.0, votes[best] / 1.5), trust[best] or 1.0)
+    if 0 < trust[best] < 1.0:
+        kind += " (year inferred)"
     end = ends.get(best)
     return When(start=best.isoformat(), end=end.isoformat() if end else None, confidence=round(confidence, 3),
-                source=kind, evidence=ev, article_id=aid)
+                source=kind, evidence=ev, article_id=aid, sentence=line or None)

@@ -43,6 +43,59 @@ COMMON_PHRASE_ZIPF = 4.0
 #: One gazetteer for the process: its index is shared and built on the first look-up (~1 s).
 _GAZETTEER = Gazetteer()
 
+# How English news uses a place name for something else than where it happened. Each pattern reads the
+# words right before (``_B``) or after (``_A``) one mention; a name most of whose mentions read so is
+# not a candidate for where (general English news usage, checked on ECB+ dev events and the seeds).
+#: A sports team named by its town or school: "victory over Evansville", "Evansville 91-73",
+#: "Evansville's Shy Ely", "top-ranked North Carolina", "North Carolina basketball".
+_TEAM_B = re.compile(r"(?:\bagainst|\bover|\bbeat|\bbeats|\bbeating|\bdefeated|\bdefeats|\bdefeating|\bedged|"
+                     r"\brouted|\bdrubbing of|\bvisiting|\bhosts?|\bhosting|\boutscored|\bpast|\bvs\.?|\bversus|"
+                     r"\bto lead|\btop-ranked|\bno\. \d+|\bunbeaten|\bundefeated|\branked|"
+                     r"\b(?:record|mark|scorer|leader|coach|points|rebounds)\s+(?:at|for))\s+$", re.IGNORECASE)
+_TEAM_A = re.compile(r"^(?:(?:'s)?\s*,?\s*\(?\d{1,3}\s*-\s*\d{1,3}\b|'s\s+[A-Z][a-z]+\s+[A-Z]|"
+                     r"(?:'s)?\s+(?:basketball|football|baseball|hockey|soccer|coach|team|players?|fans|guard|"
+                     r"forward|quarterback|beat|beats|defeated|won|lost|outscored|trailed)\b|"
+                     r"(?:'s)?\s+(?:new\s+|all-time\s+|alltime\s+|career\s+)*(?:scoring|record|campus|season|"
+                     r"program)\b)")
+#: Where someone was born or comes from: "Glasgow-born", "born in Glasgow", "a Glasgow native".
+_ORIGIN_B = re.compile(r"(?:\bborn (?:in|at)|\bnative of|\bgrew up in|\bhometown of|\braised in)\s+(?:the\s+)?$",
+                       re.IGNORECASE)
+_ORIGIN_A = re.compile(r"^(?:\s*-\s*born\b|\s+native\b)")
+#: A capital standing for its government: "Khartoum denies", "accused Khartoum of", "working for Khartoum".
+_GOVERNMENT_B = re.compile(r"(?:\baccused|\bblamed|\bworking for|\bbacked by|\bpressure on|\(|\bregime in|"
+                           r"\bgovernment in)\s*$", re.IGNORECASE)
+_GOVERNMENT_A = re.compile(r"^(?:\s*-\s*based\b|'s\s+(?:own|government|regime|forces|army)\b|\)|"
+                           r"\s+(?:said|says|denied|denies|accused|accuses|reported|submitted|labels|claimed|claims|"
+                           r"insists|warned|has|have|had|is|was|will|would|should|wants|don't|does|did)\b)")
+#: A name in quotation marks names a thing ("the “ Mexico City ” rule"), not a place.
+_QUOTED_B, _QUOTED_A = re.compile(r"[“\"]\s*$"), re.compile(r"^\s*[”\"]")
+
+
+def other_use(text: str, surface: str, capital: bool = False) -> str | None:
+    """Why a place name is not a where in this text, when most of its mentions say so, else None.
+
+    "team" (a town or school named for its team), "origin" (where someone was born), "government" (a
+    capital standing for its government; only asked of capitals), "quoted" (a name in quotation marks).
+    """
+    uses: Counter[str] = Counter()
+    total = 0
+    for m in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", text):
+        total += 1
+        before, after = text[max(0, m.start() - 30):m.start()], text[m.end():m.end() + 30]
+        if _TEAM_B.search(before) or _TEAM_A.match(after):
+            uses["team"] += 1
+        elif _ORIGIN_B.search(before) or _ORIGIN_A.match(after):
+            uses["origin"] += 1
+        elif capital and (_GOVERNMENT_B.search(before) or _GOVERNMENT_A.match(after)):
+            uses["government"] += 1
+        elif _QUOTED_B.search(before) and _QUOTED_A.match(after):
+            uses["quoted"] += 1
+    if not uses:
+        return None
+    use, _n = uses.most_common(1)[0]
+    share = 0.4 if use == "government" else 0.5  # a capital is named as its government more than half-heartedly
+    return use if sum(uses.values()) > share * total else None
+
 
 @lru_cache(maxsize=4096)
 def lookup_place(name: str, lang: str | None) -> Any:
@@ -106,7 +159,7 @@ def _paired_places(text: str) -> list[tuple[int, str, GazetteerPlace]]:
     return out
 
 
-def _inside_a_name(text: str, surface: str, names: frozenset[str]) -> bool:
+def inside_a_name(text: str, surface: str, names: frozenset[str]) -> bool:
     """Whether the text writes ``surface`` mostly glued inside a longer name ("T-Mobile", "Mobile's").
 
     A place before a capitalised word ("Kansas City Chiefs", "Gaza Strip") still counts: a team's
@@ -124,19 +177,75 @@ def _inside_a_name(text: str, surface: str, names: frozenset[str]) -> bool:
     return total > 0 and inside * 2 > total
 
 
-def _not_this_place(ent: Entity, place: Any, lang: str, text: str) -> bool:
-    """An acronym or an English phrase that only an alternate gazetteer name made a place ("RIM", "White House")."""
+def _not_this_place(ent: Entity, place: Any, lang: str, text: str, acronyms: frozenset[str] = frozenset()) -> bool:
+    """An acronym or an English phrase that only an alternate gazetteer name made a place ("RIM", "White House").
+
+    ``acronyms``: the capitalised first words of the event's organisation and person names ("ATI" of
+    "ATI Technologies"): written alone, such a word is that name, not a town of the same letters.
+    """
     if place is None:
         return False
     surface = ent.text
     name = str(getattr(place, "name_en", ""))
-    if surface.isupper() and len(surface) <= 5 and (surface != name.upper() or (len(surface) <= 4 and not re.search(
-            rf"(?m)^\s*{re.escape(surface)}\b\s*[,(—–-]", text))):
+    if surface.isupper() and len(surface) <= 5 and (surface in acronyms or surface != name.upper() or (
+            len(surface) <= 4 and not re.search(rf"(?m)^\s*{re.escape(surface)}\b\s*[,(—–-]", text))):
         return True  # an acronym ("RIM", "ATI"); a dateline ("BERLIN, ...", "ROME (AP) —") is a place
     if lang == "en" and surface.lower() != name.lower() and getattr(place, "kind", None) != "country":
         words = surface.lower().split()
         return all(zipf_en(w) >= COMMON_PHRASE_ZIPF for w in words)
     return False
+
+
+#: A dateline in the lines above the body ("WASHINGTON, DC, April 28, 2009", "SUNNYVALE, Calif. —2 / 29 / 2012"):
+#: the town in capitals, its region, then a separator. The town a wire report is filed from.
+_DATELINE = re.compile(r"^([A-Z][A-Z.']+(?:[ -][A-Z][A-Z.']+){0,2})(?:,\s*((?:[A-Z]\.){2,3}|[A-Z][A-Za-z]{1,3}\.?|"
+                       r"[A-Z][a-z]+(?:\s[A-Z][a-z]+)?))?\s*(?:\([A-Za-z]+\))?\s*[,—–-]")
+#: A dateline names where the report was filed: worth a title mention and this much more.
+DATELINE_BONUS = 1.0
+#: A region of a country the gazetteer does not hold, named with its country: "South Sudan's Unity state",
+#: "Indonesia's West Papua province", "Unity state, South Sudan".
+_REGION = re.compile(r"(?:\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)['’]s\s+)?\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s"
+                     r"(?:state|State|province|Province|region|Region))\b(?:,\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?))?")
+
+
+def _header_datelines(article: Article) -> list[tuple[str, GazetteerPlace]]:
+    """(town as written, place) of the datelines in the lines above an article's body."""
+    out = []
+    for block in article.blocks:
+        if block.role != "header":
+            continue
+        m = _DATELINE.match(block.text.strip())
+        if not m:
+            continue
+        town = m.group(1).title()
+        place = None
+        region = _region(m.group(2)) if m.group(2) else None
+        if region is not None:
+            place = town_in(town, region[0], region[1])
+        place = place or _GAZETTEER.lookup(town, "en")
+        if place is not None and re.search(r"\d|\([A-Za-z]+\)", block.text[m.end():]):  # a date or an agency
+            out.append((town, place))
+    return out
+
+
+def _regions(text: str) -> list[tuple[str, GazetteerPlace]]:
+    """(surface, place) for every region named with its country ("South Sudan's Unity state")."""
+    out = []
+    for m in _REGION.finditer(text):
+        country = m.group(1) or m.group(3)
+        place = _GAZETTEER.lookup(country, "en") if country else None
+        if place is None or place.kind != "country":
+            continue
+        name = m.group(2)
+        out.append((name, GazetteerPlace(name, place.country_code, float("nan"), float("nan"), "region")))
+    return out
+
+
+def _is_capital(place: Any) -> bool:
+    if getattr(place, "kind", None) != "city":
+        return False
+    country = _GAZETTEER.country(str(place.country_code))
+    return country is not None and (country.lat, country.lon) == (place.lat, place.lon)
 
 
 def _state(name: str) -> GazetteerPlace:
@@ -173,6 +282,8 @@ def rank_places(data: EventData, limit: int = 5) -> list[Place]:
     event_text = "\n".join(data.title(a) + "\n" + a.text for a in data.articles)
     paired: dict[str, list[tuple[int, str, GazetteerPlace]]] = {}
     countries: Counter[str] = Counter()  # what country the event's "Town, Region" pairs and countries name
+    acronyms = frozenset(e.text.split()[0] for ents in data.entities.values() for e in ents
+                         if e.label in ("ORG", "PERSON") and " " in e.text and e.text.split()[0].isupper())
     for article in data.articles:
         pairs = _paired_places(data.title(article) + "\n" + article.text) if data.lang(article) == "en" else []
         paired[article.id] = pairs
@@ -181,36 +292,65 @@ def rank_places(data: EventData, limit: int = 5) -> list[Place]:
         for ent in data.entities.get(article.id, []):
             if ent.place is not None and ent.place.kind == "country" and ent.place.country_code:
                 countries[str(ent.place.country_code)] += 1
+    uses: dict[str, str | None] = {}  # surface → its other use in this event ("team", "origin" …), once each
+    forms: dict[str, set[str]] = defaultdict(set)  # place → the surfaces it was read from (for its evidence)
+
+    def used_otherwise(surface: str, place: Any) -> bool:
+        if surface not in uses:
+            uses[surface] = other_use(event_text, surface, _is_capital(place))
+        return uses[surface] is not None
+
     for article in data.articles:
         lang = data.lang(article)
         best: dict[str, float] = {}
         ents = data.entities.get(article.id, [])
+        if lang == "en":
+            for town, place in _header_datelines(article):
+                resolved.setdefault(place.name_en, place)
+                forms[place.name_en].add(town.upper())
+                best[place.name_en] = max(best.get(place.name_en, 0.0), POSITION_WEIGHTS[0] + DATELINE_BONUS)
+            for surface, place in _regions(data.title(article) + "\n" + article.text):
+                resolved.setdefault(place.name_en, place)
+                forms[place.name_en].add(surface)
+                best[place.name_en] = max(best.get(place.name_en, 0.0), _position_weight(data, article, [surface]))
         for _off, town, place in paired[article.id]:
+            if used_otherwise(town, place):
+                continue
             resolved.setdefault(place.name_en, place)
+            forms[place.name_en].add(town)
             weight = _position_weight(data, article, [town])
             best[place.name_en] = max(best.get(place.name_en, 0.0), weight + POSITION_WEIGHTS[2])
         for ent in ents:
             if ent.label in ("PERSON", "ORG") and lang == "en":
                 spot = _state(ent.text) if ent.text.lower() in state_names() else None
+                if spot is not None and used_otherwise(ent.text, spot):
+                    continue  # "top-ranked North Carolina": the school's team
                 if spot is not None or is_facility(ent.text):
                     name = spot.name_en if spot is not None else ent.text
                     resolved.setdefault(name, spot if spot is not None else _facility(ent.text, countries))
+                    forms[name].update(ent.surfaces)
                     best[name] = max(best.get(name, 0.0), _position_weight(data, article, ent.surfaces))
                 continue
             if ent.label not in WHERE_LABELS:
                 continue
             key = ent.identity
             # words of people's names: "Tara" of Tara Reid, "Vladimir" of Wladimir Klitschko is not a place here
-            if not key or _inside_a_name(event_text, ent.text, names):
+            if not key or inside_a_name(event_text, ent.text, names):
                 continue
             place = entity_place(ent) or lookup_place(key, lang) or lookup_place(ent.text, lang)
-            if _not_this_place(ent, place, lang, article.text):
+            if _not_this_place(ent, place, lang, article.text, acronyms):
                 continue
+            if lang == "en" and place is not None and used_otherwise(ent.text, place):
+                continue  # a team, a birthplace, a government, a quoted name: not where it happened
+            if (lang == "en" and getattr(place, "kind", None) == "city" and countries
+                    and place.country_code not in countries and ent.text.lower() != str(place.name_en).lower()):
+                continue  # only an alternate name of a town in a country the event never names ("Yida" → Jeddah)
             if getattr(place, "kind", None) == "country" and ent.text.lower() in state_names() and countries["US"]:
                 place = _state(ent.text)  # "Georgia" beside Atlanta is the state
             place = _in_context(place, ent.text, countries)
             name = getattr(place, "name_en", None) or ent.display or key
             resolved.setdefault(name, place)
+            forms[name].update(ent.surfaces)
             weight = _position_weight(data, article, ent.surfaces)
             best[name] = max(best.get(name, 0.0), weight)
         group = data.original_of(article.id)
@@ -227,12 +367,15 @@ def rank_places(data: EventData, limit: int = 5) -> list[Place]:
     final: dict[str, float] = {}
     for name, place in resolved.items():
         kind = getattr(place, "kind", None) if place is not None else None
-        bonus = by_code.get(str(getattr(place, "country_code", "")), 0.0) * 0.5 if kind != "country" else 0.0
+        # at most its own score again: in a report of two countries every town of each is not thereby where
+        bonus = min(score[name], by_code.get(str(getattr(place, "country_code", "")), 0.0) * 0.5) \
+            if kind != "country" else 0.0
         final[name] = (score[name] + bonus) * KIND_WEIGHTS.get(str(kind), 1.0)
     out: list[Place] = []
     for name in sorted(final, key=lambda n: (-final[n], n))[:limit]:
         place = resolved[name]
         code = getattr(place, "country_code", None) if place is not None else None
+        evidence, article_id = _evidence(data, forms[name] or {name}, groups[name])
         out.append(
             Place(
                 name=name,
@@ -242,6 +385,24 @@ def rank_places(data: EventData, limit: int = 5) -> list[Place]:
                 lon=_coordinate(getattr(place, "lon", None)),
                 kind=getattr(place, "kind", None),
                 articles=len(groups[name]),
+                evidence=evidence,
+                article_id=article_id,
             )
         )
     return out
+
+
+def _evidence(data: EventData, forms: set[str], group_ids: set[str]) -> tuple[str | None, str | None]:
+    """The most prominent line naming a place (dateline, title, then the earliest sentence) and its article."""
+    best: tuple[int, str, str] | None = None
+    for article in data.articles:
+        if article.id not in group_ids:
+            continue
+        lines = [b.text for b in article.blocks if b.role == "header"] + [data.title(article)] + [
+            x.text for x in data.sentences(article)]
+        for rank, line in enumerate(lines):
+            if line and any(f in line for f in forms):
+                if best is None or rank < best[0]:
+                    best = (rank, line, article.id)
+                break
+    return (best[1], best[2]) if best else (None, None)

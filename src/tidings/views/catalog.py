@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from tidings.article import Event
 from tidings.store import Store
-from tidings.views.events import EventRow, Headline, event_row
+from tidings.views.events import EventRow, Headline, event_copies, event_row
 
 #: The sorts an event listing offers: biggest first, latest activity first (its newest stored
 #: article), latest news first (its last publication day).
@@ -149,7 +149,7 @@ class Catalog:
                 continue
             members = [rows[a] for a in dict.fromkeys(event.article_ids) if a in rows]
             if members:
-                tables.entries[event.id] = _entry(event, members, revision)
+                tables.entries[event.id] = _entry(store, event, members, revision)
                 for m in members:
                     tables.event_of[m.id] = event.id
         catalog._tables = tables
@@ -190,7 +190,7 @@ class Catalog:
             for kind, key in changes.records:
                 if kind == "event":
                     touched.add(key)
-                elif kind == "storyline":
+                elif kind in ("storyline", "related"):  # tell.threads.RELATED_KIND: saved beside them
                     self.storylines_revision = changes.revision
             articles.update(changes.articles)
             if changes.revision == revision:
@@ -218,7 +218,7 @@ class Catalog:
                 continue
             members = store.article_rows(dict.fromkeys(event.article_ids))
             if members:
-                entries[eid] = _entry(event, members, revision)
+                entries[eid] = _entry(store, event, members, revision)
                 for m in members:
                     event_of[m.id] = eid
         self._tables = _Tables(entries, event_of, revision)
@@ -306,9 +306,9 @@ def _comparable(key: tuple[Any, ...], mark: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(k if type(k) is type(m) else m for k, m in zip(key, mark, strict=False))
 
 
-def _entry(event: Event, members: list[Any], revision: int) -> EventEntry:
+def _entry(store: Store, event: Event, members: list[Any], revision: int) -> EventEntry:
     return EventEntry(
-        row=event_row(event, members),
+        row=event_row(event, members, event_copies(store, event, {m.id for m in members})),
         article_ids=tuple(m.id for m in members),
         last_seq=max((m.seq for m in members), default=0),
         revision=revision,

@@ -251,7 +251,7 @@ class EventRow:
 
     id: str
     articles: int  # stored articles of the event
-    independent: int  # of them, not copies or translations of another article of the event
+    independent: int  # of them, not copies or translations of another article of the event (as the card counts)
     outlets: int  # distinct outlets named by the articles' metadata
     languages: tuple[str, ...]  # language codes, sorted ("und" when undetected)
     first_published: str | None  # publication days (ISO) of the earliest and latest article
@@ -266,10 +266,23 @@ class EventRow:
         return asdict(self)
 
 
-def event_row(event: Event, members: list[ArticleRow]) -> EventRow:
-    """An event's listing row from its members' summary rows (no headline: see :class:`Headline`)."""
+def event_copies(store: Store, event: Event, present: set[str]) -> set[str]:
+    """The event's copies as its card counts them: flagged by the clusterer *and* sharing content.
+
+    Only the articles of flagged pairs are read (most events have none), so the listing stays cheap.
+    """
+    flagged = {k: v for k, v in event.duplicates.items() if k in present and v in present and k != v}
+    if not flagged:
+        return set()
+    texts = {aid: store.get_article(aid) for aid in set(flagged) | set(flagged.values())}
+    return {k for k, v in flagged.items()
+            if (a := texts[k]) is not None and (b := texts[v]) is not None and shares_content(a, b)}
+
+
+def event_row(event: Event, members: list[ArticleRow], copies: set[str] | frozenset[str] = frozenset()) -> EventRow:
+    """An event's listing row from its members' summary rows (no headline: see :class:`Headline`);
+    ``copies``: its copies as :func:`event_copies` finds them."""
     present = {m.id for m in members}
-    copies = {k for k, v in event.duplicates.items() if k in present and v in present and k != v}
     days = sorted(m.published[:10] for m in members if m.published and _DAY.match(m.published))
     return EventRow(
         id=event.id,
@@ -295,7 +308,7 @@ def list_events(store: Store, lang: str = DISPLAY_LANG, limit: int | None = None
     rows = []
     for event in iter_events(store):
         members = [rows_by_id[aid] for aid in dict.fromkeys(event.article_ids) if aid in rows_by_id]
-        rows.append(event_row(event, members))
+        rows.append(event_row(event, members, event_copies(store, event, {m.id for m in members})))
     rows.sort(key=lambda r: (-r.articles, r.id))
     rows = rows[:limit]
     if headline is None:

@@ -1,0 +1,35 @@
+"""Who, second look: names read in the event's own words (real ECB+ sentences)."""
+
+from __future__ import annotations
+
+from tidings.tell.name_kinds import EventWords
+
+
+def test_usage_tells_places_works_products_laws_and_common_nouns() -> None:
+    words = EventWords([
+        "In a village in Bener Meriah district, one man was killed. The worst-hit area was the district of Bener "
+        "Meriah. Rescuers have arrived in Bener Meriah.",
+        'Ketsoyan would not say what the "American Pie" star was being treated for. The "American Pie" actress.',
+        "Microsoft issued a patch for a zero-day Internet Explorer vulnerability. Hackers hijack Internet Explorer "
+        "browsers. A flaw in its Internet Explorer Web browser.",
+        "The Endangered Species Act. Rules under the Endangered Species Act.",
+        "He was on probation for a previous DUI arrest. He was arrested for DUI.",
+        "Sarah Palin visited the church. Palin said. Sarah Palin was there.",
+    ])
+    assert words.usage("Bener Meriah") == "place"
+    assert words.usage("American Pie") == "work"
+    assert words.usage("Internet Explorer") == "product"
+    assert words.usage("Endangered Species") == "law"
+    assert words.usage("DUI") == "noun"
+    assert words.usage("Sarah Palin") is None
+
+
+def test_titles_are_cut_and_cut_names_restored() -> None:
+    words = EventWords([
+        "City Councilman Jumaane Williams spoke. James Steele, chief of the Central Mat-Su Fire Department, said. "
+        "Central Mat-Su Fire Department Chief James Steele said. The Central Mat-Su fire chief said. The Central "
+        "Mat-Su Fire Department is there.",
+    ])
+    assert words.clean_name("City Councilman Jumaane Williams", "PERSON") == "Jumaane Williams"
+    assert words.clean_name("SeaMicro CEO", "ORG") == "SeaMicro"
+    assert words.cut_end("Central Mat-Su") == "Central Mat-Su Fire Department"
