@@ -409,6 +409,15 @@ def new_database(admin_url: str, name: str) -> str:
     return urlunsplit(urlsplit(admin_url)._replace(path="/" + name))
 
 
+def server_version(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+        ext = conn.execute("SELECT default_version FROM pg_available_extensions WHERE name = 'vector'").fetchone()
+    return f"PostgreSQL {row[0] if row else '?'} with pgvector {ext[0] if ext else 'missing'}"
+
+
 def _mb(n: float) -> str:
     return f"{n / 1e6:.1f} MB"
 
@@ -461,6 +470,7 @@ def main(n: int = 2000, store_n: int = 100_000, vector_n: int = 20_000, profile:
             targets = {"sqlite": str(tmp / "writer.db")}
             if admin:
                 targets["postgresql"] = new_database(admin, "tidings_bench_writer")
+                echo(f"stores: SQLite {sqlite3.sqlite_version}; {server_version(admin)}")
             for backend, url in targets.items():
                 stats = writer_ceiling(folder, pickled, payloads, url, profile)
                 figures[f"writer_{backend}"] = stats
