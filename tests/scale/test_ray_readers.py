@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -141,7 +142,7 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(
 
 
 class _Saboteur:
-    """A read stage that kills its worker process on every input that says KILL."""
+    """A read stage that kills its worker process on every input that says KILL, and hangs on HANG."""
 
     name = "saboteur"
     reads = ("raw_text",)
@@ -150,24 +151,50 @@ class _Saboteur:
     def __call__(self, article: Article) -> Article:
         if "KILL" in article.raw_text:
             os.kill(os.getpid(), signal.SIGKILL)
+        if "HANG" in article.raw_text:
+            time.sleep(3600)
         return article
 
 
-def test_an_input_that_kills_its_worker_twice_is_a_dead_letter(local_ray: str) -> None:
+def _explode() -> Any:
+    raise RuntimeError("this stage cannot be loaded on a Ray node")
+
+
+class _Unloadable(_Saboteur):
+    """A stage that works here but cannot be unpickled in an actor (as if Tidings were missing on a node)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_explode, ())
+
+
+def _run(marks: dict[int, str], stage: Any, **kwargs: Any) -> tuple[RayRunner, list[Any]]:
     with open(ECB_DEV, encoding="utf-8") as fh:
         texts = [json.loads(line)["text"] for _, line in zip(range(12), fh, strict=False)]
-    texts[5] += "\nKILL"
+    for i, mark in marks.items():
+        texts[i] += "\n" + mark
     docs = [article_from_raw(RawDocument(uri=f"doc{i}", text=t, format="text")) for i, t in enumerate(texts)]
-    runner = RayRunner(Pipeline([*read_pipeline().stages, _Saboteur()]), workers=1, chunk=4)
+    runner = RayRunner(Pipeline([*read_pipeline().stages, stage]), workers=1, chunk=4, **kwargs)
     try:
-        out = list(runner.map(docs))
+        return runner, list(runner.map(docs))
     finally:
         runner.close()
+
+
+@pytest.mark.parametrize(("mark", "reason"), [("KILL", "died on this input twice"), ("HANG", "gave up after 3 s")])
+def test_an_input_that_kills_or_hangs_its_worker_twice_is_a_dead_letter(local_ray: str, mark: str, reason: str) -> None:
+    runner, out = _run({5: mark}, _Saboteur(), stall_seconds=3)
     assert runner.replaced == 2  # once for the chunk, once for the input alone
-    assert len(out) == len(texts)
+    assert len(out) == 12
     errors = [a for a in out if isinstance(a, StageError)]
-    assert [e.uri for e in errors] == ["doc5"] and "died on this input twice" in str(errors[0])
+    assert [e.uri for e in errors] == ["doc5"] and reason in str(errors[0])
     assert [a.uri for a in out if not isinstance(a, StageError)] == [f"doc{i}" for i in range(12) if i != 5]
+
+
+def test_workers_that_cannot_start_are_given_up_for_reading_here(local_ray: str) -> None:
+    with pytest.warns(RuntimeWarning, match="failed 4 times in a row .*cannot be loaded on a Ray node"):
+        _, out = _run({}, _Unloadable())
+    assert [a.uri for a in out] == [f"doc{i}" for i in range(12)]
+    assert all(isinstance(a, Article) and a.lang is not None for a in out)
 
 
 def test_cli_against_a_running_cluster(local_ray: str, tmp_path: Path) -> None:
