@@ -3,7 +3,7 @@
 Read from the source (every ``import``, including those inside functions), so a lazy import
 cannot hide a dependency that points the wrong way. The layers, bottom to top:
 
-    model (article, options, pipeline) → text → ingest / read / understand / store → group →
+    model (article, options, pipeline, untrusted, watchdog) → text → ingest / read / understand / store → group →
     views → tell → engine / workers / api → serve / scale → eval → cli
 
 (the command line is the outermost shell: it also runs the evaluations and benchmarks).
@@ -26,6 +26,8 @@ LAYERS = {
     "tidings.options": 0,
     "tidings.pipeline": 0,
     "tidings.learner": 0,
+    "tidings.untrusted": 0,
+    "tidings.watchdog": 0,
     "tidings.text": 1,
     "tidings.ingest": 2,
     "tidings.read": 2,

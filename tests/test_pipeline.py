@@ -49,3 +49,14 @@ def test_pipe_yields_errors_in_place_and_continues() -> None:
     out = list(pipe.pipe(docs))
     assert isinstance(out[1], StageError) and out[1].stage == "explode" and out[1].uri == "u1"
     assert [a.text for a in out if isinstance(a, Article)] == ["a\n\nb", "c"]
+
+
+def test_a_stage_error_survives_pickling_as_a_read_worker_sends_it() -> None:
+    import pickle
+
+    class Unpicklable(Exception):
+        def __reduce__(self) -> tuple[()]:
+            raise TypeError("no")
+
+    err = pickle.loads(pickle.dumps(StageError("clean", "a.txt", Unpicklable("bad page"))))
+    assert (err.stage, err.uri, str(err)) == ("clean", "a.txt", "clean: Unpicklable: bad page")

@@ -7,8 +7,10 @@ with status 2 — never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import unicodedata
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -16,6 +18,7 @@ import click
 
 from tidings import __version__
 from tidings.options import Options
+from tidings.untrusted import map_strings, one_line, terminal_safe
 
 T = TypeVar("T")
 
@@ -26,7 +29,7 @@ def _width(text: str) -> int:
 
 def _fit(text: str, width: int) -> str:
     """Cut/pad to a display width, counting wide (CJK) characters as two columns."""
-    text = " ".join(str(text).split())
+    text = one_line(" ".join(str(text).split()))  # untrusted titles must not drive the terminal
     out, used = [], 0
     for ch in text:
         w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
@@ -120,6 +123,9 @@ class _Tidings(click.Group):
 @click.pass_context
 def main(ctx: click.Context, db: str | None, config: str | None) -> None:
     """Tidings: what happened, across languages and outlets."""
+    if not sys.warnoptions:  # libraries' warnings are not the user's business (unless asked for with -W)
+        warnings.simplefilter("ignore")
+        os.environ.setdefault("PYTHONWARNINGS", "ignore")  # and the read workers' (spawned: they read it)
     ctx.obj = Context(db, config)
 
 
@@ -130,6 +136,7 @@ def main(ctx: click.Context, db: str | None, config: str | None) -> None:
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 @click.option("--wait", type=click.FloatRange(min=0), default=None,
               help="Seconds to wait while another tidings process writes to the store (default: fail at once).")
+@click.option("--follow-links", is_flag=True, help="Read what symbolic links point to outside the given folders.")
 @click.option("--engine", "engine_kind", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Who reads and understands: worker processes here, or Ray actors (bulk backfill; "
                    "pip install 'tidings[ray]'). Grouping and storing stay in this process either way.")
@@ -142,7 +149,8 @@ def main(ctx: click.Context, db: str | None, config: str | None) -> None:
 @db_option
 @pass_ctx
 def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str | None, progress: bool | None,
-           wait: float | None, engine_kind: str, address: str | None, workers: int | None, as_json: bool) -> None:
+           wait: float | None, follow_links: bool, engine_kind: str, address: str | None, workers: int | None,
+           as_json: bool) -> None:
     """Read articles (text, HTML, JSONL, RSS/Atom, WARC, folders) into the store and into events."""
     from contextlib import nullcontext
 
@@ -157,6 +165,8 @@ def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str 
         options.profile = profile
     if wait is not None:
         options.wait = wait
+    if follow_links:
+        options.follow_links = True
     if workers is not None:
         options.workers = workers
     if address is not None and engine_kind != "ray":
@@ -165,10 +175,10 @@ def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str 
     if engine_kind == "ray":
         from tidings.scale import RayReaders
 
-        readers = RayReaders(address, options.workers, blas_threads=options.blas_threads)
+        readers = RayReaders.from_options(options, address)
 
     def on_error(letter: Any) -> None:
-        click.echo(f"error: {letter.uri}: {letter.reason}", err=True)
+        click.echo(f"error: {one_line(letter.uri)}: {one_line(letter.reason)}", err=True)
 
     from tidings.group.state import StateError
     from tidings.scale import RayUnavailable
@@ -234,6 +244,7 @@ def article(ctx: Context, article_id: str, as_json: bool) -> None:
     if as_json:
         echo_json(data)
         return
+    data = map_strings(data, terminal_safe)  # article text must not drive the terminal
 
     def fieldline(name: str, f: dict[str, Any] | None) -> None:
         if not f:
@@ -291,7 +302,7 @@ def watch_cmd(ctx: Context, folders: tuple[str, ...], feeds_file: str | None, in
         raise click.UsageError(str(exc)) from exc
 
     def on_error(letter: Any) -> None:
-        click.echo(f"error: {letter.uri}: {letter.reason}", err=True)
+        click.echo(f"error: {one_line(letter.uri)}: {one_line(letter.reason)}", err=True)
 
     watcher = Watcher(ctx.options.db, folders, feeds, ctx.options, WatchOptions(interval=interval), on_error=on_error)
     if once:
@@ -395,8 +406,10 @@ def events_cmd(ctx: Context, limit: int | None, lang: str | None, as_json: bool)
         return
     for row in rows:
         row["languages"] = ",".join(row["languages"])
-    print_table(rows, [("id", "ID", 16), ("articles", "ARTS", 4), ("languages", "LANGS", 10), ("date", "DATE", 10),
-                       ("where", "WHERE", 14), ("title", "TITLE", 60)])
+        if row["date"] and row.get("date_confidence") is not None:
+            row["date"] = f"{row['date']} ({row['date_confidence']:.2f})"  # how sure: a guess must look like one
+    print_table(rows, [("id", "ID", 16), ("articles", "ARTS", 4), ("languages", "LANGS", 10),
+                       ("date", "DATE (SURE)", 17), ("where", "WHERE", 14), ("title", "TITLE", 60)])
 
 
 @main.command("storylines")
@@ -441,12 +454,12 @@ def storyline_cmd(ctx: Context, storyline_id: str, as_json: bool) -> None:
     if as_json:
         echo_json(story.to_dict())
         return
-    click.echo(story.title)
-    click.echo(f"carried by: {', '.join(story.entities)}")
+    click.echo(one_line(story.title))  # titles and names come from the articles
+    click.echo(one_line(f"carried by: {', '.join(story.entities)}"))
     dates = story.extra.get("dates", {})
     titles = story.extra.get("event_titles", {})
     for eid in story.event_ids:
-        click.echo(f"  {dates.get(eid) or 'undated':<10}  {eid}  {titles.get(eid, '')}")
+        click.echo(one_line(f"  {dates.get(eid) or 'undated':<10}  {eid}  {titles.get(eid, '')}"))
 
 
 @main.command("report")
@@ -466,6 +479,80 @@ def report_cmd(ctx: Context, out: str, lang: str | None) -> None:
         except OSError as exc:
             raise click.ClickException(f"{out}: {exc}") from exc
     click.echo(f"wrote {path}")
+
+
+# -- the server -------------------------------------------------------------------------------
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback by default; 0.0.0.0 exposes the server to the network).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@click.option("--lang", default=None, help="Language for titles where one exists (default: display_lang).")
+@click.option("--readers", type=click.IntRange(min=1), default=8, show_default=True,
+              help="Read-only store connections (concurrent requests beyond this wait).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Server processes (each keeps its own caches; more use more cores).")
+@click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="info")
+@click.option("--watch", "watch_folders", multiple=True, type=click.Path(file_okay=False),
+              help="Also ingest new and changed files in this folder as they come (repeatable).")
+@click.option("--feeds", "feeds_file", type=click.Path(exists=True, dir_okay=False),
+              help="Also poll the RSS/Atom feeds listed in this file (one URL per line).")
+@click.option("--interval", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds between looks at the watched folders and feeds.")
+@db_option
+@pass_ctx
+def serve_cmd(ctx: Context, host: str, port: int, lang: str | None, readers: int, workers: int,
+              log_level: str, watch_folders: tuple[str, ...], feeds_file: str | None, interval: float) -> None:
+    """Serve the HTTP API (OpenAPI at /docs) and the web app over the store.
+
+    Read-only unless TIDINGS_TOKEN is set: then POST /api/ingest accepts uploads with
+    `Authorization: Bearer $TIDINGS_TOKEN`. With --watch/--feeds the same process also ingests
+    what arrives there (one writer: it is just another writer, whose commits show within seconds).
+    """
+    import os
+
+    import uvicorn
+
+    from tidings.serve.app import create_app, settings_to_environment
+    from tidings.serve.library import ServeOptions
+    from tidings.store import open_store
+
+    token = os.environ.get("TIDINGS_TOKEN") or None
+    options = ServeOptions(db=ctx.options.db, host=host, port=port, token=token, readers=readers,
+                           display_lang=lang or ctx.options.display_lang)
+    try:
+        if token:  # a server that accepts ingestion may start on an empty store: create it
+            open_store(options.db).close()
+        open_store(options.db, read_only=True).close()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: anyone who reaches this address can read the store", err=True)
+    click.echo(f"serving {options.db} on http://{host}:{port}/ (API docs at /docs; "
+               f"{'ingest with the token' if token else 'read-only'}); Ctrl-C stops", err=True)
+    # keep-alive longer than uvicorn's 5 s: a reader who pauses between two pages keeps the connection
+    common = {"host": host, "port": port, "log_level": log_level, "server_header": False, "proxy_headers": False,
+              "timeout_keep_alive": 30}
+    jobs = []
+    if watch_folders or feeds_file:
+        from tidings.watch import Watcher, WatchOptions, read_feed_list
+
+        try:
+            feeds = read_feed_list(feeds_file) if feeds_file else []
+        except (OSError, ValueError) as exc:
+            raise click.UsageError(str(exc)) from exc
+        open_store(options.db).close()  # the watcher writes: make the store if it is new
+        watcher = Watcher(options.db, watch_folders, feeds, ctx.options, WatchOptions(interval=interval),
+                          on_error=lambda letter: click.echo(f"error: {letter.uri}: {letter.reason}", err=True))
+        jobs.append(lambda stop: watcher.run(stop=stop.is_set))
+    if workers == 1:
+        uvicorn.run(create_app(options, ctx.options, background=jobs), **common)  # type: ignore[arg-type]
+        return
+    if jobs:
+        raise click.UsageError("--watch and --feeds run in the one server process: leave --workers at 1")
+    settings_to_environment(options, click.get_current_context().find_root().params.get("config"))
+    uvicorn.run("tidings.serve.app:app_from_environment", factory=True, workers=workers, **common)  # type: ignore[arg-type]
 
 
 # -- evaluation and benchmarks ------------------------------------------------------------
@@ -505,6 +592,33 @@ def eval_extraction(file: str) -> None:
 def eval_clusters(ctx: Context, file: str, profile: str | None, orders: int | None, runs: int | None) -> None:
     """Streaming event clustering through `tidings ingest` on a cluster set (id, text, event). Last line: bcubed_f1=…"""
     _run_eval("clusters", file, profile=profile, orders=orders, runs=runs, options=ctx.options)
+
+
+@eval_group.command("search")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--vectors", default="auto", show_default=True,
+              help="auto: the store's vectors, else computed with multilingual USE; none; or an encoder (use, e5).")
+@click.option("--limit", type=int, default=None, help="Only the first N pairs.")
+@pass_ctx
+def eval_search(ctx: Context, file: str, vectors: str, limit: int | None) -> None:
+    """Cross-lingual search on a pair set: recall@10 and MRR, overall and cross-language. Last line: recall_at_10=…"""
+    _run_eval("search", file, vectors=vectors, limit=limit, options=ctx.options)
+
+
+@eval_group.command("cards")
+@click.argument("clusters", type=click.Path(exists=True, dir_okay=False))
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--profile", type=click.Choice(["fast", "accurate"]), default=None)
+@click.option("--rows", is_flag=True, help="Also print one line per gold event.")
+@pass_ctx
+def eval_cards(ctx: Context, clusters: str, gold: str, profile: str | None, rows: bool) -> None:
+    """Event cards (who, where, year) through `tidings ingest` against gold cards. Last line: card_score=…"""
+    from tidings.eval.cards import main as run
+
+    try:
+        run(clusters, gold, rows=rows, options=ctx.options, profile=profile)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @eval_group.command("pairs")
@@ -559,6 +673,26 @@ def bench_scale(n: int, store_n: int, vector_n: int, profile: str, postgres: str
         run(n=n, store_n=store_n, vector_n=vector_n, profile=profile, postgres=postgres)
     except RayUnavailable as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+@bench_group.command("serve")
+@click.option("--db", "store_db", default=None,
+              help="Serve a copy of this SQLite store (default: build one of -n articles).")
+@click.option("-n", "n", type=int, default=2000, show_default=True, help="Articles of the store built when no --db.")
+@click.option("--clients", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--seconds", type=click.FloatRange(min=1), default=60.0, show_default=True)
+@click.option("--think", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Mean seconds a client waits between two requests.")
+@click.option("--writer", "writer_articles", type=click.IntRange(min=0), default=400, show_default=True,
+              help="Articles a concurrent `tidings ingest` adds during the run (0: no writer).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Server processes.")
+def bench_serve(store_db: str | None, n: int, clients: int, seconds: float, think: float, writer_articles: int,
+                workers: int) -> None:
+    """The server under concurrent clients while a writer ingests: p50/p95/p99 per endpoint, errors, lost articles."""
+    from tidings.eval.bench_serve import main as run
+
+    run(db=store_db, n=n, clients=clients, seconds=seconds, think=think, writer_articles=writer_articles,
+        workers=workers)
 
 
 @bench_group.command("cards")

@@ -45,7 +45,7 @@ from tidings.group.clusterer import EventClusterer
 from tidings.group.features import ArticleFeatures
 from tidings.group.storylines import StorylineOptions
 from tidings.ingest import iter_sources, walk
-from tidings.ingest.base import IngestError, Source
+from tidings.ingest.base import IngestError, Limits, Source
 from tidings.options import Options, OptionsError, build
 from tidings.pipeline import Pipeline, StageError
 from tidings.read import article_from_raw, read_pipeline
@@ -54,7 +54,7 @@ from tidings.store import DeadLetter, Store
 from tidings.tell.threads import rebuild_storylines
 from tidings.understand.aliases import AliasLexicon
 from tidings.understand.entities import EntityExtractor, attach_lexicon
-from tidings.workers import ReadRunner, choose_workers
+from tidings.workers import STALL_SECONDS, ReadRunner, choose_workers
 
 #: Store key of the pending batch: the articles stored since the last full batch, and the events
 #: their provisional grouping wrote.
@@ -159,7 +159,8 @@ class Engine:
         self._lock = ExitStack()
         self._lock.enter_context(store.writer_lock(self.options.wait))
         self._blas = pin_blas(self.options.blas_threads)
-        self.reader = read_pipeline(build(CleanOptions, self.options.read, "tidings.read"))
+        self.reader = read_pipeline(build(CleanOptions, self.options.read, "tidings.read"),
+                                    seconds=self.options.input_seconds)
         self.understander = Pipeline(understand_stages() if self.options.understand else [], after=self.reader)
         self.lexicon: AliasLexicon | None = attach_lexicon(self.understander, store)
         self.clusterer: EventClusterer | None = None
@@ -194,8 +195,17 @@ class Engine:
         The read stages run in worker processes for large inputs (``Options.workers``);
         understanding, grouping and storing run here, in input order.
         """
-        input_bytes = sum(p.stat().st_size for p in walk(paths) if isinstance(p, Path))
-        return self.ingest_sources(iter_sources(paths, max_file_bytes=self.options.max_file_bytes), input_bytes)
+        input_bytes = sum(_size(p) for p in walk(paths) if isinstance(p, Path))
+        return self.ingest_sources(self.sources(paths), input_bytes)
+
+    def sources(self, paths: Sequence[str | Path]) -> Iterator[Source | IngestError]:
+        """The inputs under ``paths`` as this engine reads them: its budgets, its link rule, never the store's files."""
+        return iter_sources(paths, limits=self.limits(), follow_links=self.options.follow_links,
+                            skip=self.store.own_files())
+
+    def limits(self) -> Limits:
+        """The budgets per input (``Options.max_file_bytes``, ``Options.input_seconds``)."""
+        return Limits(max_bytes=self.options.max_file_bytes, seconds=self.options.input_seconds)
 
     def ingest_sources(self, sources: Iterable[Source | IngestError], input_bytes: int = 0) -> IngestReport:
         """:meth:`ingest` for sources made elsewhere (a fetched feed, an upload): each a fingerprint and a
@@ -234,7 +244,8 @@ class Engine:
         """Read worker processes on this machine, as many as :func:`~tidings.workers.choose_workers` says."""
         busy = bool(later) or self.clusterer is not None
         workers = choose_workers(self.options.workers, input_bytes, main_busy=busy)
-        return ReadRunner(reader, workers, later=later, blas_threads=self.options.blas_threads)
+        return ReadRunner(reader, workers, later=later, blas_threads=self.options.blas_threads,
+                          stall_seconds=stall_seconds(self.options))
 
     def add(self, article: Article) -> None:
         """One fresh article (from :func:`~tidings.read.article_from_raw`): read, understand, store, group.
@@ -491,6 +502,12 @@ def _fresh_clusterer(options: Options) -> EventClusterer:
         raise OptionsError(f"[tidings.group]: {exc}") from exc
 
 
+def stall_seconds(options: Options) -> float:
+    """How long read workers may go without reading an input before they count as hung: at least
+    twice the budget of one input (``Options.input_seconds``), so a slow input is never taken for a hang."""
+    return max(STALL_SECONDS, 2 * options.input_seconds)
+
+
 def pin_blas(threads: int) -> Any:
     """Limit BLAS to ``threads`` threads in this process (see ``Options.blas_threads``); a handle to undo it."""
     if threads <= 0:
@@ -512,6 +529,14 @@ def _canonical(f: ArticleFeatures, lexicon: AliasLexicon) -> ArticleFeatures:
         key = lexicon.canonical(norm)
         names[key] = max(weight, names.get(key, 0.0))
     return dataclasses.replace(f, entities=names) if names != f.entities else f
+
+
+def _size(path: Path) -> int:
+    """A file's size, 0 when it went away since the walk (it then becomes a dead letter when read)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _stored_entities(store: Store, article_id: str) -> list[Any]:

@@ -48,6 +48,13 @@ class Options:
     #: Files larger than this are refused with a dead letter instead of being
     #: parsed: a 50 MB "HTML page" is not a news article and would stall a batch.
     max_file_bytes: int = 20 * 1024 * 1024
+    #: Read what symbolic links in the input folders point to outside them (off: such a
+    #: link becomes a dead letter; a link to /etc/passwd in a drop folder must not be read).
+    follow_links: bool = False
+    #: Seconds one input may take to be unpacked from its file, and again to be read, before it is
+    #: given up with a dead letter "gave up after N s" (see :mod:`tidings.watchdog`). A news article
+    #: reads in milliseconds; a minute means a pathological page, not a slow machine.
+    input_seconds: float = 60.0
     #: Worker processes for the read stages: -1 = automatic (by input size and
     #: cores, see ``tidings.workers.choose_workers``), 0 = read in this process.
     workers: int = -1

@@ -35,7 +35,7 @@ from typing import Any
 from tidings import __version__
 from tidings.engine import Engine, IngestReport
 from tidings.ingest import open_source, walk
-from tidings.ingest.base import IngestError, Source
+from tidings.ingest.base import IngestError, Limits, Source
 from tidings.ingest.readers import read_feed
 from tidings.options import Options
 from tidings.store import DeadLetter, Store, StoreBusy, open_store
@@ -110,6 +110,10 @@ class Watcher:
         self.on_error = on_error
         self.clock = clock
         self._seen: dict[str, tuple[int, int]] = {}  # file → (size, mtime) already ingested
+        self._refused: set[str] = set()  # what walk could not read, said once
+        self._roots = {Path(f).absolute() for f in self.folders}
+        with open_store(db) as store:  # the store's own files are never inputs, even in a watched folder
+            self._own_files = list(store.own_files())
 
     def run(self, *, cycles: int | None = None, stop: Callable[[], bool] | None = None) -> None:
         """Cycle until ``stop()`` says so (or ``cycles`` have run); a cycle that finds the store busy waits."""
@@ -121,14 +125,19 @@ class Watcher:
             done += 1
             if (stop is not None and stop()) or (cycles is not None and done >= cycles):
                 return
-            time.sleep(max(0.0, self.watch.interval - (self.clock() - started)))
+            rest = max(0.0, self.watch.interval - (self.clock() - started))
+            while rest > 0 and not (stop is not None and stop()):  # a stop is heard within half a second
+                time.sleep(min(0.5, rest))
+                rest -= 0.5
 
     def cycle(self) -> CycleReport:
         """One look at the folders and the due feeds; ingests whatever is new in one engine run."""
         report = CycleReport()
-        changed = list(self._changed_files())
+        limits = Limits(max_bytes=self.options.max_file_bytes, seconds=self.options.input_seconds)
+        found = list(self._changed_files())
+        changed = [p for p in found if isinstance(p, Path)]
         sources: list[Source | IngestError] = [
-            open_source(path, max_file_bytes=self.options.max_file_bytes) for path in changed
+            p if isinstance(p, IngestError) else open_source(p, limits=limits) for p in found
         ]
         size = sum(s.size for s in sources if isinstance(s, Source))
         report.files = len(changed)
@@ -171,13 +180,20 @@ class Watcher:
         return report
 
     # -- folders -----------------------------------------------------------------------------
-    def _changed_files(self) -> Iterator[Path]:
+    def _changed_files(self) -> Iterator[Path | IngestError]:
         """Files new or changed since the last cycle that have stopped changing (the engine's
-        checkpoints skip, after a restart, what an earlier process already stored)."""
+        checkpoints skip, after a restart, what an earlier process already stored), and, once each,
+        what cannot be read in the folders (a broken link, a FIFO)."""
         now = time.time()
-        for item in walk(self.folders) if self.folders else ():
+        if not self.folders:
+            return
+        for item in walk(self.folders, follow_links=self.options.follow_links, skip=self._own_files):
             if isinstance(item, IngestError):
-                continue  # a folder that does not exist yet may appear later
+                # a watched folder that does not exist yet may appear later; the rest is said once
+                if Path(item.uri) not in self._roots and item.uri not in self._refused:
+                    self._refused.add(item.uri)
+                    yield item
+                continue
             try:
                 st = item.stat()
             except OSError:

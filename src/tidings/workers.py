@@ -36,8 +36,9 @@ from tidings.pipeline import Pipeline, StageError
 #: friends, ~1–2 s) costs more than it saves. Calibrated on the seeds (5 files,
 #: 50 KB: sequential wins) and `tidings bench read` (5 MB: two workers win).
 AUTO_PARALLEL_BYTES = 2_000_000
-#: Seconds the oldest chunk in flight may go unanswered before its worker is taken for hung. A chunk
-#: of 64 articles takes ~0.2 s; a single input is cut off by its own budgets long before this.
+#: Seconds the workers may go without reading a single input before they are taken for hung (a
+#: news article reads in milliseconds; each input is cut off by its own budget, ``Options.input_seconds``,
+#: long before this: the engine passes at least twice that budget).
 STALL_SECONDS = 120.0
 #: Pools replaced in a row, with nothing read in between, before the workers are given up on.
 MAX_RESTARTS = 3
@@ -61,6 +62,8 @@ class Preparing(Protocol):
 
 
 _worker_pipeline: Pipeline | None = None
+#: A counter shared with the parent, moved after every input read: the parent's sign of life.
+_worker_beat: Any = None
 _worker_preparers: list[tuple[str, Any]] = []
 
 
@@ -73,9 +76,11 @@ def ahead(later: Iterable[Any]) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
     return consumers, [(name, stage.preparer()) for name, stage in consumers.items()]
 
 
-def init_worker(pipeline: Pipeline, preparers: list[tuple[str, Any]], blas_threads: int = 1) -> None:
+def init_worker(pipeline: Pipeline, preparers: list[tuple[str, Any]], blas_threads: int = 1,
+                beat: Any = None) -> None:
     """Set up a read worker process (a pool's initializer; a Ray actor calls it when it starts)."""
-    global _worker_pipeline, _worker_preparers
+    global _worker_pipeline, _worker_preparers, _worker_beat
+    _worker_beat = beat
     if blas_threads > 0:  # one BLAS thread per process: see Options.blas_threads
         from threadpoolctl import threadpool_limits
 
@@ -87,7 +92,13 @@ def init_worker(pipeline: Pipeline, preparers: list[tuple[str, Any]], blas_threa
 
 def read_chunk(batch: list[Any]) -> list[Any]:
     """What a read worker does with a chunk (after :func:`init_worker`), wherever it runs."""
-    return [_run_one(item) for item in batch]
+    out = []
+    for item in batch:
+        out.append(_run_one(item))
+        if _worker_beat is not None:
+            with _worker_beat.get_lock():
+                _worker_beat.value += 1
+    return out
 
 
 def _run_one(item: Any) -> Any:
@@ -165,6 +176,7 @@ class ReadRunner:
         self.blas_threads = blas_threads
         self.stall_seconds = stall_seconds
         self._pool: Any = None
+        self._beat: Any = None
         self._preparers: list[tuple[str, Any]] = []
         self._restarts = 0  # pools replaced since a chunk last came back
         self._worked = False  # a worker has read something (a later death is then an input's doing)
@@ -189,9 +201,11 @@ class ReadRunner:
     # -- the pool, and what happens when a worker dies or hangs ------------------------------
     def _start(self) -> None:
         # spawn, not fork: the parent holds a SQLite connection and may hold threads
+        context = mp.get_context("spawn")
+        self._beat = context.Value("Q", 0)
         self._pool = ProcessPoolExecutor(
-            self.workers, mp_context=mp.get_context("spawn"), initializer=init_worker,
-            initargs=(self.pipeline, self._preparers, self.blas_threads),
+            self.workers, mp_context=context, initializer=init_worker,
+            initargs=(self.pipeline, self._preparers, self.blas_threads, self._beat),
         )
 
     def _restart(self) -> None:
@@ -232,7 +246,7 @@ class ReadRunner:
         """
         batch, future = in_flight.popleft()
         try:
-            results = future.result(timeout=self.stall_seconds)
+            results = self._wait(future)
             self._restarts, self._worked = 0, True
             return results
         except (BrokenProcessPool, FutureTimeout) as exc:
@@ -242,6 +256,23 @@ class ReadRunner:
         for i, (later, _) in enumerate(in_flight):
             in_flight[i] = (later, self._submit(later))
         return results
+
+    def _wait(self, future: Future[list[Any]]) -> list[Any]:
+        """A chunk's results, waiting as long as the workers keep reading (their shared counter moves);
+        ``FutureTimeout`` once nothing has been read for ``stall_seconds``: a chunk of slow but
+        progressing inputs is not taken for a hung one."""
+        beat = self._beat.value if self._beat is not None else 0
+        idle = 0.0
+        poll = min(5.0, self.stall_seconds)
+        while True:
+            try:
+                return future.result(timeout=poll)
+            except FutureTimeout:
+                now = self._beat.value if self._beat is not None else beat
+                idle = 0.0 if now != beat else idle + poll
+                beat = now
+                if idle >= self.stall_seconds:
+                    raise
 
     def _one_by_one(self, batch: list[Any], why: str) -> list[Any]:
         out: list[Any] = []

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import ECB_DEV, SEEDS
 
+from tidings.api import regroup
 from tidings.article import Article
-from tidings.group.api import cluster_store
 from tidings.group.clusterer import EventClusterer
+from tidings.options import Options
 from tidings.store.sqlite import SQLiteStore
 from tidings.views.events import list_events, load_event, resolve_event
 
@@ -127,14 +128,13 @@ def test_merge_keeps_old_ids_resolvable(seeds: list[Article]) -> None:
     assert [e.id for e in list_events(store)] == [ids[0]]
 
 
-def test_cluster_store_and_views(seeds: list[Article]) -> None:
+def test_regroup_a_stored_store_and_views(seeds: list[Article]) -> None:
+    """Articles stored without grouping (``--no-cluster``) are grouped by ``regroup``, through the engine."""
     store = SQLiteStore(":memory:")
     for a in _fresh(seeds):
         store.put_article(a)
     store.commit()
-    counts = cluster_store(store)
-    assert counts == {"clustered": 5, "events": 2}
-    assert cluster_store(store)["clustered"] == 0  # nothing left to do
+    assert regroup(Options(workers=0), store=store) == 5
     events = list_events(store)
     assert [e.articles for e in events] == [4, 1]
     big = events[0]
@@ -171,7 +171,6 @@ def test_two_events_in_every_order_as_one_batch(seeds: list[Article]) -> None:
 def test_ingest_in_two_runs_gives_the_events_of_one(tmp_path: Path) -> None:
     """Batches fall at the same commits, and the state saved at a commit is all a restart needs."""
     from tidings.api import ingest
-    from tidings.options import Options
 
     lines = ECB_DEV.read_text(
         encoding="utf-8"

@@ -325,3 +325,28 @@ def test_a_stray_nul_in_scraped_text_is_dropped_not_fatal() -> None:
     data = seed("002").encode("utf-8")
     text, codec = decode(data[:100] + b"\x00" + data[100:])
     assert (text, codec) == (seed("002"), "utf-8")
+
+
+def test_mac_cyrillic_is_told_from_windows_1251() -> None:
+    text = "Сильные дожди прошли в Москве. Жители Якутска и Новосибирска ждут прогноза."
+    assert decode(text.encode("mac_cyrillic")) == (text, "mac_cyrillic")
+    assert decode(text.encode("cp1251")) == (text, "cp1251")
+
+
+@pytest.mark.parametrize("declaration", ["", ' encoding="utf-8"'])
+def test_a_feed_without_a_correct_charset_is_decoded_by_our_detection(tmp_path: Path, declaration: str) -> None:
+    text = "Россия и США договорились продолжить переговоры в Эр-Рияде о прекращении войны."
+    rss = (f'<?xml version="1.0"{declaration}?><rss version="2.0"><channel><title>Лента</title>'
+           f"<item><title>Переговоры</title><description>{text}</description></item></channel></rss>")  # fmt: skip
+    (tmp_path / "feed.rss").write_bytes(rss.encode("koi8_r"))
+    (doc,), errors = read_all(tmp_path)
+    assert errors == [] and doc.text == text and doc.meta["source"] == "Лента" and doc.encoding == "koi8_r"
+
+
+def test_an_undeclared_legacy_page_is_detected_on_its_text_not_its_markup(tmp_path: Path) -> None:
+    nav = "".join(f'<li><a href="/section/{i}/news" class="menu-item nav-link">Section {i}</a></li>' for i in range(30))
+    text = seed("001")
+    page = f"<html><head><title>x</title></head><body><ul>{nav}</ul><p>{text}</p></body></html>"
+    (tmp_path / "page.html").write_bytes(page.encode("gb18030"))
+    (doc,), errors = read_all(tmp_path)
+    assert errors == [] and doc.encoding == "gb18030" and text in doc.text

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tidings.article import Article, Block, Field, RawDocument
+from tidings.article import Article, Block, Entity, Field, RawDocument
 from tidings.read import article_from_raw
 from tidings.store import DeadLetter, open_store
 from tidings.store.sqlite import FTS_TOKENIZER, MIGRATIONS, SQLiteStore
@@ -102,6 +102,7 @@ def test_a_version_1_store_is_migrated_and_its_articles_become_searchable(tmp_pa
     conn = sqlite3.connect(path)
     conn.executescript(str(MIGRATIONS[0]) + "; PRAGMA user_version=1;")
     articles = [_article("Talks in Riyadh ended."), _article("沙特阿拉伯利雅得举行会谈")]
+    articles[1].entities = [Entity("利雅得", "riyadh", "GPE", 1)]
     for art in articles:
         data = json.dumps(art.to_dict(with_raw=True), ensure_ascii=False)
         conn.execute(
@@ -113,7 +114,9 @@ def test_a_version_1_store_is_migrated_and_its_articles_become_searchable(tmp_pa
     with pytest.raises(ValueError, match="run `tidings ingest` once"):
         open_store(str(path), read_only=True)
     with SQLiteStore(path) as store:
-        assert store.schema_version == len(MIGRATIONS) == 2
+        assert store.schema_version == len(MIGRATIONS) == 3
+        assert store.changes(0).articles == [a.id for a in articles]  # numbered in storage order
+        assert [m.article_id for m in store.articles_naming(["riyadh"])] == [articles[1].id]  # and indexed
         assert [a for a, _ in store.search_text("riyadh")] == [articles[0].id]
         assert [a for a, _ in store.search_text("会谈")] == [articles[1].id]
 

@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tidings.article import Article, Block, Field, RawDocument
+from tidings.article import Article, Block, Entity, Field, RawDocument
 from tidings.read import article_from_raw, read_pipeline
-from tidings.store import DeadLetter, Store, StoreBusy, open_store
+from tidings.store import ArticleFilter, Changes, DeadLetter, Store, StoreBusy, open_store
 from tidings.store import sqlite as sqlite_module
 
 try:
@@ -473,3 +473,111 @@ def test_both_backends_find_the_same_articles(postgres_url: str, tmp_path: Path,
     finally:
         for store in stores:
             store.close()
+
+
+# -- listings, the entity index, changes ----------------------------------------------------------
+
+def _named(article: Article, *names: tuple[str, str, str, int]) -> Article:
+    """The article with these entities (surface, norm, label, count), as the entity stage would set them."""
+    return dataclasses.replace(article, entities=[Entity(t, n, lb, c) for t, n, lb, c in names])
+
+
+def test_article_pages_filter_and_page_by_storage_position(store: Store, seeds: dict[str, Article]) -> None:
+    _fill(store, seeds)
+    store.set_events({seeds["000"].id: "ev-riyadh", seeds["002"].id: "ev-riyadh", seeds["001"].id: "ev-cairo"})
+    store.commit()
+    ids = [a.id for a in seeds.values()]
+    everything = store.article_page(limit=100)
+    assert [r.id for r in everything] == ids[::-1]  # newest stored first
+    assert [r.seq for r in everything] == sorted((r.seq for r in everything), reverse=True)
+    assert [r.id for r in store.article_page(limit=100, order="oldest")] == ids
+    first = store.article_page(limit=2)
+    second = store.article_page(limit=2, after=first[-1].seq)
+    third = store.article_page(limit=2, after=second[-1].seq)
+    assert [r.id for r in first + second + third] == ids[::-1] and len(third) == 1
+    assert store.article_page(limit=2, after=third[-1].seq) == []
+
+    def page(**where: Any) -> set[str]:
+        shown = {r.id for r in store.article_page(ArticleFilter(**where))}
+        return {key for key, art in seeds.items() if art.id in shown}
+
+    assert page(lang="ar") == {"003", "004"}
+    assert page(lang="zh") == {"000", "001"}
+    assert page(event_id="ev-riyadh") == {"000", "002"}
+    assert page(outlet=seeds["000"].outlet.value) == {"000"}  # type: ignore[union-attr]
+    dated = {k: a.published.value.isoformat()[:10] for k, a in seeds.items() if a.published}
+    assert dated["000"] == "2025-02-18" and dated["001"] == "2022-11-11"
+    on_the_day = {k for k, day in dated.items() if day == "2025-02-18"}
+    assert page(since="2025-02-18", until="2025-02-18") == on_the_day  # times on that day are in it
+    assert page(until="2024-12-31") == {"001"}
+    assert page(since="2023-01-01", lang="zh") == {"000"}
+    assert page(lang="xx") == set()
+    assert store.article_counts("lang") == {"zh": 2, "ar": 2, "vi": 1}
+    outlets = store.article_counts("outlet")
+    assert outlets[seeds["000"].outlet.value] == 1 and sum(outlets.values()) == sum(  # type: ignore[union-attr]
+        1 for a in seeds.values() if a.outlet
+    )
+
+
+def test_the_entity_index_follows_articles(store: Store, seeds: dict[str, Article]) -> None:
+    zh = _named(seeds["000"], ("拉夫罗夫", "sergei lavrov", "PERSON", 2), ("利雅得", "riyadh", "GPE", 1))
+    ar = _named(seeds["003"], ("لافروف", "sergei lavrov", "PERSON", 3), ("الرياض", "riyadh", "GPE", 1),
+                ("لافروف", "sergei lavrov", "PERSON", 1))  # the same norm twice: one row, counts added
+    vi = _named(seeds["002"], ("Lavrov", "lavrov", "PERSON", 1))
+    for art in (zh, ar, vi):
+        store.put_article(art)
+    store.commit()
+    found = store.articles_naming(["sergei lavrov", "lavrov"])
+    assert [(m.article_id, m.norm, m.mentions) for m in found] == [
+        (vi.id, "lavrov", 1), (ar.id, "sergei lavrov", 4), (zh.id, "sergei lavrov", 2)]  # newest first
+    assert [m.article_id for m in store.articles_naming(["riyadh"], labels=["GPE"])] == [ar.id, zh.id]
+    assert store.articles_naming(["riyadh"], labels=["PERSON"]) == []
+    assert len(store.articles_naming(["sergei lavrov", "riyadh"], limit=3)) == 3
+    assert store.articles_naming([]) == [] and store.articles_naming(["nobody"]) == []
+    # a new version of an article names what the new version names
+    store.put_article(dataclasses.replace(_named(zh, ("开罗", "cairo", "GPE", 1)), content_hash="zh-2"))
+    store.commit()
+    assert [m.article_id for m in store.articles_naming(["sergei lavrov"])] == [ar.id]
+    assert [m.article_id for m in store.articles_naming(["cairo"])] == [zh.id]
+
+
+def test_changes_since_a_revision(store_url: str, seeds: dict[str, Article]) -> None:
+    with open_store(store_url) as store:
+        assert store.revision() == 0 and store.changes(0) == Changes(0)
+        store.put_article(seeds["000"])
+        store.put_record("event", "ev-a", {"n": 1})
+        store.commit()
+        first = store.revision()
+        assert store.changes(0) == Changes(first, [seeds["000"].id], [("event", "ev-a")])
+        store.put_article(seeds["001"])
+        store.put_article(seeds["000"])  # unchanged: not a change
+        store.put_record("event", "ev-a", {"n": 2})
+        store.put_record("storyline", "st-b", {})
+        store.commit()
+        with open_store(store_url, read_only=True) as reader:  # a reader sees what was committed
+            later = reader.changes(first)
+            assert later.revision == reader.revision() > first
+            assert later.articles == [seeds["001"].id]
+            assert later.records == [("event", "ev-a"), ("storyline", "st-b")]
+            assert reader.changes(later.revision) == Changes(later.revision)
+            cut = reader.changes(0, limit=1)  # one of each: complete only up to the earlier of the two
+            assert (cut.articles, cut.records) == ([seeds["000"].id], [])  # ev-a was put again, after 001
+            assert cut.revision < later.revision
+            rest = reader.changes(cut.revision)
+            assert seeds["001"].id in rest.articles and ("storyline", "st-b") in rest.records
+        store.put_article(_changed(seeds["001"], "Thêm một câu."))
+        store.commit()
+        assert store.changes(later.revision).articles == [seeds["001"].id]  # a new version is a change
+
+
+def test_any_term_search_and_vector_dimensions(store: Store, seeds: dict[str, Article]) -> None:
+    _fill(store, seeds)
+    ids = {key: art.id for key, art in seeds.items()}
+    hits = store.search_text("Riyadh 埃及", match="any")
+    assert {key for key, aid in ids.items() if aid in dict(hits)} == {"000", "001", "002"}
+    assert store.search_text("Riyadh 埃及") == []
+    assert store.vector_dim("article") is None
+    store.put_vectors("article", {ids["000"]: [1.0, 0.0, 0.5]})
+    store.commit()
+    assert store.vector_dim("article") == 3
+

@@ -162,7 +162,14 @@ def test_title_follows_the_users_language(seed_store: Store) -> None:
         card = build_card(seed_store, RIYADH, lang)
         assert card.title is not None and card.title.lang == lang and card.title_lang_matches
     en = build_card(seed_store, RIYADH, "en")
-    assert en.title is not None and not en.title_lang_matches  # no English title: the best one, with its language
+    # no English report: a title composed in English from the card's fields, the best original beside it
+    assert en.title is not None and en.title.lang == "en" and en.title_lang_matches
+    assert "Riyadh" in en.title.text and "18 Feb 2025" in en.title.text and "Rubio" in en.title.text
+    assert en.original_title is not None and en.original_title.lang in ("zh", "ar", "vi")
+    shown = [a.name for a in en.who if a.label == "PERSON"]
+    assert all(n.isascii() or "(" in n for n in shown)  # Latin letters first under --lang en
+    for surname in ("Rubio", "Waltz", "Witkoff", "Lavrov", "Ushakov"):
+        assert sum(surname in n for n in shown) == 1
 
 
 def test_copies_from_event_duplicates_show_in_timeline_and_coverage(seed_store: Store, tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from tidings.engine import IngestReport
 from tidings.ingest.readers import record_to_document
 from tidings.options import Options
 from tidings.read import article_from_raw
-from tidings.store import open_store
+from tidings.store import Store, open_store
 
 
 @dataclass
@@ -48,6 +49,36 @@ def stream_records(
     ``runs`` > 1 splits the stream into that many files ingested one after another into the
     same store: the engine's promise is that this gives the events of one run.
     """
+    with streamed_store(records, options, runs=runs, progress=progress) as (result, _store):
+        return result
+
+
+@contextmanager
+def streamed_store(
+    records: Sequence[dict[str, Any]], options: Options | None = None, *, runs: int = 1, progress: bool = False
+) -> Iterator[tuple[StreamResult, Store]]:
+    """:func:`stream_records`, with the temporary store left open (read-only) until the block ends.
+
+    For evaluations that read more than the event ids: ``tidings eval cards`` builds each event's
+    card from the very store ``tidings ingest`` filled.
+    """
+    with (
+        ingested(records, options, runs=runs, progress=progress) as (db, seconds, total),
+        open_store(str(db), read_only=True) as store,
+    ):
+        event_of = {row.id: row.event_id for row in store.article_rows()}
+        yield StreamResult([event_of.get(article_id_of(r)) for r in records], seconds, total), store
+
+
+@contextmanager
+def ingested(
+    records: Sequence[dict[str, Any]], options: Options | None = None, *, runs: int = 1, progress: bool = False
+) -> Iterator[tuple[Path, float, IngestReport]]:
+    """The records ingested into a temporary store: ``(its path, seconds, report)``, deleted after the block.
+
+    For evaluations that add to the store before reading it (``tidings eval search`` writes the
+    article vectors the ingest path did not).
+    """
     options = options or Options()
     with tempfile.TemporaryDirectory(prefix="tidings-eval-") as tmp:
         folder = Path(tmp)
@@ -67,10 +98,7 @@ def stream_records(
             total.unchanged += report.unchanged
             total.failed += report.failed
             total.errors += report.errors
-        seconds = time.perf_counter() - start
-        with open_store(str(db), read_only=True) as store:
-            event_of = {row.id: row.event_id for row in store.article_rows()}
-    return StreamResult([event_of.get(article_id_of(r)) for r in records], seconds, total)
+        yield db, time.perf_counter() - start, total
 
 
 def _split(items: list[Any], n: int) -> list[list[Any]]:

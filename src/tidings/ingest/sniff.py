@@ -29,6 +29,7 @@ _EXTENSIONS: dict[str, str] = {
     ".atom": "feed",
     ".rdf": "feed",
     ".warc": "warc",
+    ".arc": "warc",
 }
 
 #: Magic numbers of formats people drop into a news folder by mistake. Patterns
@@ -63,10 +64,11 @@ _MAGIC: tuple[tuple[re.Pattern[bytes], str], ...] = tuple(
 
 GZIP_MAGIC = b"\x1f\x8b"
 
-_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
-_FEED_START = re.compile(
-    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<\?[^>]*>\s*)*<(?:rss|feed|rdf:RDF)\b", re.I | re.S
-)
+#: The first element of a page or a feed, matched after :func:`_skip_prolog`.
+_HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I)
+_FEED_START = re.compile(rb"<(?:rss|feed|rdf:RDF)\b", re.I)
+#: How archive formats open: WARC records, and the ``filedesc://`` record of an ARC file (warcio reads both).
+_ARCHIVE_START = (b"WARC/", b"filedesc://")
 _HTML_ANYWHERE = re.compile(rb"<(?:html|body|p|div|article)[\s>]", re.I)
 
 
@@ -87,13 +89,14 @@ def sniff(name: str, head: bytes) -> str:
     ext = Path(strip_compression_suffix(name)).suffix.lower()
     by_ext = _EXTENSIONS.get(ext)
     body = _skip_bom(head)
-    if body.startswith(b"WARC/"):
+    if body.startswith(_ARCHIVE_START):
         return "warc"
     if by_ext in ("jsonl", "json", "warc"):
         return by_ext
-    if _FEED_START.match(body):
+    first = _skip_prolog(body)
+    if _FEED_START.match(first):
         return "feed"
-    if _HTML_START.match(body):
+    if _HTML_START.match(first):
         return "html"
     if by_ext in ("html", "feed"):
         return by_ext
@@ -104,6 +107,31 @@ def sniff(name: str, head: bytes) -> str:
         if _HTML_ANYWHERE.search(body[:4096]) and body.count(b"<") > 10:
             return "html"
     return "text"
+
+
+def _skip_prolog(body: bytes) -> bytes:
+    """``body`` from its first element on: leading white space, comments and ``<?…?>`` declarations skipped.
+
+    A loop, not a regex: ``(?:<!--.*?-->\\s*)*`` backtracked exponentially on pages that
+    open with many comments (CMS pages do; 28 comments took 74 s). Each step here moves
+    forward, so the cost is linear in the head.
+    """
+    pos = 0
+    while True:
+        while pos < len(body) and body[pos] in b" \t\r\n\f":
+            pos += 1
+        if body.startswith(b"<!--", pos):
+            end = body.find(b"-->", pos + 4)
+            if end < 0:
+                return b""
+            pos = end + 3
+        elif body.startswith(b"<?", pos):
+            end = body.find(b">", pos + 2)
+            if end < 0:
+                return b""
+            pos = end + 1
+        else:
+            return body[pos:]
 
 
 def _skip_bom(head: bytes) -> bytes:

@@ -1,7 +1,8 @@
 """Read: turn a raw document into a clean, described Article.
 
 Stages, in order: ``clean`` (boilerplate removal, title), ``language``,
-``dates``, ``provenance``. Each declares what it reads and sets.
+``text-check`` (no text or not text: a dead letter, not an article), ``dates``,
+``provenance``. Each declares what it reads and sets.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from tidings.article import Article, RawDocument
 from tidings.pipeline import Pipeline
+from tidings.watchdog import DEFAULT_SECONDS
 
 if TYPE_CHECKING:
     from tidings.read.clean import CleanOptions
@@ -47,11 +49,14 @@ def article_from_raw(doc: RawDocument) -> Article:
     )
 
 
-def read_pipeline(options: CleanOptions | None = None) -> Pipeline:
-    """The read stages; ``options``: the clean stage's (``[tidings.read]`` in a config file)."""
+def read_pipeline(options: CleanOptions | None = None, *, seconds: float | None = DEFAULT_SECONDS) -> Pipeline:
+    """The read stages; ``options``: the clean stage's (``[tidings.read]`` in a config file);
+    ``seconds``: the time budget per article (None: no budget; see :mod:`tidings.watchdog`)."""
     from tidings.read.clean import Cleaner
     from tidings.read.dates import DateFinder
     from tidings.read.language import LanguageDetector
     from tidings.read.provenance import ProvenanceFinder
+    from tidings.read.textcheck import TextCheck
 
-    return Pipeline([Cleaner(options), LanguageDetector(), DateFinder(), ProvenanceFinder()])
+    stages = [Cleaner(options), LanguageDetector(), TextCheck(), DateFinder(), ProvenanceFinder()]
+    return Pipeline(stages, seconds=seconds)

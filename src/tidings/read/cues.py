@@ -177,8 +177,11 @@ TRAILING_DATE = re.compile(
 )
 #: A date, a clock time or a relative time ("3 hours ago"). Every branch starts with a digit
 #: (or منذ) so that the engine skips other positions fast: this runs on most short lines.
+#: ``(?<!\d)``: a match may only start where a run of digits starts; without it every digit of a
+#: long run started a fresh ``\d+`` that ran to the end of the run (quadratic: a 30,000-digit
+#: line took 92 s). Any match that started inside a run also matches from the run's start.
 DATE_ANY = re.compile(
-    r"\d+(?:[./-]\d{1,2}[./-]\d{2,4}|年\d{1,2}月|:\d{2}|\s*(?:h|hrs?|hours?|m|mins?|minutes?|d|days?|weeks?)\s+ago\b"
+    r"(?<!\d)\d+(?:[./-]\d{1,2}[./-]\d{2,4}|年\d{1,2}月|:\d{2}|\s*(?:h|hrs?|hours?|m|mins?|minutes?|d|days?|weeks?)\s+ago\b"
     r"|\s*(?:小时|分钟|天)前|\s*(?:giờ|phút|ngày) trước|\s*(?:час|минут|дн)\w*\s+назад)|منذ\s+\d+",
     re.IGNORECASE,
 )

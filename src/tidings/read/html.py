@@ -23,6 +23,7 @@ becomes a header/caption/footer block instead of body text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
 #: Keys of ``article.meta["html"]`` (trafilatura's own metadata names): ``title``,
@@ -98,12 +99,60 @@ def visible_text(html: str) -> str:
     from lxml import etree
     from lxml import html as lxml_html
 
+    parser = lxml_html.HTMLParser()
     try:
-        root = lxml_html.fromstring(html)
+        root = lxml_html.fromstring(html, parser=parser)
     except (ValueError, etree.ParserError):
-        return ""
-    for bad in root.xpath("//script|//style|//noscript|//template"):
-        bad.drop_tree()
-    for el in root.iter(*_BLOCK_TAGS):
-        el.tail = "\n" + (el.tail or "")
-    return "\n".join(" ".join(line.split()) for line in root.text_content().splitlines())
+        root = None
+    text = ""
+    if root is not None:
+        for bad in root.xpath("//script|//style|//noscript|//template"):
+            bad.drop_tree()
+        for el in root.iter(*_BLOCK_TAGS):
+            el.tail = "\n" + (el.tail or "")
+        text = root.text_content()
+    if not text.strip() or any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        # libxml2 stops at 256 levels of nesting ("excessive depth") and drops what is deeper: a
+        # page nested 100,000 deep kept only its <title>. A streaming parser has no depth to
+        # exceed; it runs only here because the tree above is right for every page it can build.
+        text = _streamed_text(html)
+    return "\n".join(" ".join(line.split()) for line in text.splitlines())
+
+
+_HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template"})
+
+
+class _TextCollector(HTMLParser):
+    """Visible text from a stream of tags (no tree, so no nesting limit), block elements on their own lines."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN_TAGS:
+            self.hidden += 1
+        elif tag in _BLOCK_TAGS:
+            self._break()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_TAGS:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in _BLOCK_TAGS:
+            self._break()
+
+    def _break(self) -> None:
+        if self.parts and self.parts[-1] != "\n":  # one line break for 100,000 closing tags in a row
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def _streamed_text(html: str) -> str:
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return "".join(collector.parts)

@@ -15,7 +15,11 @@ mirrors:
   ``stall_seconds`` is read again one input at a time on a fresh actor, and the chunks queued on
   the lost actor go to the others; an input that loses a worker a second time becomes a dead letter
   with the reason. Every position of the stream is handed over exactly once: nothing lost, nothing
-  twice.
+  twice. One difference: a local worker shows its progress input by input (a shared counter), a Ray
+  actor answers a whole chunk at once, so a chunk of several inputs that each run near their own
+  budget may be taken for hung; it is then read again input by input, each with the full
+  ``stall_seconds`` (at least twice an input's budget, :func:`tidings.engine.stall_seconds`), so only
+  a truly hung input becomes a dead letter.
 * Actors that keep failing before anything comes back (Tidings not installed on a node, a node
   without memory) are given up after :data:`~tidings.workers.MAX_RESTARTS` replacements in a row:
   the rest is read in this process, with a warning that says why.
@@ -44,6 +48,8 @@ from types import TracebackType
 from typing import Any
 
 from tidings.article import Article
+from tidings.engine import stall_seconds
+from tidings.options import Options
 from tidings.pipeline import Pipeline, StageError
 from tidings.workers import (
     DEPTH,
@@ -346,6 +352,11 @@ class RayReaders:
         self.depth = depth
         self.stall_seconds = stall_seconds
         self._started = False
+
+    @classmethod
+    def from_options(cls, options: Options, address: str | None = None) -> RayReaders:
+        """Ray readers with a run's settings: its worker count, BLAS threads and the engine's stall rule."""
+        return cls(address, options.workers, blas_threads=options.blas_threads, stall_seconds=stall_seconds(options))
 
     def __call__(self, pipeline: Pipeline, later: Sequence[Any] = (), input_bytes: int = 0) -> RayRunner:
         """A runner for one engine run (``input_bytes`` is not used: Ray was asked for)."""

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import re
 
-from tidings.store.base import ArticleRow, DeadLetter, PutResult, Store, StoreBusy, StoreError
+from tidings.store.base import (
+    ArticleFilter,
+    ArticleRow,
+    Changes,
+    DeadLetter,
+    EntityMention,
+    PutResult,
+    Store,
+    StoreBusy,
+    StoreError,
+)
 
 
 def is_postgres_url(url: str) -> bool:
@@ -56,6 +66,6 @@ def explain_error(exc: BaseException, url: str) -> str | None:
 
 
 __all__ = [
-    "ArticleRow", "DeadLetter", "PutResult", "Store", "StoreBusy", "StoreError", "explain_error", "is_postgres_url",
-    "open_store", "shown_url",
+    "ArticleFilter", "ArticleRow", "Changes", "DeadLetter", "EntityMention", "PutResult", "Store", "StoreBusy",
+    "StoreError", "explain_error", "is_postgres_url", "open_store", "shown_url",
 ]

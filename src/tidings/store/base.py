@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import abc
 import dataclasses
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from tidings.article import Article
 from tidings.store.vectors import VectorLike
@@ -40,9 +41,50 @@ class ArticleRow:
     title: str | None
     event_id: str | None
     version: int
+    #: Storage position (first stored = 1, 2, …): the cursor of :meth:`Store.article_page`.
+    seq: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Which articles a listing shows (every set field must hold; None: no condition).
+
+    ``since`` / ``until``: publication days, ISO ``YYYY-MM-DD``, both inclusive (articles without a
+    publication date are left out when either is set). ``event_id``: the event the article is in.
+    """
+
+    lang: str | None = None
+    outlet: str | None = None
+    since: str | None = None
+    until: str | None = None
+    event_id: str | None = None
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    """An article names an entity: the norm its entity stage gave, the label and how often."""
+
+    article_id: str
+    norm: str
+    label: str
+    mentions: int
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What was written after a revision: article ids stored or updated, records ``(kind, key)`` put.
+
+    ``revision``: the newest change this answer covers; pass it as ``since`` next time. Deleted
+    records are not listed (only storylines are ever deleted, and they are rebuilt whole, so their
+    new records show up).
+    """
+
+    revision: int
+    articles: list[str] = field(default_factory=list)
+    records: list[tuple[str, str]] = field(default_factory=list)
 
 
 class StoreBusy(RuntimeError):
@@ -93,6 +135,33 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def article_rows(self, ids: Iterable[str] | None = None) -> list[ArticleRow]:
         """Summary rows of the given articles (all, in storage order, when ``ids`` is None); unknown ids are skipped."""
+
+    @abc.abstractmethod
+    def article_page(
+        self, where: ArticleFilter | None = None, *, after: int | None = None, limit: int = 50,
+        order: Literal["newest", "oldest"] = "newest",
+    ) -> list[ArticleRow]:
+        """One page of summary rows matching ``where``, by storage position (``ArticleRow.seq``).
+
+        ``order``: newest stored first (the default) or oldest first. ``after``: the ``seq`` of the
+        last row of the previous page (keyset pagination: a page stays right while articles are
+        added, and costs the same deep in the list as at its start).
+        """
+
+    @abc.abstractmethod
+    def article_counts(self, by: Literal["lang", "outlet"]) -> Counter[str]:
+        """How many articles each language code (or outlet) has; articles without one are not counted."""
+
+    @abc.abstractmethod
+    def articles_naming(
+        self, norms: Iterable[str], *, labels: Iterable[str] | None = None, limit: int | None = None
+    ) -> list[EntityMention]:
+        """Who names these entity norms (as stored by the entity stage), newest article first.
+
+        The index behind it is written with each article (``put_article``). Norms are matched
+        exactly: canonicalising them (one person under several norms) is the alias lexicon's job,
+        so callers pass every norm of an entity. ``labels``: only mentions with one of these labels.
+        """
 
     @abc.abstractmethod
     def set_events(self, assignments: Mapping[str, str | None]) -> None:
@@ -146,7 +215,25 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def delete_record(self, kind: str, key: str) -> None: ...
 
+    # -- what changed ------------------------------------------------------------------
+    @abc.abstractmethod
+    def revision(self) -> int:
+        """The newest change number: it grows with every article stored and every record put (0: empty)."""
+
+    @abc.abstractmethod
+    def changes(self, since: int, limit: int = 10_000) -> Changes:
+        """Articles and records written after revision ``since`` (at most ``limit`` of each kind).
+
+        Cheap (an index on the change number), so a server or a web page can ask often. Complete
+        under the one-writer rule (:meth:`writer_lock`): change numbers are given in commit order.
+        When more than ``limit`` changed, ``Changes.revision`` stops where the answer stops; ask again.
+        """
+
     # -- vectors and text search -------------------------------------------------
+    @abc.abstractmethod
+    def vector_dim(self, kind: str) -> int | None:
+        """The dimension of the vectors stored under ``kind``; None when there are none."""
+
     @abc.abstractmethod
     def put_vectors(self, kind: str, vectors: Mapping[str, VectorLike]) -> None:
         """Store or replace vectors by id, in the current transaction.
@@ -169,13 +256,17 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
-    def search_text(self, query: str, k: int = 10, *, lang: str | None = None) -> list[tuple[str, float]]:
+    def search_text(
+        self, query: str, k: int = 10, *, lang: str | None = None, match: Literal["all", "any"] = "all"
+    ) -> list[tuple[str, float]]:
         """Articles whose title or body contain every term of ``query``: ``(article id, score)``, best first.
 
         Terms are made by :mod:`tidings.store.fulltext` (case and accents folded, CJK as
         bigrams, no stemming: one analyser for every language). ``lang``: only articles of this
-        language code. Scores are higher for better matches and comparable only within one
-        answer of one backend (SQLite: BM25; PostgreSQL: ``ts_rank``).
+        language code. ``match="any"``: articles with at least one of the terms, ranked by how
+        well they match (a long query, such as a paragraph, rarely has all its words in another
+        text). Scores are higher for better matches and comparable only within one answer of one
+        backend (SQLite: BM25; PostgreSQL: ``ts_rank``).
         """
 
     # -- one writer at a time ----------------------------------------------------
@@ -186,6 +277,11 @@ class Store(abc.ABC):
         ``wait``: seconds to wait for another writer to finish (None: as long as it takes);
         raises :class:`StoreBusy` when it does not. Readers never take it.
         """
+
+    def own_files(self) -> tuple[str, ...]:
+        """Files on this machine that make up the store: never ingest inputs (``tidings ingest .``
+        in the folder that holds the store must not read its database, journal or lock)."""
+        return ()
 
     # -- health ------------------------------------------------------------------
     def check(self) -> list[str]:

@@ -32,18 +32,29 @@ import hashlib
 import json
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import psycopg
 from psycopg import sql
 
 from tidings.article import Article
-from tidings.store.base import ArticleRow, DeadLetter, PutResult, Store, StoreBusy, StoreError
+from tidings.store.base import (
+    ArticleFilter,
+    ArticleRow,
+    Changes,
+    DeadLetter,
+    EntityMention,
+    PutResult,
+    Store,
+    StoreBusy,
+    StoreError,
+)
 from tidings.store.fulltext import article_terms, terms
+from tidings.store.shared import changes_from_rows, entity_rows, filter_sql
 from tidings.store.vectors import VectorLike, as_vector, as_vectors, check_dim
 
 #: First key of every Tidings advisory lock (``b"tidi"``); the second is a hash of the schema.
@@ -145,9 +156,46 @@ def _create_schema(cur: psycopg.Cursor[Any]) -> None:
     )
 
 
+def _add_changes_and_entities(cur: psycopg.Cursor[Any]) -> None:
+    """2: change numbers on articles and records (one sequence), the entity index, and indexes for
+    filtered article listings: the SQLite store's third migration. Existing rows are numbered and indexed."""
+    cur.execute(
+        """
+        CREATE SEQUENCE tidings_rev;
+        ALTER TABLE articles ADD COLUMN rev BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE records ADD COLUMN rev BIGINT NOT NULL DEFAULT 0;
+        CREATE TABLE article_entities (
+            norm TEXT NOT NULL,
+            seq BIGINT NOT NULL,
+            label TEXT NOT NULL,
+            mentions INTEGER NOT NULL,
+            PRIMARY KEY (norm, seq)
+        );
+        CREATE INDEX article_entities_seq ON article_entities (seq);
+        CREATE INDEX articles_lang ON articles (lang, seq);
+        CREATE INDEX articles_outlet ON articles (outlet, seq);
+        CREATE INDEX articles_published ON articles (published);
+        UPDATE articles SET rev = numbered.n
+            FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS n FROM articles) AS numbered
+            WHERE articles.seq = numbered.seq;
+        UPDATE records SET rev = numbered.n + (SELECT count(*) FROM articles)
+            FROM (SELECT kind, key, row_number() OVER (ORDER BY kind, key) AS n FROM records) AS numbered
+            WHERE records.kind = numbered.kind AND records.key = numbered.key;
+        SELECT setval('tidings_rev', (SELECT count(*) FROM articles) + (SELECT count(*) FROM records) + 1, false);
+        CREATE INDEX articles_rev ON articles (rev);
+        CREATE INDEX records_rev ON records (rev);
+        """
+    )
+    for seq, data in cur.execute("SELECT seq, data FROM articles ORDER BY seq").fetchall():
+        rows = entity_rows(json.loads(data).get("entities") or [])
+        cur.executemany("INSERT INTO article_entities VALUES (%s, %s, %s, %s)",
+                        [(_text(norm), seq, _text(label), count) for norm, label, count in rows])
+
+
 #: Ordered schema migrations, SQL scripts or functions of a cursor; ``tidings_schema`` records how many ran.
 MIGRATIONS: list[str | Callable[[psycopg.Cursor[Any]], None]] = [
     _create_schema,
+    _add_changes_and_entities,
 ]
 
 
@@ -287,27 +335,35 @@ class PostgresStore(Store):
         result = self.conn.execute(
             """
             INSERT INTO articles (id, uri, url, content_hash, lang, published, outlet, title, data, search,
-                                  version, created_at, updated_at)
+                                  version, created_at, updated_at, rev)
             VALUES (%(id)s, %(uri)s, %(url)s, %(content_hash)s, %(lang)s, %(published)s, %(outlet)s, %(title)s,
-                    %(data)s, %(search)s::tsvector, 1, %(now)s, %(now)s)
+                    %(data)s, %(search)s::tsvector, 1, %(now)s, %(now)s, nextval('tidings_rev'))
             ON CONFLICT (id) DO UPDATE SET
                 uri = EXCLUDED.uri, url = EXCLUDED.url, content_hash = EXCLUDED.content_hash,
                 lang = EXCLUDED.lang, published = EXCLUDED.published, outlet = EXCLUDED.outlet,
                 title = EXCLUDED.title, data = EXCLUDED.data, search = EXCLUDED.search,
-                version = articles.version + 1, updated_at = EXCLUDED.updated_at
+                version = articles.version + 1, updated_at = EXCLUDED.updated_at, rev = EXCLUDED.rev
             WHERE articles.content_hash <> EXCLUDED.content_hash
-            RETURNING version
+            RETURNING version, seq
             """,
             values,
         ).fetchone()
         if result is None:  # another writer stored this very content in between
             (version,) = self.conn.execute("SELECT version FROM articles WHERE id = %s", (article.id,)).fetchone()  # type: ignore[misc]
             return PutResult("unchanged", article.id, version)
-        version = result[0]
+        version, seq = result
         self.conn.execute(
             "INSERT INTO article_versions VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
             (article.id, version, article.content_hash, values["uri"], now),
         )
+        if version > 1:
+            self.conn.execute("DELETE FROM article_entities WHERE seq = %s", (seq,))
+        named = entity_rows(stored.get("entities") or [])
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO article_entities VALUES (%s, %s, %s, %s)",
+                [(_text(norm), seq, _text(label), count) for norm, label, count in named],
+            )
         return PutResult("new" if version == 1 else "updated", article.id, version)
 
     def set_events(self, assignments: Mapping[str, str | None]) -> None:
@@ -352,12 +408,43 @@ class PostgresStore(Store):
             ).fetchall()
 
     def article_rows(self, ids: Iterable[str] | None = None) -> list[ArticleRow]:
-        cols = "SELECT id, uri, lang, published, outlet, title, event_id, version FROM articles"
+        cols = "SELECT id, uri, lang, published, outlet, title, event_id, version, seq FROM articles"
         if ids is None:
             return [ArticleRow(*r) for r in self.conn.execute(cols + " ORDER BY seq")]
         wanted = list(dict.fromkeys(ids))
         found = {r[0]: ArticleRow(*r) for r in self.conn.execute(cols + " WHERE id = ANY(%s)", (wanted,))}
         return [found[i] for i in wanted if i in found]
+
+    def article_page(
+        self, where: ArticleFilter | None = None, *, after: int | None = None, limit: int = 50,
+        order: Literal["newest", "oldest"] = "newest",
+    ) -> list[ArticleRow]:
+        tail, params = filter_sql(where or ArticleFilter(), after, order, "%s")
+        statement = "SELECT id, uri, lang, published, outlet, title, event_id, version, seq FROM articles" + tail
+        return [ArticleRow(*r) for r in self.conn.execute(statement + " LIMIT %s", (*params, max(0, limit)))]  # type: ignore[arg-type]
+
+    def article_counts(self, by: Literal["lang", "outlet"]) -> Counter[str]:
+        column = {"lang": "lang", "outlet": "outlet"}[by]  # a column name, never from input
+        rows = self.conn.execute(f"SELECT {column}, count(*) FROM articles WHERE {column} IS NOT NULL GROUP BY 1")  # type: ignore[arg-type]
+        return Counter({key: int(n) for key, n in rows})
+
+    def articles_naming(
+        self, norms: Iterable[str], *, labels: Iterable[str] | None = None, limit: int | None = None
+    ) -> list[EntityMention]:
+        wanted = list(dict.fromkeys(norms))
+        if not wanted:
+            return []
+        statement = (
+            "SELECT a.id, e.norm, e.label, e.mentions FROM article_entities e JOIN articles a ON a.seq = e.seq"
+            " WHERE e.norm = ANY(%s)"
+        )
+        params: list[Any] = [wanted]
+        if labels is not None:
+            statement += " AND e.label = ANY(%s)"
+            params.append(list(dict.fromkeys(labels)))
+        statement += ' ORDER BY e.seq DESC, e.norm COLLATE "C" LIMIT %s'
+        params.append(limit)  # LIMIT NULL: no limit
+        return [EntityMention(*r) for r in self.conn.execute(statement, params)]  # type: ignore[arg-type]
 
     def count_articles(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])  # type: ignore[index]
@@ -419,7 +506,8 @@ class PostgresStore(Store):
     # -- records --------------------------------------------------------------------
     def put_record(self, kind: str, key: str, value: dict[str, Any]) -> None:
         self.conn.execute(
-            "INSERT INTO records VALUES (%s, %s, %s) ON CONFLICT (kind, key) DO UPDATE SET value = EXCLUDED.value",
+            "INSERT INTO records (kind, key, value, rev) VALUES (%s, %s, %s, nextval('tidings_rev'))"
+            " ON CONFLICT (kind, key) DO UPDATE SET value = EXCLUDED.value, rev = EXCLUDED.rev",
             (kind, key, json.dumps(value, ensure_ascii=False, default=str)),
         )
 
@@ -438,10 +526,31 @@ class PostgresStore(Store):
     def delete_record(self, kind: str, key: str) -> None:
         self.conn.execute("DELETE FROM records WHERE kind = %s AND key = %s", (kind, key))
 
+    # -- what changed -----------------------------------------------------------------
+    def revision(self) -> int:
+        """The newest *committed* change number (the sequence also counts numbers of open transactions)."""
+        row = self.conn.execute(
+            "SELECT greatest((SELECT max(rev) FROM articles), (SELECT max(rev) FROM records), 0)"
+        ).fetchone()
+        return int(row[0])  # type: ignore[index]
+
+    def changes(self, since: int, limit: int = 10_000) -> Changes:
+        top = self.revision()
+        arts = self.conn.execute(
+            "SELECT rev, id FROM articles WHERE rev > %s AND rev <= %s ORDER BY rev LIMIT %s", (since, top, limit)
+        ).fetchall()
+        recs = self.conn.execute(
+            "SELECT rev, kind, key FROM records WHERE rev > %s AND rev <= %s ORDER BY rev LIMIT %s", (since, top, limit)
+        ).fetchall()
+        return changes_from_rows(top, limit, arts, recs)
+
     # -- vectors and text search -----------------------------------------------------
     def _vector_dim(self, kind: str) -> int | None:
         row = self.conn.execute("SELECT dim FROM vector_kinds WHERE kind = %s", (kind,)).fetchone()
         return int(row[0]) if row else None
+
+    def vector_dim(self, kind: str) -> int | None:
+        return self._vector_dim(kind)
 
     def put_vectors(self, kind: str, vectors: Mapping[str, VectorLike]) -> None:
         checked, dim = as_vectors(vectors)
@@ -497,13 +606,15 @@ class PostgresStore(Store):
             ).fetchall()
         return [(key, float(distance)) for key, distance in rows]
 
-    def search_text(self, query: str, k: int = 10, *, lang: str | None = None) -> list[tuple[str, float]]:
-        """``tsvector`` @@ ``tsquery`` with every term (GIN index), ranked by ``ts_rank`` normalised by
-        document length (1 + log of the length), ties in storage order."""
+    def search_text(
+        self, query: str, k: int = 10, *, lang: str | None = None, match: Literal["all", "any"] = "all"
+    ) -> list[tuple[str, float]]:
+        """``tsvector`` @@ ``tsquery`` with every term (any term: ``match="any"``; GIN index), ranked by
+        ``ts_rank`` normalised by document length (1 + log of the length), ties in storage order."""
         words = list(dict.fromkeys(terms(query)))
         if not words or k <= 0:
             return []
-        tsquery = " & ".join(_quote(w) for w in words)
+        tsquery = (" | " if match == "any" else " & ").join(_quote(w) for w in words)
         where, params = "search @@ %(q)s::tsquery", {"q": tsquery, "k": k, "lang": lang}
         if lang is not None:
             where += " AND lang = %(lang)s"

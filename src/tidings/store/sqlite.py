@@ -13,16 +13,28 @@ import datetime as dt
 import json
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from tidings.article import Article
-from tidings.store.base import ArticleRow, DeadLetter, PutResult, Store, StoreBusy, StoreError
+from tidings.store.base import (
+    ArticleFilter,
+    ArticleRow,
+    Changes,
+    DeadLetter,
+    EntityMention,
+    PutResult,
+    Store,
+    StoreBusy,
+    StoreError,
+)
 from tidings.store.fulltext import article_terms, terms
+from tidings.store.shared import changes_from_rows, entity_rows, filter_sql
 from tidings.store.vectors import VectorLike, as_vector, as_vectors, check_dim, exact_nearest
 
 #: The FTS5 tokenizer of ``article_text``. Its input is already split into words, folded and
@@ -54,6 +66,48 @@ def _index_articles(conn: sqlite3.Connection) -> None:
         words = article_terms((stored.get("title") or {}).get("value"), stored.get("text") or "")
         conn.execute("INSERT INTO article_text (rowid, terms) VALUES (?, ?)", (seq, " ".join(words)))
 
+
+def _add_changes_and_entities(conn: sqlite3.Connection) -> None:
+    """3: change numbers on articles and records (what changed since a revision: the server's cache
+    and the web app's live updates), the index of who names which entity (entity pages and filters),
+    and indexes for filtered article listings. Existing rows are numbered and indexed here."""
+    conn.executescript(
+        """
+        ALTER TABLE articles ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE records ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE article_entities (
+            norm TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            mentions INTEGER NOT NULL,
+            PRIMARY KEY (norm, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX article_entities_seq ON article_entities(seq);
+        CREATE INDEX articles_lang ON articles(lang, seq);
+        CREATE INDEX articles_outlet ON articles(outlet, seq);
+        CREATE INDEX articles_published ON articles(published);
+        """
+    )
+    conn.execute("UPDATE articles SET rev = seq")
+    offset = conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
+    conn.execute("UPDATE records SET rev = rowid + ?", (offset,))
+    conn.execute("CREATE INDEX articles_rev ON articles(rev)")
+    conn.execute("CREATE INDEX records_rev ON records(rev)")
+    _index_entities(conn)
+
+
+def _index_entities(conn: sqlite3.Connection) -> None:
+    """Who names which entity, for every stored article (the migration, and a salvaged store)."""
+    for seq, data in conn.execute("SELECT seq, data FROM articles ORDER BY seq").fetchall():
+        entities = json.loads(data).get("entities") or []
+        conn.executemany("INSERT INTO article_entities VALUES (?,?,?,?)", [(n, seq, lb, c) for n, lb, c in
+                                                                          entity_rows(entities)])
+
+
+#: The next change number: one more than the newest of articles and records (two index look-ups).
+_NEXT_REV = (
+    "(SELECT max(coalesce((SELECT max(rev) FROM articles), 0), coalesce((SELECT max(rev) FROM records), 0)) + 1)"
+)
 
 #: Ordered schema migrations, SQL scripts or functions; ``PRAGMA user_version`` records how many ran.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
@@ -110,6 +164,7 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     );
     """,
     _add_search_and_vectors,
+    _add_changes_and_entities,
 ]
 
 
@@ -216,7 +271,7 @@ class SQLiteStore(Store):
             version = 1
             seq = self.conn.execute(
                 "INSERT INTO articles (uri, url, content_hash, lang, published, outlet, title, data,"
-                " id, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                f" id, version, created_at, updated_at, rev) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,{_NEXT_REV})",
                 (*cols, article.id, version, now, now),
             ).lastrowid
             status = "new"
@@ -224,13 +279,18 @@ class SQLiteStore(Store):
             version, seq = row[1] + 1, row[2]
             self.conn.execute(
                 "UPDATE articles SET uri=?, url=?, content_hash=?, lang=?, published=?, outlet=?, title=?,"
-                " data=?, version=?, updated_at=? WHERE id=?",
+                f" data=?, version=?, updated_at=?, rev={_NEXT_REV} WHERE id=?",
                 (*cols, version, now, article.id),
             )
             self.conn.execute("DELETE FROM article_text WHERE rowid=?", (seq,))
+            self.conn.execute("DELETE FROM article_entities WHERE seq=?", (seq,))
             status = "updated"
         words = article_terms(article.title.value if article.title else None, article.text)
         self.conn.execute("INSERT INTO article_text (rowid, terms) VALUES (?, ?)", (seq, " ".join(words)))
+        self.conn.executemany(
+            "INSERT INTO article_entities VALUES (?,?,?,?)",
+            [(norm, seq, label, count) for norm, label, count in entity_rows(stored.get("entities") or [])],
+        )
         self.conn.execute(
             "INSERT OR IGNORE INTO article_versions VALUES (?,?,?,?,?)",
             (article.id, version, article.content_hash, article.uri, now),
@@ -265,7 +325,7 @@ class SQLiteStore(Store):
             yield self._row_to_article(data, event_id)
 
     def article_rows(self, ids: Iterable[str] | None = None) -> list[ArticleRow]:
-        cols = "SELECT id, uri, lang, published, outlet, title, event_id, version FROM articles"
+        cols = "SELECT id, uri, lang, published, outlet, title, event_id, version, seq FROM articles"
         if ids is None:
             return [ArticleRow(*r) for r in self.conn.execute(cols + " ORDER BY seq")]
         wanted = list(dict.fromkeys(ids))
@@ -276,6 +336,38 @@ class SQLiteStore(Store):
             for r in self.conn.execute(f"{cols} WHERE id IN ({marks})", part):
                 found[r[0]] = ArticleRow(*r)
         return [found[i] for i in wanted if i in found]
+
+    def article_page(
+        self, where: ArticleFilter | None = None, *, after: int | None = None, limit: int = 50,
+        order: Literal["newest", "oldest"] = "newest",
+    ) -> list[ArticleRow]:
+        sql, params = filter_sql(where or ArticleFilter(), after, order, "?")
+        sql = "SELECT id, uri, lang, published, outlet, title, event_id, version, seq FROM articles" + sql
+        return [ArticleRow(*r) for r in self.conn.execute(sql + " LIMIT ?", (*params, max(0, limit)))]
+
+    def article_counts(self, by: Literal["lang", "outlet"]) -> Counter[str]:
+        column = {"lang": "lang", "outlet": "outlet"}[by]  # a column name, never from input
+        rows = self.conn.execute(f"SELECT {column}, count(*) FROM articles WHERE {column} IS NOT NULL GROUP BY 1")
+        return Counter({key: int(n) for key, n in rows})
+
+    def articles_naming(
+        self, norms: Iterable[str], *, labels: Iterable[str] | None = None, limit: int | None = None
+    ) -> list[EntityMention]:
+        wanted = list(dict.fromkeys(norms))[:500]  # SQLite's bound-parameter limit; an entity has a few norms
+        if not wanted:
+            return []
+        sql = (
+            "SELECT a.id, e.norm, e.label, e.mentions FROM article_entities e JOIN articles a ON a.seq = e.seq"
+            f" WHERE e.norm IN ({','.join('?' * len(wanted))})"
+        )
+        params: list[Any] = list(wanted)
+        if labels is not None:
+            kept = list(dict.fromkeys(labels))
+            sql += f" AND e.label IN ({','.join('?' * len(kept))})"
+            params += kept
+        sql += " ORDER BY e.seq DESC, e.norm LIMIT ?"
+        params.append(-1 if limit is None else limit)
+        return [EntityMention(*r) for r in self.conn.execute(sql, params)]
 
     def count_articles(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
@@ -327,7 +419,7 @@ class SQLiteStore(Store):
     # -- records --------------------------------------------------------------------
     def put_record(self, kind: str, key: str, value: dict[str, Any]) -> None:
         self.conn.execute(
-            "INSERT OR REPLACE INTO records VALUES (?,?,?)",
+            f"INSERT OR REPLACE INTO records (kind, key, value, rev) VALUES (?,?,?,{_NEXT_REV})",
             (kind, key, json.dumps(value, ensure_ascii=False, default=str)),
         )
 
@@ -342,10 +434,27 @@ class SQLiteStore(Store):
     def delete_record(self, kind: str, key: str) -> None:
         self.conn.execute("DELETE FROM records WHERE kind=? AND key=?", (kind, key))
 
+    # -- what changed -----------------------------------------------------------------
+    def revision(self) -> int:
+        return int(self.conn.execute(_NEXT_REV[1:-1]).fetchone()[0]) - 1
+
+    def changes(self, since: int, limit: int = 10_000) -> Changes:
+        top = self.revision()
+        arts = self.conn.execute(
+            "SELECT rev, id FROM articles WHERE rev > ? AND rev <= ? ORDER BY rev LIMIT ?", (since, top, limit)
+        ).fetchall()
+        recs = self.conn.execute(
+            "SELECT rev, kind, key FROM records WHERE rev > ? AND rev <= ? ORDER BY rev LIMIT ?", (since, top, limit)
+        ).fetchall()
+        return changes_from_rows(top, limit, arts, recs)
+
     # -- vectors and text search -----------------------------------------------------
     def _vector_dim(self, kind: str) -> int | None:
         row = self.conn.execute("SELECT dim FROM vector_kinds WHERE kind=?", (kind,)).fetchone()
         return int(row[0]) if row else None
+
+    def vector_dim(self, kind: str) -> int | None:
+        return self._vector_dim(kind)
 
     def put_vectors(self, kind: str, vectors: Mapping[str, VectorLike]) -> None:
         checked, dim = as_vectors(vectors)
@@ -383,17 +492,20 @@ class SQLiteStore(Store):
         matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
         return exact_nearest([r[0] for r in rows], matrix, query, k)
 
-    def search_text(self, query: str, k: int = 10, *, lang: str | None = None) -> list[tuple[str, float]]:
+    def search_text(
+        self, query: str, k: int = 10, *, lang: str | None = None, match: Literal["all", "any"] = "all"
+    ) -> list[tuple[str, float]]:
         """FTS5 with BM25 (score = ``-bm25``, so higher is better), ties in storage order."""
         words = list(dict.fromkeys(terms(query)))
         if not words or k <= 0:
             return []
-        match = " ".join(f'"{w}"' for w in words)  # quoted: every term, as a plain term
+        # quoted: each a plain term; FTS5's implicit operator between terms is AND
+        expression = (" OR " if match == "any" else " ").join(f'"{w}"' for w in words)
         sql = (
             "SELECT a.id, -bm25(article_text) FROM article_text JOIN articles a ON a.seq = article_text.rowid"
             " WHERE article_text MATCH ?"
         )
-        params: list[Any] = [match]
+        params: list[Any] = [expression]
         if lang is not None:
             sql += " AND a.lang = ?"
             params.append(lang)
@@ -429,6 +541,8 @@ class SQLiteStore(Store):
             for table, cols in _SALVAGED.items():
                 counts[table] = self._copy_readable(out, table, cols)
             _index_articles(out.conn)
+            _index_entities(out.conn)
+            out.conn.execute("UPDATE articles SET rev = seq")  # change numbers in storage order
             out.commit()
         finally:
             out.close()
@@ -493,6 +607,11 @@ class SQLiteStore(Store):
         finally:
             self._lock_file = None
             fh.close()  # releases the lock
+
+    def own_files(self) -> tuple[str, ...]:
+        if self.path == ":memory:":
+            return ()
+        return tuple(self.path + suffix for suffix in ("", "-wal", "-shm", "-journal", ".lock"))
 
     # -- transactions ---------------------------------------------------------------
     def commit(self) -> None:

@@ -16,6 +16,7 @@ from tidings.tell.coverage import build_coverage
 from tidings.tell.quotes import find_quotes
 from tidings.tell.summary import choose_title, find_outcomes, summarise
 from tidings.tell.timeline import build_timeline
+from tidings.tell.titles import compose_title
 from tidings.tell.types import EventCard
 from tidings.tell.when import event_date
 from tidings.tell.where import rank_places
@@ -30,9 +31,17 @@ def build_card(store: Store, event_id: str, lang: str = DISPLAY_LANG) -> EventCa
 
 def card_from_data(data: EventData, lang: str = DISPLAY_LANG) -> EventCard:
     """The card of an already loaded event (lets the report share loading with storylines)."""
-    who = rank_actors(data)
+    who = rank_actors(data, lang=lang)
+    where = rank_places(data)
+    when = event_date(data)
     title = choose_title(data, lang, who)
-    summary = summarise(data, who, exclude=frozenset([title.text]) if title else frozenset())
+    original = None
+    if title is None or title.lang != lang:
+        composed = compose_title(data, lang, who, where, when)
+        if composed is not None:
+            original, title = title, composed
+    summary = summarise(data, who, exclude=frozenset([original.text if original else title.text]) if title
+                        else frozenset())
     outcomes = find_outcomes(data, exclude=frozenset(s.text for s in summary))
     coverage = build_coverage(data)
     langs = sorted({data.lang(a) for a in data.articles})
@@ -41,10 +50,11 @@ def card_from_data(data: EventData, lang: str = DISPLAY_LANG) -> EventCard:
         event_id=data.event.id,
         title=title,
         title_lang_matches=title is not None and title.lang == lang,
+        original_title=original,
         summary=summary,
         who=who,
-        where=rank_places(data),
-        when=event_date(data),
+        where=where,
+        when=when,
         quotes=find_quotes(data),
         outcomes=outcomes,
         timeline=build_timeline(data, outcomes),
@@ -63,9 +73,13 @@ def headline(data: EventData, lang: str = DISPLAY_LANG) -> Headline:
     """
     title = choose_title(data, lang)
     places = rank_places(data, limit=1)
+    when = event_date(data)
+    if title is None or title.lang != lang:
+        title = compose_title(data, lang, rank_actors(data, lang=lang), places, when) or title
     return Headline(
         title=title.text if title else None,
         title_lang=title.lang if title else None,
-        date=event_date(data).start,
+        date=when.start,
+        date_confidence=when.confidence,
         where=places[0].name if places else None,
     )

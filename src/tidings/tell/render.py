@@ -8,6 +8,7 @@ must still say where it came from.
 from __future__ import annotations
 
 from tidings.tell.types import EventCard, SourcedText
+from tidings.untrusted import map_strings, markdown_text, terminal_safe
 
 
 def _src(item: SourcedText) -> str:
@@ -40,6 +41,8 @@ def _lines(card: EventCard, md: bool) -> list[str]:
     title = card.title.text if card.title else "(untitled event)"
     tlang = f" [{card.title.lang}]" if card.title and not card.title_lang_matches else ""
     out = [f"## {title}{tlang}" if md else f"{title}{tlang}"]
+    if card.original_title is not None:
+        out.append(f"original title [{card.original_title.lang}]: {card.original_title.text}")
     out.append(f"event {card.event_id} · {card.article_count} article(s) · "
                f"languages: {', '.join(card.languages)} · outlets: {', '.join(card.outlets)}")
     out.append(f"{'**When:**' if md else 'When: '} {_when(card)}")
@@ -75,10 +78,15 @@ def _lines(card: EventCard, md: bool) -> list[str]:
 
 
 def render_text(card: EventCard) -> str:
-    """The card for a terminal (plain text, no colour codes)."""
-    return "\n".join(_lines(card, md=False)) + "\n"
+    """The card for a terminal (plain text, no colour codes; control characters in the articles escaped)."""
+    return terminal_safe("\n".join(_lines(card, md=False)) + "\n")
 
 
 def render_markdown(card: EventCard) -> str:
-    """The card as Markdown (``tidings event ID --markdown``)."""
-    return "\n".join(_lines(card, md=True)) + "\n"
+    """The card as Markdown (``tidings event ID --markdown``).
+
+    Every text from the articles is escaped first (:func:`~tidings.untrusted.markdown_text`):
+    Markdown renderers pass raw HTML through, so a ``<script>`` or an ``onmouseover`` in an
+    article would run wherever the card is shown.
+    """
+    return "\n".join(_lines(map_strings(card, markdown_text), md=True)) + "\n"

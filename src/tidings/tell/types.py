@@ -33,6 +33,7 @@ class Actor:
     articles: int  # independent articles naming it
     mentions: int
     surfaces: tuple[str, ...] = ()
+    evidence: str | None = None  # id of the first article naming it
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,8 @@ class EventCard:
     article_count: int
     display_lang: str = DISPLAY_LANG
     extra: dict[str, Any] = field(default_factory=dict)
+    #: When ``title`` was composed in the display language (no report has one in it): the report's own title.
+    original_title: SourcedText | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view (``tidings event ID --json``)."""

@@ -392,6 +392,25 @@ class AliasLexicon(Learner):
         pool = latin or best
         return max(sorted(pool), key=lambda s: pool[s])
 
+    def names_of(self, norm: str) -> list[str]:
+        """Every norm linked into ``norm``'s entity, the canonical one first (itself when never linked).
+
+        Stored articles keep the norm their entity stage gave (a romanised guess such as
+        ``bulinken`` before "Blinken" was learned), so finding every article that names an
+        entity needs all of them (search and entity pages).
+        """
+        root = self.canonical(norm)
+        return [root, *sorted(n for n in self._members(root) if n != root)]
+
+    def spellings(self, norm: str) -> list[str]:
+        """Every surface form of ``norm``'s entity seen in articles, any script, most used first."""
+        counts: dict[str, int] = {}
+        for member in self.names_of(norm):
+            entry = self._entries.get(member)
+            for surface, count in (entry.surfaces.items() if entry else ()):
+                counts[surface] = counts.get(surface, 0) + count
+        return sorted(counts, key=lambda s: (-counts[s], s))
+
     def __len__(self) -> int:
         return len(self._entries)
 

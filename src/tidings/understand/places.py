@@ -73,6 +73,14 @@ class Gazetteer:
         cands = self._index.by_name.get(normalize_name(name))
         return cands[0] if cands else None
 
+    def candidates(self, name: str) -> list[Place]:
+        """Every indexed place called ``name``, best first (countries, then bigger cities).
+
+        For readers that can choose by context: a card picks the Santa Rosa of the state its
+        article names beside it, where :meth:`lookup` gives the biggest one.
+        """
+        return list(self._index.by_name.get(normalize_name(name), []))
+
     def lookup_normalized(self, key: str) -> Place | None:
         """:meth:`lookup` for a key already passed through :func:`normalize_name` (hot loops)."""
         cands = self._index.by_name.get(key)

@@ -166,6 +166,35 @@ class EventData:
         return article.title.value if article.title and article.title.value else ""
 
 
+#: Shortest run of words two texts of one language must share for one to be a copy of the other,
+#: and the share of the shorter text's runs they must share (an agency report relayed with a new
+#: lead and a cut tail still shares most of its runs; two different reports share almost none).
+SHINGLE_WORDS, COPY_SHARE = 5, 0.3
+_TOKEN = re.compile(r"\w+")
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _TOKEN.findall(text.casefold())
+    return {tuple(words[i:i + SHINGLE_WORDS]) for i in range(max(0, len(words) - SHINGLE_WORDS + 1))}
+
+
+def shares_content(copy: Article, original: Article) -> bool:
+    """Whether a copy flag between two articles is borne out by their texts.
+
+    The clusterer flags a copy or translation from word, vector and entity overlap as articles
+    arrive; two *different* reports of one agency in one language (the seeds' 003 and 004: the
+    same AP story, told in two reports sharing none of their sentences) pass that. Within one
+    language a copy must share runs of words; across languages, where the words cannot be
+    compared, the flag stands (a provenance note or a near-identical vector made it).
+    """
+    if copy.lang_code != original.lang_code or not copy.lang_code:
+        return True
+    a, b = _shingles(copy.text), _shingles(original.text)
+    if not a or not b:
+        return True
+    return len(a & b) >= COPY_SHARE * min(len(a), len(b))
+
+
 def load_event(store: Store, event_id: str, names: NameResolver | None = None) -> EventData:
     """Resolve the event and load its articles (missing ones are skipped, not fatal).
 
@@ -185,7 +214,9 @@ def load_event(store: Store, event_id: str, names: NameResolver | None = None) -
         if article is not None:
             articles.append(article)
     present = {a.id for a in articles}
-    copies = {k: v for k, v in event.duplicates.items() if k in present and v in present and k != v}
+    by_id = {a.id: a for a in articles}
+    copies = {k: v for k, v in event.duplicates.items()
+              if k in present and v in present and k != v and shares_content(by_id[k], by_id[v])}
     entities = {a.id: canonical_entities(list(a.entities or []), names) for a in articles}
     return EventData(event=event, articles=articles, copies=copies, entities=entities)
 
@@ -205,6 +236,7 @@ class Headline:
     title_lang: str | None = None
     date: str | None = None  # the event's own day (ISO), which may differ from publication dates
     where: str | None = None
+    date_confidence: float | None = None  # how sure the date is (0..1), as the card's ``when.confidence``
 
 
 #: Chooses an event's headline in a display language (``tidings.tell.cards.headline``).
@@ -228,12 +260,14 @@ class EventRow:
     where: str | None = None
     title: str | None = None
     title_lang: str | None = None
+    date_confidence: float | None = None  # how sure ``date`` is (0..1): the card's ``when.confidence``
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _row(event: Event, members: list[ArticleRow]) -> EventRow:
+def event_row(event: Event, members: list[ArticleRow]) -> EventRow:
+    """An event's listing row from its members' summary rows (no headline: see :class:`Headline`)."""
     present = {m.id for m in members}
     copies = {k for k, v in event.duplicates.items() if k in present and v in present and k != v}
     days = sorted(m.published[:10] for m in members if m.published and _DAY.match(m.published))
@@ -261,7 +295,7 @@ def list_events(store: Store, lang: str = DISPLAY_LANG, limit: int | None = None
     rows = []
     for event in iter_events(store):
         members = [rows_by_id[aid] for aid in dict.fromkeys(event.article_ids) if aid in rows_by_id]
-        rows.append(_row(event, members))
+        rows.append(event_row(event, members))
     rows.sort(key=lambda r: (-r.articles, r.id))
     rows = rows[:limit]
     if headline is None:

