@@ -48,7 +48,7 @@ from types import TracebackType
 from typing import Any
 
 from tidings.article import Article
-from tidings.engine import stall_seconds
+from tidings.engine import stall_seconds as stall_rule
 from tidings.options import Options
 from tidings.pipeline import Pipeline, StageError
 from tidings.workers import (
@@ -356,7 +356,7 @@ class RayReaders:
     @classmethod
     def from_options(cls, options: Options, address: str | None = None) -> RayReaders:
         """Ray readers with a run's settings: its worker count, BLAS threads and the engine's stall rule."""
-        return cls(address, options.workers, blas_threads=options.blas_threads, stall_seconds=stall_seconds(options))
+        return cls(address, options.workers, blas_threads=options.blas_threads, stall_seconds=stall_rule(options))
 
     def __call__(self, pipeline: Pipeline, later: Sequence[Any] = (), input_bytes: int = 0) -> RayRunner:
         """A runner for one engine run (``input_bytes`` is not used: Ray was asked for)."""
