@@ -20,6 +20,10 @@ from tidings import __version__
 from tidings.options import Options
 from tidings.untrusted import map_strings, one_line, terminal_safe
 
+#: The grouping profiles (``--profile``): the keys of ``tidings.group.params.PROFILE_VECTORS``, written
+#: out so that the command line starts without importing the grouping code (a test checks they agree).
+GROUPING_PROFILES = ("default", "lexical")
+
 T = TypeVar("T")
 
 
@@ -132,7 +136,8 @@ def main(ctx: click.Context, db: str | None, config: str | None) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--no-cluster", is_flag=True, help="Only read and store articles; do not group them into events.")
-@click.option("--profile", type=click.Choice(["fast", "accurate"]), help="Encoder profile for grouping.")
+@click.option("--profile", type=click.Choice(GROUPING_PROFILES),
+              help="Grouping: default (multilingual vectors + words, names, time) or lexical (no vectors).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 @click.option("--wait", type=click.FloatRange(min=0), default=None,
               help="Seconds to wait while another tidings process writes to the store (default: fail at once).")
@@ -319,7 +324,7 @@ def watch_cmd(ctx: Context, folders: tuple[str, ...], feeds_file: str | None, in
 
 
 @main.command("regroup")
-@click.option("--profile", type=click.Choice(["fast", "accurate"]), help="Group with this profile from now on.")
+@click.option("--profile", type=click.Choice(GROUPING_PROFILES), help="Group with this profile from now on.")
 @click.option("--wait", type=click.FloatRange(min=0), default=None,
               help="Seconds to wait while another tidings process writes to the store (default: fail at once).")
 @db_option
@@ -583,7 +588,7 @@ def eval_extraction(file: str) -> None:
 
 @eval_group.command("clusters")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--profile", type=click.Choice(["fast", "accurate"]), default=None)
+@click.option("--profile", type=click.Choice(GROUPING_PROFILES), default=None)
 @click.option("--orders", type=click.IntRange(min=1), default=None,
               help="Also stream N-1 shuffled topic orders; print mean and worst F1 (last line: file order).")
 @click.option("--runs", type=click.IntRange(min=1), default=None,
@@ -608,7 +613,7 @@ def eval_search(ctx: Context, file: str, vectors: str, limit: int | None) -> Non
 @eval_group.command("cards")
 @click.argument("clusters", type=click.Path(exists=True, dir_okay=False))
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
-@click.option("--profile", type=click.Choice(["fast", "accurate"]), default=None)
+@click.option("--profile", type=click.Choice(GROUPING_PROFILES), default=None)
 @click.option("--rows", is_flag=True, help="Also print one line per gold event.")
 @pass_ctx
 def eval_cards(ctx: Context, clusters: str, gold: str, profile: str | None, rows: bool) -> None:
@@ -623,11 +628,23 @@ def eval_cards(ctx: Context, clusters: str, gold: str, profile: str | None, rows
 
 @eval_group.command("pairs")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--profile", type=click.Choice(["fast", "accurate"]), default=None)
+@click.option("--profile", type=click.Choice([*GROUPING_PROFILES, "fast", "accurate"]), default=None,
+              help="With --stream: the grouping profile (default, lexical); else the pair model's (fast, accurate).")
 @click.option("--limit", type=int, default=None, help="Only the first N pairs.")
-def eval_pairs(file: str, profile: str | None, limit: int | None) -> None:
-    """Article similarity on a pair set (text1, text2, overall). Last line: pearson=…"""
-    _run_eval("pairs", file, profile=profile, limit=limit)
+@click.option("--stream", is_flag=True,
+              help="Group the pair set's articles as one stream through `tidings ingest` and score "
+                   "'same event' per pair (last lines: cross_f1=…, f1=…).")
+@pass_ctx
+def eval_pairs(ctx: Context, file: str, profile: str | None, limit: int | None, stream: bool) -> None:
+    """Article similarity on a pair set (text1, text2, overall). Last line: pearson=… (--stream: f1=…)"""
+    wanted = GROUPING_PROFILES if stream else ("fast", "accurate")
+    if profile is not None and profile not in wanted:
+        mode = "with" if stream else "without"
+        raise click.UsageError(f"--profile {profile}: {mode} --stream, one of {', '.join(wanted)}")
+    if stream:
+        _run_eval("pairs_stream", file, profile=profile, limit=limit, options=ctx.options)
+    else:
+        _run_eval("pairs", file, profile=profile, limit=limit)
 
 
 @main.group("bench", invoke_without_command=True)
@@ -649,7 +666,7 @@ def bench_read(n: int) -> None:
 
 @bench_group.command("events")
 @click.option("-n", "n", type=int, default=None, help="Number of articles in the stream.")
-@click.option("--profile", type=click.Choice(["fast", "accurate"]), default=None)
+@click.option("--profile", type=click.Choice(GROUPING_PROFILES), default=None)
 def bench_events(n: int | None, profile: str | None) -> None:
     """End-to-end ingest → event throughput, latency and memory."""
     from tidings.eval.bench_events import main as run
@@ -661,7 +678,7 @@ def bench_events(n: int | None, profile: str | None) -> None:
 @click.option("-n", "n", type=int, default=2000, help="Articles for the worker, encoder and writer measurements.")
 @click.option("--store-n", type=int, default=100_000, help="Articles in each store for the SQLite/PostgreSQL figures.")
 @click.option("--vector-n", type=int, default=20_000, help="Of which with a stored vector.")
-@click.option("--profile", type=click.Choice(["fast", "accurate"]), default="fast")
+@click.option("--profile", type=click.Choice(GROUPING_PROFILES), default="default")
 @click.option("--postgres", default=None,
               help="A PostgreSQL server URL whose user may create databases (default: a throwaway local server).")
 def bench_scale(n: int, store_n: int, vector_n: int, profile: str, postgres: str | None) -> None:

@@ -43,6 +43,7 @@ from tidings.article import Article
 from tidings.group.alias_feedback import EventAliasLearner
 from tidings.group.clusterer import EventClusterer
 from tidings.group.features import ArticleFeatures
+from tidings.group.state import vectors_of
 from tidings.group.storylines import StorylineOptions
 from tidings.ingest import iter_sources, walk
 from tidings.ingest.base import IngestError, Limits, Source
@@ -54,13 +55,14 @@ from tidings.store import DeadLetter, Store
 from tidings.tell.threads import rebuild_storylines
 from tidings.understand.aliases import AliasLexicon
 from tidings.understand.entities import EntityExtractor, attach_lexicon
+from tidings.understand.vectors import ArticleEmbedder, vector_kind
 from tidings.workers import STALL_SECONDS, ReadRunner, choose_workers
 
 #: Store key of the pending batch: the articles stored since the last full batch, and the events
 #: their provisional grouping wrote.
 STATE_PENDING = "engine.pending"
-#: Layout version of :data:`STATE_PENDING` blobs.
-PENDING_FORMAT = 1
+#: Layout version of :data:`STATE_PENDING` blobs (2: every vector of the features, by name).
+PENDING_FORMAT = 2
 
 
 @dataclass
@@ -92,9 +94,9 @@ class IngestReport:
         }
 
 
-def understand_stages() -> list[Any]:
-    """The stages after ``read``: entities across scripts."""
-    return [EntityExtractor()]
+def understand_stages(vectors: bool = True) -> list[Any]:
+    """The stages after ``read``: entities across scripts, then (``vectors``) the article's vectors."""
+    return [EntityExtractor(), ArticleEmbedder()] if vectors else [EntityExtractor()]
 
 
 def default_pipeline() -> Pipeline:
@@ -161,7 +163,8 @@ class Engine:
         self._blas = pin_blas(self.options.blas_threads)
         self.reader = read_pipeline(build(CleanOptions, self.options.read, "tidings.read"),
                                     seconds=self.options.input_seconds)
-        self.understander = Pipeline(understand_stages() if self.options.understand else [], after=self.reader)
+        stages = understand_stages(self.options.vectors) if self.options.understand else []
+        self.understander = Pipeline(stages, after=self.reader)
         self.lexicon: AliasLexicon | None = attach_lexicon(self.understander, store)
         self.clusterer: EventClusterer | None = None
         self.alias_learner: EventAliasLearner | None = None
@@ -274,14 +277,24 @@ class Engine:
         for key, _ in list(self.store.iter_records("event")):
             self.store.delete_record("event", key)
         self.clusterer.save(self.store)
+        # vectors are not part of the stored article: the vectors stage makes them again, a batch at a time
+        embedders = [s for s in self.understander.stages if isinstance(s, ArticleEmbedder)]
         n = 0
         for article in self.store.iter_articles():
             self._pending.append((article.id, article, None))
             n += 1
             if len(self._pending) >= self.options.commit_every:
+                self._embed_pending(embedders)
                 self._group_batch()
                 self._commit()
+        self._embed_pending(embedders)
         return n
+
+    def _embed_pending(self, embedders: list[ArticleEmbedder]) -> None:
+        articles = [a for _, a, f in self._pending if a is not None and f is None and not a.vector]
+        for stage in embedders:
+            for article, vectors in zip(articles, stage.embed(articles), strict=True):
+                article.vector = vectors
 
     def finish(self) -> None:
         """End of a run: group the incomplete batch provisionally, save everything, commit."""
@@ -312,6 +325,8 @@ class Engine:
             self.report.unchanged += 1
             return
         self._written.append((result.status, article.id))
+        for model, vec in (article.vector or {}).items():  # for search (one kind per model)
+            self.store.put_vectors(vector_kind(model), {article.id: vec})
         if self.clusterer is None:
             if len(self._written) >= self.options.commit_every:
                 self._commit()
@@ -432,8 +447,7 @@ class Engine:
         feats = self._features() if self._pending else []
         for i, f in enumerate(feats):
             rows.append(f.to_record())
-            if f.dense is not None:
-                arrays[f"dense_{i}"] = f.dense
+            arrays.update({f"{name}_{i}": vec for name, vec in f.arrays().items()})
         meta = {"format": PENDING_FORMAT, "pending": rows, "provisional": self._provisional}
         buf = io.BytesIO()
         np.savez(buf, **arrays)
@@ -452,8 +466,7 @@ class Engine:
             )
         arrays = np.load(io.BytesIO(body))
         for i, rec in enumerate(meta["pending"]):
-            dense = arrays[f"dense_{i}"] if f"dense_{i}" in arrays.files else None
-            f = ArticleFeatures.from_record(rec, dense)
+            f = ArticleFeatures.from_record(rec, vectors_of(arrays, i))
             self._pending.append((f.article_id, None, f))
         self._provisional = list(meta["provisional"])
         assert self.clusterer is not None

@@ -60,6 +60,10 @@ class Options:
     workers: int = -1
     #: Run the understand stages (entities) during ingest.
     understand: bool = True
+    #: Compute each article's multilingual vectors (USE for its 16 languages, the static model for all:
+    #: :mod:`tidings.understand.vectors`). The default grouping profile and vector search need them;
+    #: off saves their time (~15 ms per article) for ``--profile lexical`` or ``--no-cluster``.
+    vectors: bool = True
     #: Run event clustering as part of ingest.
     cluster: bool = True
     #: Seconds to wait for another process that is writing to the store (0: fail at once, with a
@@ -67,8 +71,9 @@ class Options:
     wait: float = 0.0
     #: Rebuild the storylines at the end of an ingest run that changed events.
     update_storylines: bool = True
-    #: Grouping profile ("fast" or "accurate"); None: the one the store was grouped with (a new
-    #: store: fast). An explicit profile that differs from the store's is refused by name.
+    #: Grouping profile ("default": multilingual vectors with words, names and time; "lexical": no
+    #: vectors); None: the one the store was grouped with (a new store: default). An explicit
+    #: profile that differs from the store's is refused by name.
     profile: str | None = None
     #: The language cards are written in, where a title in it exists.
     display_lang: str = DISPLAY_LANG

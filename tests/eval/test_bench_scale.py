@@ -31,8 +31,8 @@ def _events(db: Path) -> tuple[list[tuple[str, str | None]], dict[str, list[str]
 def test_writer_fed_read_articles_makes_the_store_ingest_makes(tmp_path: Path) -> None:
     records = stream(80)
     folder = write_jsonl(records, tmp_path / "stream")
-    ingest([folder], Options(db=str(tmp_path / "plain.db"), workers=0, commit_every=30), progress=False)
-    with _engine_stages("fast", tmp_path) as (reader, later):
+    ingest([folder], Options(db=str(tmp_path / "plain.db"), profile="lexical", workers=0, commit_every=30), progress=False)
+    with _engine_stages("lexical", tmp_path) as (reader, later):
         preparers = ahead(later)[1]
         read, payloads = {}, {}
         for article in _fresh(records):
@@ -40,7 +40,7 @@ def test_writer_fed_read_articles_makes_the_store_ingest_makes(tmp_path: Path) -
             read[done.id] = pickle.dumps(done)
             payloads[done.id] = {name: p.prepare(done) for name, p in preparers}
     url = str(tmp_path / "writer.db")
-    stats = writer_ceiling(folder, read, payloads, url, "fast", commit_every=30)
+    stats = writer_ceiling(folder, read, payloads, url, "lexical", commit_every=30)
     assert stats["n"] == 80
     assert _events(Path(url)) == _events(tmp_path / "plain.db")
     measured = sizes(url)

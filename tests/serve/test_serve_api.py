@@ -146,8 +146,8 @@ def test_search_filters_and_bad_queries(client: TestClient) -> None:
     old = client.get("/api/search", params={"q": "Lavrov", "until": "2023-01-01"}).json()["articles"]
     assert [a["published"][:10] for a in old] == ["2022-11-11"]
     assert client.get("/api/search", params={"q": ""}).status_code == 400
-    assert client.get("/api/search", params={"q": "zzzqqq"}).json() == {
-        "articles": [], "events": [], "names": [], "vectors": None}
+    nothing = client.get("/api/search", params={"q": "zzzqqq"}).json()
+    assert (nothing["articles"], nothing["events"], nothing["names"]) == ([], [], [])  # vectors find nothing close
 
 
 def test_an_entity_page_across_scripts(client: TestClient) -> None:

@@ -75,7 +75,7 @@ def test_filters_and_exclusions(store: Store) -> None:
 
 def test_vectors_join_the_fusion(tmp_path: Path, store: Store) -> None:
     db = str(tmp_path / "v.db")
-    ingest([str(SEEDS)], Options(db=db, cluster=False), progress=False)
+    ingest([str(SEEDS)], Options(db=db, cluster=False, vectors=False), progress=False)
     writer = open_store(db)
     ids = {Path(r.uri).name[:3]: r.id for r in writer.article_rows()}
     assert vector_kinds(writer) == []

@@ -80,7 +80,7 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(n: int, profile: str = "fast", *, echo: Callable[[str], Any] = print) -> dict[str, Any]:
+def run(n: int, profile: str = "default", *, echo: Callable[[str], Any] = print) -> dict[str, Any]:
     """The stream one article at a time through :class:`~tidings.engine.Engine` (see the module docstring)."""
     from tidings.engine import Engine
     from tidings.ingest.readers import record_to_document
@@ -137,7 +137,7 @@ def run(n: int, profile: str = "fast", *, echo: Callable[[str], Any] = print) ->
     }
 
 
-def run_ingest(n: int, profile: str = "fast") -> dict[str, Any]:
+def run_ingest(n: int, profile: str = "default") -> dict[str, Any]:
     """The same stream through the product's own path, ``tidings.api.ingest``, from JSONL files.
 
     Unlike :func:`run`, this lets ingest use its read workers (see
@@ -169,7 +169,7 @@ def run_ingest(n: int, profile: str = "fast") -> dict[str, Any]:
     return {"articles": done, "seconds": seconds, "articles_per_s": done / seconds if seconds else 0.0}
 
 
-def main(n: int = 2000, profile: str = "fast", echo: Callable[[str], Any] = print) -> float:
+def main(n: int = 2000, profile: str = "default", echo: Callable[[str], Any] = print) -> float:
     from tidings.eval.machine import describe_blas
 
     echo(f"stream: {n} articles from {len(base_texts())} real texts (copies perturbed, dated {ROUND_DAYS} days apart)")

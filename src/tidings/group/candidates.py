@@ -3,10 +3,10 @@
 Scoring every active event would make the cost per article grow with the store;
 instead candidates come from two cheap look-ups whose union is scored exactly:
 
-* the nearest event centroids in an approximate nearest-neighbour index
-  (:class:`~tidings.group.index.CentroidIndex`) over a *retrieval vector*: the dense
-  vector (when the profile has an encoder) next to a fixed random projection of the
-  TF-IDF terms, so the index works without any encoder;
+* the nearest event centroids in a nearest-neighbour index
+  (:class:`~tidings.group.index.CentroidIndex`) over a *retrieval vector*: the article's
+  vectors of the models the profile compares (USE, static; zeros where it has none) next to
+  a fixed random projection of the TF-IDF terms, so the index works without any vector;
 * an inverted index from entity names to the events naming them (postings), asked for
   the rarest names only.
 """
@@ -55,31 +55,36 @@ def project(weights: dict[int, float]) -> np.ndarray:
 class CandidateFinder:
     """The centroid index and the entity postings of the active events.
 
-    ``dense_dim`` is the dense encoder's width (0 without one): the retrieval vector is
-    ``dense_dim`` dense axes then :data:`PROJ_DIM` projected ones. ``candidates`` is how many
-    nearest centroids are asked, and how many events a name may point at and still count.
+    ``dims``: model name → vector width, for the models compared (USE, static; empty: none):
+    the retrieval vector is each model's axes in turn, then :data:`PROJ_DIM` projected ones.
+    ``candidates`` is how many nearest centroids are asked, and how many events a name may
+    point at and still count.
     """
 
-    def __init__(self, dense_dim: int, candidates: int) -> None:
-        self.dense_dim = dense_dim
+    def __init__(self, dims: Mapping[str, int], candidates: int) -> None:
+        self.dims = dict(dims)
         self.candidates = candidates
         self._index: CentroidIndex | None = None
         self._postings: dict[str, set[str]] = {}
 
     # -- retrieval vectors ----------------------------------------------------------------
-    def probe(self, dense: np.ndarray | None, weights: dict[int, float], scale: float = 1.0) -> np.ndarray | None:
-        """The retrieval vector: dense part (or zeros) + a fixed random projection of the TF-IDF terms."""
+    def probe(self, vectors: Mapping[str, np.ndarray | None], weights: dict[int, float], scale: float = 1.0
+              ) -> np.ndarray | None:
+        """The retrieval vector: each model's vector (or zeros) + a fixed random projection of the TF-IDF terms."""
         proj = project(weights) * np.float32(scale)
-        dim = self.dense_dim
-        vec = np.zeros(dim + proj.shape[0], dtype=np.float32)
-        if dense is not None and dense.shape[0] <= dim:
-            vec[: dense.shape[0]] = dense
-        vec[dim:] = proj
+        vec = np.zeros(sum(self.dims.values()) + proj.shape[0], dtype=np.float32)
+        at = 0
+        for model, dim in self.dims.items():
+            v = vectors.get(model)
+            if v is not None and v.shape[0] == dim:
+                vec[at : at + dim] = v
+            at += dim
+        vec[at:] = proj
         return vec if np.any(vec) else None
 
     def event_probe(self, ev: EventSums) -> np.ndarray | None:
-        """An event's retrieval vector: its members' mean dense vector and mean TF-IDF terms."""
-        return self.probe(ev.mean_dense(), ev.term_sum, scale=1.0 / ev.n)
+        """An event's retrieval vector: its members' mean vectors and mean TF-IDF terms."""
+        return self.probe({"use": ev.mean_dense(), "static": ev.mean_static()}, ev.term_sum, scale=1.0 / ev.n)
 
     # -- look-ups ------------------------------------------------------------------------
     def nearby(self, probe: np.ndarray | None, names: Iterable[str], active: Mapping[str, EventSums]) -> list[str]:
@@ -103,7 +108,7 @@ class CandidateFinder:
     ) -> list[str]:
         """Active events an article could join (``probe``: its retrieval vector, if already computed)."""
         if probe is None:
-            probe = self.probe(f.dense, weights)
+            probe = self.probe(article_vectors(f), weights)
         return self.nearby(probe, f.entities, active)
 
     def for_event(self, ev: EventSums, active: Mapping[str, EventSums]) -> list[str]:
@@ -136,3 +141,8 @@ class CandidateFinder:
                 ids.discard(ev.id)
                 if not ids:
                     del self._postings[e]
+
+
+def article_vectors(f: ArticleFeatures) -> dict[str, np.ndarray | None]:
+    """An article's vectors by model name, as :meth:`CandidateFinder.probe` takes them."""
+    return {"use": f.dense, "static": f.static}

@@ -9,18 +9,17 @@ look-alike events (two earthquakes, two rehab stays) chain together under single
 
 What happens to one article, and where:
 
-1. :meth:`EventClusterer.featurize` — words, names, years, era, numbers, and a dense
-   vector in the accurate profile (:mod:`~tidings.group.features`);
+1. :meth:`EventClusterer.featurize` — words, names, years, era, numbers, and the article's
+   vectors (USE and static, set by the understand stage; :mod:`~tidings.group.features`);
 2. candidates — the active events it could join (:mod:`~tidings.group.candidates`):
    nearest centroids in an ANN index plus events sharing its rarest names, so the cost
    per article stays flat as the store grows;
-3. scores — content, names, time and quantities against each candidate
-   (:mod:`~tidings.group.scoring`); the best at or above ``threshold`` is joined,
-   otherwise the article opens an event (id from its own id);
-4. merges — an article that scores ``merge_threshold`` against a second event makes the
-   two one, and so does an average-link score between two whole events
-   (``event_merge_threshold``): the first articles of a story may open two events that
-   later evidence shows to be one. The older id survives; the younger resolves to it;
+3. scores — a learned pair model's log-odds from words, vectors, names, time and quantities
+   against each candidate (:mod:`~tidings.group.scoring`); the best at or above ``threshold``
+   is joined, otherwise the article opens an event (id from its own id);
+4. merges — an average-link score between two whole events (``event_merge_threshold``)
+   merges them: the first articles of a story may open two events that later evidence (a
+   bridging article) shows to be one. The older id survives; the younger resolves to it;
 5. a batch (``learn_many``) instead clusters its articles best pair first
    (:mod:`~tidings.group.batch`), after taking apart the events the previous batch opened;
 6. copies and translations among an event's recent members are flagged
@@ -38,12 +37,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
-import numpy as np
-
 from tidings.article import Article, Event
 from tidings.group.batch import Arrival, Cluster, agglomerate, neighbour_pairs, settle_dissolved, young_events
-from tidings.group.candidates import CandidateFinder
-from tidings.group.features import ArticleFeatures, OnlineIdf, article_text, build_features
+from tidings.group.candidates import CandidateFinder, article_vectors
+from tidings.group.features import ArticleFeatures, OnlineIdf, build_features
 from tidings.group.params import DEFAULT_PROFILE, ClusterParams
 from tidings.group.scoring import score_article, score_events
 from tidings.group.state import (
@@ -62,7 +59,7 @@ from tidings.group.state import (
 from tidings.group.sums import EventSums
 from tidings.learner import Learner, param_names
 from tidings.store import Store
-from tidings.understand.encoders import covers, get_encoder
+from tidings.understand.encoders import get_encoder
 
 #: Arrivals between two looks for idle events (batches or not). A look walks every active
 #: event, so it runs rarely; against ``idle_after`` (20,000 arrivals) an idle event then
@@ -78,23 +75,22 @@ def event_id_for(article_id: str) -> str:
 class EventClusterer(Learner):
     """Streaming event clustering (scikit-learn style: the constructor only stores params).
 
-    ``profile`` (``fast``, ``accurate``) names calibrated values for every param left at
-    None and the dense encoder (``encoder``: None for the profile's, a name, or an encoder
-    object). ``threshold`` is the score an article needs to join an event;
-    ``merge_threshold`` the (higher) score against a *second* event that makes the
-    two one. ``max_gap_days``: dated articles further than this from an event's
-    date span pay ``late_penalty`` on their score; beyond ``veto_days`` they never
-    join it. ``era_penalty`` is taken off per share of members whose era is 2+ years off
-    the article's; ``number_weight`` scales the shared-quantities signal;
-    ``event_merge_threshold`` (``inf`` turns it off) is the event-to-event average-link
-    score that merges two events. ``revisit``: a batch (``learn_many``) first takes apart
-    the events the previous batch opened and nothing older joined, and groups their
-    articles again with its own; ``batch_neighbours`` is how many nearest new articles
-    each new article is scored against in a batch. ``max_active`` / ``idle_after`` bound
-    memory and cost: events beyond ``max_active`` or not updated for ``idle_after``
-    articles leave the index. ``seed`` fixes anything random (the ANN graph is built
-    deterministically from the arrival order; the seed is recorded for reproducibility).
-    Calibration of each: :class:`~tidings.group.params.ClusterParams`.
+    ``profile`` (``default``, ``lexical``) names the article vectors compared (``vectors``: None
+    for the profile's) and a learned pair model: ``weights`` (None: the profile's; a dict
+    overrides single weights) and ``threshold``, the average-link log-odds an article needs to
+    join an event. ``event_merge_threshold`` (None: the threshold; ``inf`` turns it off) is the
+    event-to-event average-link log-odds that merges two events, and the limit down to which a
+    batch agglomerates best pair first. ``max_gap_days``: dated sides further apart than this
+    give the ``late`` signal; beyond ``veto_days`` they never join. ``revisit``: a batch
+    (``learn_many``) first takes apart the events the previous batch opened and nothing older
+    joined, and groups their articles again with its own; ``batch_neighbours`` is how many
+    nearest new articles each new article is scored against in a batch. ``max_active`` /
+    ``idle_after`` bound memory and cost: events beyond ``max_active`` or not updated for
+    ``idle_after`` articles leave the index. ``seed`` fixes anything random (recorded for
+    reproducibility). Calibration of each: :class:`~tidings.group.params.ClusterParams`.
+
+    The clusterer never encodes text: vectors come on the articles (``Article.vector``, set by
+    the :class:`~tidings.understand.vectors.ArticleEmbedder` stage).
 
     Fitted state is private; read it through ``params_`` (the values in force),
     ``active_``, ``merged_``, ``assignments_`` and :meth:`event_of`.
@@ -103,22 +99,13 @@ class EventClusterer(Learner):
     def __init__(
         self,
         *,
-        profile: str = "fast",
-        encoder: Any = None,
+        profile: str = DEFAULT_PROFILE,
+        vectors: tuple[str, ...] | None = None,
         threshold: float | None = None,
-        merge_threshold: float = 0.6,
-        dense_weight: float | None = None,
-        cross_lingual_scale: float = 1.0,
-        cross_lingual_offset: float = 0.6,
-        cross_lingual_entity_weight: float = 0.6,
-        entity_weight: float | None = None,
-        year_weight: float = 0.2,
-        era_penalty: float | None = None,
-        number_weight: float | None = None,
         event_merge_threshold: float | None = None,
+        weights: dict[str, float] | None = None,
         revisit: bool = True,
         max_gap_days: int = 7,
-        late_penalty: float | None = None,
         veto_days: int = 365,
         candidates: int = 24,
         batch_neighbours: int = 48,
@@ -132,21 +119,12 @@ class EventClusterer(Learner):
         seed: int = 0,
     ) -> None:
         self.profile = profile
-        self.encoder = encoder
+        self.vectors = vectors
         self.threshold = threshold
-        self.merge_threshold = merge_threshold
-        self.dense_weight = dense_weight
-        self.cross_lingual_scale = cross_lingual_scale
-        self.cross_lingual_offset = cross_lingual_offset
-        self.cross_lingual_entity_weight = cross_lingual_entity_weight
-        self.entity_weight = entity_weight
-        self.year_weight = year_weight
-        self.era_penalty = era_penalty
-        self.number_weight = number_weight
         self.event_merge_threshold = event_merge_threshold
+        self.weights = weights
         self.revisit = revisit
         self.max_gap_days = max_gap_days
-        self.late_penalty = late_penalty
         self.veto_days = veto_days
         self.candidates = candidates
         self.batch_neighbours = batch_neighbours
@@ -169,18 +147,15 @@ class EventClusterer(Learner):
     # -- fitted state ---------------------------------------------------------------------
     def _reset(self) -> None:
         """Resolve the params (once: scoring reads ``self._p``) and start with no events."""
-        knobs = {name: getattr(self, name) for name in param_names(type(self)) if name not in ("profile", "encoder")}
-        self._p = ClusterParams.resolve(self.profile, self.encoder, **knobs)
-        if self.encoder is not None and not isinstance(self.encoder, str):
-            self._encoder: Any = self.encoder
-        else:
-            self._encoder = None if self._p.encoder is None else get_encoder(self._p.encoder)
+        knobs = {name: getattr(self, name) for name in param_names(type(self)) if name != "profile"}
+        self._p = ClusterParams.resolve(self.profile, **knobs)
         self._idf = OnlineIdf()
         self._seq = 0
         self._active: dict[str, EventSums] = {}
         self._merged: dict[str, str] = {}
         self._assignments: dict[str, str] = {}
-        self._finder = CandidateFinder(0 if self._encoder is None else int(self._encoder.dim), self._p.candidates)
+        retrieval = vector_dims(m for m in self._p.vectors if m in RETRIEVAL_MODELS)
+        self._finder = CandidateFinder(retrieval, self._p.candidates)
         self._dirty: set[str] = set()
         self._retired: set[str] = set()
         #: Retired events waiting for their last save.
@@ -266,24 +241,8 @@ class EventClusterer(Learner):
 
     # -- features -------------------------------------------------------------------------
     def featurize(self, articles: Sequence[Article]) -> list[ArticleFeatures]:
-        """Features of a batch (dense vectors encoded together: much faster than one by one)."""
-        enc = self._encoder
-        vectors: list[np.ndarray | None] = [None] * len(articles)
-        if enc is not None:
-            todo = [i for i, a in enumerate(articles) if a.vector is None and covers(enc, _lang(a))]
-            if todo:
-                mat = enc.encode([article_text(articles[i]) for i in todo])
-                for row, i in enumerate(todo):
-                    vectors[i] = mat[row]
-            for i, a in enumerate(articles):
-                if a.vector is not None and covers(enc, _lang(a)):
-                    vectors[i] = np.asarray(a.vector, dtype=np.float32)
-        out = []
-        for a, v in zip(articles, vectors, strict=True):
-            if v is not None and not np.any(v):
-                v = None
-            out.append(build_features(a, v))
-        return out
+        """Features of a batch (the vectors the profile compares are read from ``Article.vector``)."""
+        return [build_features(a, self._p.vectors) for a in articles]
 
     # -- river-style API ------------------------------------------------------------------
     def predict_one(self, article: Article, features: ArticleFeatures | None = None) -> str | None:
@@ -313,9 +272,6 @@ class EventClusterer(Learner):
         ranked = self._rank(f, weights)
         eid = ranked[0][1] if ranked and ranked[0][0] >= p.threshold else self._open(f.article_id, self._seq)
         self._add(self._active[eid], f, weights)
-        for score, other in ranked[1:3]:
-            if score >= p.merge_threshold and other in self._active and other != eid:
-                eid = self._merge(eid, other)
         if p.merges_events:
             eid = self._agglomerate(eid)
         self._retire()
@@ -353,7 +309,7 @@ class EventClusterer(Learner):
     # -- scoring --------------------------------------------------------------------------
     def _rank(self, f: ArticleFeatures, weights: dict[int, float]) -> list[tuple[float, str]]:
         """Candidate events with the article's score against each, best first (older first on ties)."""
-        nidf = self._idf.idf(f.numbers) if self._p.number_weight else None
+        nidf = self._idf.idf(f.numbers) if self._p.weights["num"] else None
         scored = [
             (score_article(f, weights, self._active[eid], nidf, self._p), eid)
             for eid in self._finder.for_article(f, weights, self._active)
@@ -399,7 +355,7 @@ class EventClusterer(Learner):
             self._seq += 1
             arrivals.append(Arrival(f, self._idf.weigh(f.term_counts), self._seq))
         # 2. each with its candidate events and nearest fellow arrivals; 3. best pair first
-        probes = [self._finder.probe(x.features.dense, x.weights) for x in arrivals]
+        probes = [self._finder.probe(article_vectors(x.features), x.weights) for x in arrivals]
         candidates = [
             self._finder.for_article(x.features, x.weights, self._active, probe)
             for x, probe in zip(arrivals, probes, strict=True)
@@ -609,5 +565,13 @@ class EventClusterer(Learner):
         check_params(saved.to_dict(), self._p.to_dict(), hint="These saved params cannot be set on this clusterer.")
 
 
-def _lang(article: Article) -> str | None:
-    return article.lang_code
+#: The vectors the candidate look-up searches by (besides the projected words). Not the static one:
+#: every dimension costs each look-up over the active events (an elementwise product, see
+#: ``group/index.py``), and an article without USE finds its events by its words and the names
+#: it shares with them, as in the lexical profile (the static cosine is still scored).
+RETRIEVAL_MODELS = ("use",)
+
+
+def vector_dims(models: Iterable[str]) -> dict[str, int]:
+    """Model name → the width of its vectors (the encoders are built lazily: no model is loaded)."""
+    return {m: int(get_encoder(m).dim) for m in models}

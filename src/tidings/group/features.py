@@ -20,6 +20,9 @@ import numpy as np
 from tidings.article import Article
 from tidings.text.tokens import N_BUCKETS, STOP_WORDS, bucket, hashed_terms
 from tidings.understand.labels import EVENT_EVIDENCE
+from tidings.understand.vectors import article_text
+
+__all__ = ["ArticleFeatures", "OnlineIdf", "article_text", "build_features"]
 
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 
@@ -76,20 +79,6 @@ def entity_weights(article: Article) -> dict[str, float]:
     return found
 
 
-def article_text(article: Article) -> str:
-    """Title, header, body and captions; the raw text when no read stage ran.
-
-    Header blocks are kept because a headline or dateline set aside there still
-    says what the article is about (grouping wants every clue; only boilerplate,
-    footers and link lists are noise).
-    """
-    if not article.blocks:
-        return article.raw_text
-    parts = [article.title.value] if article.title else []
-    parts += [b.text for b in article.blocks if b.role in ("title", "header", "body", "caption")]
-    return "\n".join(dict.fromkeys(p for p in parts if p))
-
-
 def article_date(article: Article) -> dt.date | None:
     """The publication day when known."""
     if article.published is None:
@@ -106,6 +95,7 @@ class ArticleFeatures:
 
     article_id: str
     term_counts: Counter[int]
+    #: The article's USE vector (None: no vector, or a language USE does not cover).
     dense: np.ndarray | None
     entities: dict[str, float]
     years: frozenset[int]
@@ -118,9 +108,20 @@ class ArticleFeatures:
     era: int | None = None
     #: Hashed quantities (see :func:`mentioned_numbers`).
     numbers: frozenset[int] = field(default_factory=frozenset)
+    #: The article's static vector (every language; compared only where USE is missing on a side).
+    static: np.ndarray | None = None
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The vectors, by name, for saving beside :meth:`to_record`."""
+        out = {}
+        if self.dense is not None:
+            out["dense"] = self.dense
+        if self.static is not None:
+            out["static"] = self.static
+        return out
 
     def to_record(self) -> dict[str, Any]:
-        """JSON-ready form of everything but ``dense`` (the clusterer saves the articles it may regroup)."""
+        """JSON-ready form of all but the vectors (:meth:`arrays`; the clusterer saves the articles it may regroup)."""
         return {
             "id": self.article_id,
             "terms": sorted(self.term_counts.items()),
@@ -136,12 +137,13 @@ class ArticleFeatures:
         }
 
     @classmethod
-    def from_record(cls, record: dict[str, Any], dense: np.ndarray | None) -> ArticleFeatures:
-        """The features :meth:`to_record` wrote, with their dense vector."""
+    def from_record(cls, record: dict[str, Any], arrays: dict[str, np.ndarray] | None = None) -> ArticleFeatures:
+        """The features :meth:`to_record` wrote, with the vectors :meth:`arrays` gave."""
+        arrays = arrays or {}
         return cls(
             article_id=record["id"],
             term_counts=Counter({int(k): int(v) for k, v in record["terms"]}),
-            dense=dense,
+            dense=arrays.get("dense"),
             entities={str(k): float(v) for k, v in record["entities"].items()},
             years=frozenset(int(y) for y in record["years"]),
             date=dt.date.fromisoformat(record["date"]) if record["date"] else None,
@@ -151,6 +153,7 @@ class ArticleFeatures:
             title=record["title"],
             era=record["era"],
             numbers=frozenset(int(n) for n in record["numbers"]),
+            static=arrays.get("static"),
         )
 
 
@@ -173,8 +176,12 @@ def article_era(date: dt.date | None, text: str) -> int | None:
     return max(years) if years else None
 
 
-def build_features(article: Article, dense: np.ndarray | None) -> ArticleFeatures:
+def build_features(article: Article, models: tuple[str, ...] = ("use", "static")) -> ArticleFeatures:
+    """What the clusterer scores with; ``models``: the vectors of ``article.vector`` to use (USE, static)."""
     text = article_text(article)
+    vectors = article.vector if isinstance(article.vector, dict) else {}
+    dense = vectors.get("use") if "use" in models else None
+    static = vectors.get("static") if "static" in models else None
     years = mentioned_years(text)
     date = article_date(article)
     return ArticleFeatures(
@@ -192,6 +199,7 @@ def build_features(article: Article, dense: np.ndarray | None) -> ArticleFeature
         title=article.title.value if article.title else text.strip().split("\n", 1)[0][:200],
         era=article_era(date, text),
         numbers=mentioned_numbers(text),
+        static=None if static is None else np.asarray(static, dtype=np.float32),
     )
 
 

@@ -1,100 +1,79 @@
 """The event clusterer's knobs: :class:`ClusterParams`, resolved once from a profile and the given values.
 
-A profile (``fast``, ``accurate``) names a set of calibrated values
-(:data:`PROFILE_SETTINGS`) and a dense encoder (:data:`tidings.understand.encoders.PROFILES`);
-a constructor argument left at ``None`` takes the profile's value. Resolving happens
-once, when the clusterer is built, so scoring reads plain attributes in its hot loops,
-and the resolved values are what the clusterer saves with its state and checks on load.
+A profile names the vectors grouping compares (:data:`PROFILE_VECTORS`) and a learned pair model:
+the weights of the signals of :mod:`tidings.group.scoring` and the join threshold, fitted by
+``python -m tidings.eval.calibrate`` and shipped in ``pair_weights.json`` (with what they were
+fitted on and their cross-validated figures). A constructor argument left at ``None`` takes the
+profile's value. Resolving happens once, when the clusterer is built, so scoring reads plain
+attributes in its hot loops, and the resolved values are what the clusterer saves with its state
+and checks on load.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from tidings.understand.encoders import PROFILES
+#: The signals a pair model weighs (see :func:`tidings.group.scoring.combine`): within a language
+#: (``lex`` words, ``use`` and ``static`` cosines, ``static_on`` the share of pairs only the static
+#: model compares, ``ent`` shared names), across languages (``x…``: the same without words; ``xent``
+#: is the overlap coefficient of names), and for both (``num`` quantities, ``era`` conflicts,
+#: ``years`` mentioned, ``late`` date gaps of one week to one year); ``bias`` and ``cross`` are
+#: intercepts.
+SAME_SIGNALS = ("lex", "use", "static", "static_on", "ent")
+CROSS_SIGNALS = ("xuse", "xstatic", "xstatic_on", "xent")
+SHARED_SIGNALS = ("num", "era", "years", "late")
+WEIGHT_NAMES = ("bias", "cross", *SAME_SIGNALS, *CROSS_SIGNALS, *SHARED_SIGNALS)
 
-#: Calibrated settings per profile (a constructor argument left at None takes these; the dense
-#: blend shifts the score scale, so each profile has its own). All from ECB+ dev in file order,
-#: checked on the seeds in all 120 orders:
-#: * ``threshold`` — the join score;
-#: * ``late_penalty`` — for a publication date 1 week to 1 year off the event's span (grid 0.1-0.5
-#:   against the former hard veto at 7 days: fast 0.852 -> 0.859, accurate 0.833 -> 0.836);
-#: * ``era_penalty``, ``number_weight``, ``event_merge_threshold``, ``entity_weight`` — the era and
-#:   quantity signals, event-to-event merging (and with it best-pair-first batches in
-#:   ``learn_many``), the weight of shared names. Fast, batches of 200 (ingest's commit size):
-#:   0.859 -> 0.917 (one at a time: 0.862); grid merge 0.31-0.39, names 0.5-1.25, era 0.5-1,
-#:   numbers 0.2-0.4; merge 0.35-0.37 score alike, 0.36 is the middle. Accurate (USE-blended
-#:   scores run higher): the same era, numbers and names, merge 0.48 (grid 0.36-0.58): 0.842 ->
-#:   0.904. Its join threshold stays at 0.35: a higher one breaks the seeds' Vietnamese report
-#:   (USE does not cover Vietnamese); cross-lingual pair scores are shifted by merge - join.
-#: * fast, with ``revisit`` and the English entity fixes: merge 0.37, chosen on the mean over
-#:   ECB+ dev in 12 topic orders (``tidings eval clusters FILE --orders 12``), batches of 200:
-#:   0.36/0.37/0.38/0.40 -> 0.9233/0.9282/0.9270/0.9242 (worst 0.9120/0.9239/0.9229/0.9151);
-#:   batches of 100/150/250 in 6 orders agree (0.9236/0.9292/0.9279). Numbers 0.3 stays
-#:   (0.25/0.35 at merge 0.38: 0.9244/0.9285, worst 0.9209/0.9171).
-#: * accurate, with ``revisit`` and the English entity fixes: ``dense_weight`` 0.2 (grid 0.1-0.3;
-#:   the fast profile has no dense vectors, its 0.3 only matters with an explicit encoder),
-#:   merge 0.46 (grid 0.42-0.56), late penalty 0.1 (0.3 scored 0.016 lower), chosen on the
-#:   mean over ECB+ dev in 3 topic orders × batches of 150-250: 0.9355 (file order, batches of
-#:   200: 0.9343).
 #: The profile a new store is grouped with when none is asked for.
-DEFAULT_PROFILE = "fast"
-PROFILE_SETTINGS: dict[str, dict[str, float]] = {
-    "fast": {"threshold": 0.32, "late_penalty": 0.1, "era_penalty": 1.0, "number_weight": 0.3,
-             "event_merge_threshold": 0.37, "entity_weight": 1.0, "dense_weight": 0.3},
-    "accurate": {"threshold": 0.35, "late_penalty": 0.1, "era_penalty": 1.0, "number_weight": 0.3,
-                 "event_merge_threshold": 0.46, "entity_weight": 1.0, "dense_weight": 0.2},
-}
+DEFAULT_PROFILE = "default"
+#: The article vectors (``Article.vector`` models) each profile compares. ``default``: USE for its 16
+#: languages and the static model for every pair USE cannot compare; ``lexical``: none (words,
+#: names, time and quantities only; the explicit choice for a machine that cannot afford USE).
+PROFILE_VECTORS: dict[str, tuple[str, ...]] = {"default": ("use", "static"), "lexical": ()}
+#: The shipped pair model per profile (see the module docstring).
+WEIGHTS_FILE = Path(__file__).with_name("pair_weights.json")
+
+
+@cache
+def shipped_models() -> dict[str, Any]:
+    """The ``pair_weights.json`` document: per profile, ``weights`` and ``threshold``, and how they were fitted."""
+    return json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
 class ClusterParams:
     """Every knob of the event clusterer, with the value in force (see :class:`EventClusterer`).
 
-    Calibration: ``threshold``, ``dense_weight``, ``entity_weight``, ``year_weight``
-    and ``merge_threshold`` were grid-searched on ECB+ dev in file order (fast
-    profile); the ``cross_lingual_*`` weights and ``translation_dense`` on the five
-    seeds (all 120 arrival orders must give the two true events; 003/004, two
-    Arabic AP relays, one of them machine-translated, score 0.68 with USE and share
-    87% of their entities, while independent reports of that event share 74-75%).
-    ``max_gap_days`` = 7: a news event is reported within days; the seeds' two
-    events are 27 months apart (beyond ``veto_days`` = 365). ``late_penalty``: see
-    :data:`PROFILE_SETTINGS`; follow-ups weeks later and misread publication dates
-    were split off by the former hard veto at ``max_gap_days``. ``era_penalty``,
-    ``number_weight``, ``event_merge_threshold``: see :data:`PROFILE_SETTINGS`.
+    Calibration: ``weights`` and ``threshold`` are the profile's learned pair model
+    (``pair_weights.json``: fitted on SemEval-2022 dev and ECB+ dev pairs, the threshold chosen on
+    the stream, both by cross-validation over ECB+ topics and SemEval pair groups; see
+    :mod:`tidings.eval.calibrate`). ``max_gap_days`` = 7: a news event is reported within days;
+    a gap beyond it is the ``late`` signal; beyond ``veto_days`` = 365 two sides never join (the
+    seeds' two events are 27 months apart). ``translation_dense`` on the five seeds (003/004,
+    two Arabic AP relays, one of them machine-translated, score 0.68 with USE and share 87% of
+    their entities, while independent reports of that event share 74-75%).
     """
 
     profile: str
-    #: The dense encoder's name (None: no dense vectors).
-    encoder: str | None
-    #: Score an article needs to join an event.
+    #: The article vectors compared (``Article.vector`` models; empty: none).
+    vectors: tuple[str, ...]
+    #: Average-link log-odds an article needs to join an event.
     threshold: float
-    #: Score against a *second* event (above the join) that makes the two events one.
-    merge_threshold: float
-    #: Share of the dense cosine in the same-language content score (the rest: TF-IDF words).
-    dense_weight: float
-    #: Across languages: ``scale * (dense cosine - offset)`` + ``entity_weight`` × name overlap.
-    cross_lingual_scale: float
-    cross_lingual_offset: float
-    cross_lingual_entity_weight: float
-    #: Weight of the share of names an article shares with an event (same language).
-    entity_weight: float
-    #: Bonus for years the article's text mentions and the members' texts do too.
-    year_weight: float
-    #: Taken off per share of members whose era is 2+ years off the article's.
-    era_penalty: float
-    #: Scale of the shared-quantities signal (0: off).
-    number_weight: float
-    #: Event-to-event average-link score that merges two events (``inf``: never).
+    #: Event-to-event average-link log-odds that merges two events (``inf``: never); batches
+    #: agglomerate best pair first down to it.
     event_merge_threshold: float
+    #: The pair model: signal name → weight (:data:`WEIGHT_NAMES`).
+    weights: dict[str, float]
     #: A batch first takes apart the events the previous batch opened and nothing older joined.
     revisit: bool
-    #: Dated articles further than this from an event's date span pay ``late_penalty``...
+    #: Dated sides further apart than this give the ``late`` signal...
     max_gap_days: int
-    late_penalty: float
-    #: ... and beyond this they never join it.
+    #: ... and beyond this they never join.
     veto_days: int
     #: Nearest events (by centroid) an article is scored against.
     candidates: int
@@ -115,27 +94,33 @@ class ClusterParams:
     seed: int
 
     @classmethod
-    def resolve(cls, profile: str, encoder: Any = None, **given: Any) -> ClusterParams:
-        """The values in force: ``given`` where not None, else ``profile``'s calibrated ones.
+    def resolve(cls, profile: str, **given: Any) -> ClusterParams:
+        """The values in force: ``given`` where not None, else ``profile``'s.
 
-        ``encoder`` may be None (the profile's), an encoder name or an encoder object
-        (recorded by its ``name``). An unknown profile is a ``ValueError``.
+        ``weights`` given as a dict overrides single weights of the profile's model. An unknown
+        profile, or an unknown weight name, is a ``ValueError``.
         """
-        if profile not in PROFILE_SETTINGS:
-            raise ValueError(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILE_SETTINGS)}")
-        preset = PROFILE_SETTINGS[profile]
-        values = {
-            name: float(preset[name]) if value is None and name in preset else value for name, value in given.items()
-        }
-        for name in preset.keys() & values.keys():  # given as a number: float, as the presets are
-            values[name] = float(values[name])
-        if encoder is None:
-            name = PROFILES[profile].dense
-        elif isinstance(encoder, str):
-            name = encoder
-        else:
-            name = str(getattr(encoder, "name", type(encoder).__name__))
-        return cls(profile=profile, encoder=name, **values)
+        if profile not in PROFILE_VECTORS:
+            raise ValueError(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILE_VECTORS)}")
+        model = shipped_models()["profiles"][profile]
+        weights = {k: float(model["weights"].get(k, 0.0)) for k in WEIGHT_NAMES}
+        extra = given.pop("weights", None) or {}
+        unknown = sorted(set(extra) - set(WEIGHT_NAMES))
+        if unknown:
+            raise ValueError(f"unknown pair-model weight(s): {', '.join(unknown)}; known: {', '.join(WEIGHT_NAMES)}")
+        weights.update({k: float(v) for k, v in extra.items()})
+        vectors = given.pop("vectors", None)
+        threshold = given.pop("threshold", None)
+        threshold = float(model["threshold"]) if threshold is None else float(threshold)
+        merge = given.pop("event_merge_threshold", None)
+        return cls(
+            profile=profile,
+            vectors=tuple(PROFILE_VECTORS[profile] if vectors is None else vectors),
+            threshold=threshold,
+            event_merge_threshold=threshold if merge is None else float(merge),
+            weights=weights,
+            **given,
+        )
 
     @property
     def merges_events(self) -> bool:
@@ -143,7 +128,9 @@ class ClusterParams:
         return self.event_merge_threshold < float("inf")
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        out = dataclasses.asdict(self)
+        out["vectors"] = list(self.vectors)
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ClusterParams:
@@ -151,7 +138,9 @@ class ClusterParams:
         missing = sorted(names - set(data))
         if missing:
             raise ValueError(f"saved clusterer params lack {', '.join(missing)}")
-        return cls(**{k: v for k, v in data.items() if k in names})
+        values = {k: v for k, v in data.items() if k in names}
+        values["vectors"] = tuple(values["vectors"])
+        return cls(**values)
 
     def differences(self, other: ClusterParams) -> dict[str, tuple[Any, Any]]:
         """Name → (this value, the other's value), for every param that differs."""

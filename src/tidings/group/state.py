@@ -32,8 +32,9 @@ from tidings.group.features import ArticleFeatures, OnlineIdf
 from tidings.group.params import ClusterParams
 from tidings.group.sums import EventSums
 
-#: The layout of every blob this module writes (1: the first versioned layout).
-FORMAT = 1
+#: The layout of every blob this module writes (1: the first versioned layout; 2: static vector
+#: sums beside the USE ones, and the learned pair model's params).
+FORMAT = 2
 #: Store keys (unchanged from before blobs carried a format, so an older store is recognised).
 KEY_GLOBAL = "group.events.global"
 KEY_EVENT = "group.events.ev:"
@@ -158,6 +159,8 @@ def pack_event(ev: EventSums) -> bytes:
         "members": ev.members,
         "lang_counts": dict(ev.lang_counts),
         "n_dense": ev.n_dense,
+        "n_static": ev.n_static,
+        "n_static_use": ev.n_static_use,
         "entity_counts": dict(ev.entity_counts),
         "entity_mass": ev.entity_mass,
         "entity_weight": ev.entity_weight,
@@ -186,8 +189,10 @@ def pack_event(ev: EventSums) -> bytes:
         "term_keys": np.fromiter(ev.term_sum.keys(), dtype=np.int64, count=len(ev.term_sum)),
         "term_vals": np.fromiter(ev.term_sum.values(), dtype=np.float64, count=len(ev.term_sum)),
     }
-    if ev.dense_sum is not None:
-        arrays["dense_sum"] = ev.dense_sum
+    for name in ("dense_sum", "static_sum", "static_use_sum"):
+        value = getattr(ev, name)
+        if value is not None:
+            arrays[name] = value
     for i, m in enumerate(recent):
         if m.dense is not None:
             arrays[f"recent_{i}"] = m.dense
@@ -201,6 +206,10 @@ def unpack_event(blob: bytes) -> EventSums:
     ev.lang_counts = Counter(meta["lang_counts"])
     ev.n_dense = int(meta["n_dense"])
     ev.dense_sum = arrays["dense_sum"] if "dense_sum" in arrays.files else None
+    ev.n_static = int(meta["n_static"])
+    ev.n_static_use = int(meta["n_static_use"])
+    ev.static_sum = arrays["static_sum"] if "static_sum" in arrays.files else None
+    ev.static_use_sum = arrays["static_use_sum"] if "static_use_sum" in arrays.files else None
     ev.entity_counts = Counter(meta["entity_counts"])
     ev.entity_mass = float(meta["entity_mass"])
     ev.entity_weight = {k: float(v) for k, v in meta["entity_weight"].items()}
@@ -232,17 +241,22 @@ def unpack_event(blob: bytes) -> EventSums:
 def pack_arrivals(arrivals: Sequence[Arrival]) -> bytes:
     """The articles a next batch may regroup: their features, term weights and arrival numbers."""
     rows = [{**a.features.to_record(), "seq": a.seq, "weights": sorted(a.weights.items())} for a in arrivals]
-    dense = {f"dense_{i}": a.features.dense for i, a in enumerate(arrivals) if a.features.dense is not None}
-    return frame("regroup", rows, dense)
+    arrays = {f"{name}_{i}": v for i, a in enumerate(arrivals) for name, v in a.features.arrays().items()}
+    return frame("regroup", rows, arrays)
 
 
 def unpack_arrivals(blob: bytes) -> list[Arrival]:
     rows, arrays = unframe(blob, "regroup")
     return [
         Arrival(
-            ArticleFeatures.from_record(r, arrays[f"dense_{i}"] if f"dense_{i}" in arrays.files else None),
+            ArticleFeatures.from_record(r, vectors_of(arrays, i)),
             {int(k): float(v) for k, v in r["weights"]},
             int(r["seq"]),
         )
         for i, r in enumerate(rows)
     ]
+
+
+def vectors_of(arrays: Any, i: int) -> dict[str, np.ndarray]:
+    """The vectors :meth:`ArticleFeatures.arrays` saved for the ``i``-th record as ``NAME_i``."""
+    return {name: arrays[f"{name}_{i}"] for name in ("dense", "static") if f"{name}_{i}" in arrays.files}

