@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tidings.article import Article, Block, Storyline
-from tidings.engine import Engine, IngestReport
+from tidings.engine import Engine, IngestReport, RunnerFactory
 from tidings.group.storylines import RelatedEvents, StorylineOptions
 from tidings.options import DISPLAY_LANG, Options
 from tidings.store import ArticleFilter, ArticleRow, DeadLetter, Store, open_store
@@ -102,17 +102,19 @@ def ingest(
     store: Store | None = None,
     on_error: Callable[[DeadLetter], None] | None = None,
     progress: bool | None = None,
+    runner: RunnerFactory | None = None,
 ) -> IngestReport:
     """Read every document under ``paths`` into the store and into events (see :mod:`tidings.engine`).
 
     Bad input never stops the batch: each failing file or record becomes a :class:`DeadLetter`
-    (stored, passed to ``on_error`` and listed in the report).
+    (stored, passed to ``on_error`` and listed in the report). ``runner``: who reads (default:
+    local read worker processes; :class:`tidings.scale.RayReaders` reads on a Ray cluster).
     """
     options = options or Options()
     own_store = store is None
     store = store or open_store(options.db)
     try:
-        return Engine(store, options, on_error=on_error, progress=progress).ingest(paths)
+        return Engine(store, options, on_error=on_error, progress=progress, runner=runner).ingest(paths)
     finally:
         if own_store:
             store.close()

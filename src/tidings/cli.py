@@ -142,12 +142,23 @@ def main(ctx: click.Context, db: str | None, config: str | None) -> None:
 @click.option("--wait", type=click.FloatRange(min=0), default=None,
               help="Seconds to wait while another tidings process writes to the store (default: fail at once).")
 @click.option("--follow-links", is_flag=True, help="Read what symbolic links point to outside the given folders.")
+@click.option("--engine", "engine_kind", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Who reads and understands: worker processes here, or Ray actors (bulk backfill; "
+                   "pip install 'tidings[ray]'). Grouping and storing stay in this process either way.")
+@click.option("--address", default=None,
+              help="With --engine ray: a running Ray cluster (auto, HOST:PORT, ray://HOST:10001); "
+                   "default: start a local Ray for this run.")
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Read workers (processes here, or Ray actors); default: automatic.")
 @json_option
 @db_option
 @pass_ctx
 def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str | None, progress: bool | None,
-           wait: float | None, follow_links: bool, as_json: bool) -> None:
+           wait: float | None, follow_links: bool, engine_kind: str, address: str | None, workers: int | None,
+           as_json: bool) -> None:
     """Read articles (text, HTML, JSONL, RSS/Atom, WARC, folders) into the store and into events."""
+    from contextlib import nullcontext
+
     from tidings import api
     from tidings.options import OptionsError
     from tidings.store import StoreBusy, shown_url
@@ -161,15 +172,26 @@ def ingest(ctx: Context, paths: tuple[str, ...], no_cluster: bool, profile: str 
         options.wait = wait
     if follow_links:
         options.follow_links = True
+    if workers is not None:
+        options.workers = workers
+    if address is not None and engine_kind != "ray":
+        raise click.UsageError("--address is the address of a Ray cluster: use it with --engine ray")
+    readers: Any = nullcontext()
+    if engine_kind == "ray":
+        from tidings.scale import RayReaders
+
+        readers = RayReaders.from_options(options, address)
 
     def on_error(letter: Any) -> None:
         click.echo(f"error: {one_line(letter.uri)}: {one_line(letter.reason)}", err=True)
 
     from tidings.group.state import StateError
+    from tidings.scale import RayUnavailable
 
     try:
-        report = api.ingest(paths, options, on_error=on_error, progress=progress)
-    except StoreBusy as exc:
+        with readers as runner:
+            report = api.ingest(paths, options, on_error=on_error, progress=progress, runner=runner)
+    except (StoreBusy, RayUnavailable) as exc:
         raise click.ClickException(str(exc)) from exc
     except OptionsError as exc:
         raise click.UsageError(f"config: {exc}") from exc
@@ -656,6 +678,24 @@ def bench_events(n: int | None, profile: str | None) -> None:
     from tidings.eval.bench_events import main as run
 
     run(**{k: v for k, v in {"n": n, "profile": profile}.items() if v is not None})
+
+
+@bench_group.command("scale")
+@click.option("-n", "n", type=int, default=2000, help="Articles for the worker, encoder and writer measurements.")
+@click.option("--store-n", type=int, default=100_000, help="Articles in each store for the SQLite/PostgreSQL figures.")
+@click.option("--vector-n", type=int, default=20_000, help="Of which with a stored vector.")
+@click.option("--profile", type=click.Choice(GROUPING_PROFILES), default="default")
+@click.option("--postgres", default=None,
+              help="A PostgreSQL server URL whose user may create databases (default: a throwaway local server).")
+def bench_scale(n: int, store_n: int, vector_n: int, profile: str, postgres: str | None) -> None:
+    """Per-stage costs for scaling out: read workers on Ray, encoder, the grouping writer, SQLite vs PostgreSQL."""
+    from tidings.eval.bench_scale import main as run
+    from tidings.scale import RayUnavailable
+
+    try:
+        run(n=n, store_n=store_n, vector_n=vector_n, profile=profile, postgres=postgres)
+    except RayUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @bench_group.command("serve")

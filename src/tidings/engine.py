@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -104,6 +104,22 @@ def default_pipeline() -> Pipeline:
     return Pipeline([*read_pipeline().stages, *understand_stages()])
 
 
+class Runner(Protocol):
+    """What reads for the engine: fresh articles and markers in; read articles, :class:`StageError`
+    and the markers out, one for one and in input order (the writer stays deterministic). A runner may
+    run the stateless part of the later stages ahead (:func:`tidings.workers.ahead`).
+    :class:`~tidings.workers.ReadRunner` (local processes) is the default; Ray actors are another
+    (:mod:`tidings.scale`)."""
+
+    def map(self, items: Iterable[Any]) -> Iterator[Any]: ...
+
+    def close(self) -> None: ...
+
+
+#: Makes a run's :class:`Runner` from the read pipeline, the stages after it and the input's size in bytes.
+RunnerFactory = Callable[[Pipeline, Sequence[Any], int], Runner]
+
+
 @dataclass(frozen=True)
 class _SourceDone:
     """Marker after a source's last document: checkpoint it once everything before is stored."""
@@ -132,9 +148,12 @@ class Engine:
         on_error: Callable[[DeadLetter], None] | None = None,
         progress: bool | None = None,
         fresh: bool = False,
+        runner: RunnerFactory | None = None,
     ) -> None:
-        """``fresh``: start grouping from no state (for :meth:`regroup`), whatever the store was grouped with."""
+        """``fresh``: start grouping from no state (for :meth:`regroup`), whatever the store was grouped with.
+        ``runner``: who reads (default: local read worker processes, see :meth:`local_runner`)."""
         self.store = store
+        self.make_runner: RunnerFactory = runner or self.local_runner
         self.options = options or Options()
         self.on_error = on_error
         self.progress = progress
@@ -195,12 +214,7 @@ class Engine:
         """:meth:`ingest` for sources made elsewhere (a fetched feed, an upload): each a fingerprint and a
         reader of raw documents; a source already done with the same fingerprint is skipped.
         ``input_bytes``: their size, which decides whether read workers pay off."""
-        busy = bool(self.understander.stages) or self.clusterer is not None
-        runner = ReadRunner(
-            self.reader, choose_workers(self.options.workers, input_bytes, main_busy=busy),
-            later=self.understander.stages, blas_threads=self.options.blas_threads,
-            stall_seconds=max(STALL_SECONDS, 2 * self.options.input_seconds),
-        )
+        runner = self.make_runner(self.reader, self.understander.stages, input_bytes)
         self._bar = _progress_bar(self.progress, desc="ingest", unit="art")
         collector = _StreamingGc()
         try:
@@ -228,6 +242,13 @@ class Engine:
                 self._bar.close()
                 self._bar = None
         return self.report
+
+    def local_runner(self, reader: Pipeline, later: Sequence[Any], input_bytes: int) -> Runner:
+        """Read worker processes on this machine, as many as :func:`~tidings.workers.choose_workers` says."""
+        busy = bool(later) or self.clusterer is not None
+        workers = choose_workers(self.options.workers, input_bytes, main_busy=busy)
+        return ReadRunner(reader, workers, later=later, blas_threads=self.options.blas_threads,
+                          stall_seconds=stall_seconds(self.options))
 
     def add(self, article: Article) -> None:
         """One fresh article (from :func:`~tidings.read.article_from_raw`): read, understand, store, group.
@@ -492,6 +513,12 @@ def _fresh_clusterer(options: Options) -> EventClusterer:
         return EventClusterer.from_options(options)
     except TypeError as exc:
         raise OptionsError(f"[tidings.group]: {exc}") from exc
+
+
+def stall_seconds(options: Options) -> float:
+    """How long read workers may go without reading an input before they count as hung: at least
+    twice the budget of one input (``Options.input_seconds``), so a slow input is never taken for a hang."""
+    return max(STALL_SECONDS, 2 * options.input_seconds)
 
 
 def pin_blas(threads: int) -> Any:

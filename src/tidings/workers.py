@@ -67,8 +67,18 @@ _worker_beat: Any = None
 _worker_preparers: list[tuple[str, Any]] = []
 
 
-def _init_worker(pipeline: Pipeline, preparers: list[tuple[str, Any]], blas_threads: int = 1,
-                 beat: Any = None) -> None:
+def ahead(later: Iterable[Any]) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """The later stages whose stateless part runs in the read workers (by name), and their preparers.
+
+    Decided here for every kind of read worker (these processes, Ray actors in :mod:`tidings.scale`):
+    a stage is prepared ahead when it is :class:`Preparing`."""
+    consumers = {s.name: s for s in later if _is_preparing(s)}
+    return consumers, [(name, stage.preparer()) for name, stage in consumers.items()]
+
+
+def init_worker(pipeline: Pipeline, preparers: list[tuple[str, Any]], blas_threads: int = 1,
+                beat: Any = None) -> None:
+    """Set up a read worker process (a pool's initializer; a Ray actor calls it when it starts)."""
     global _worker_pipeline, _worker_preparers, _worker_beat
     _worker_beat = beat
     if blas_threads > 0:  # one BLAS thread per process: see Options.blas_threads
@@ -80,7 +90,8 @@ def _init_worker(pipeline: Pipeline, preparers: list[tuple[str, Any]], blas_thre
     _worker_preparers = preparers
 
 
-def _run_chunk(batch: list[Any]) -> list[Any]:
+def read_chunk(batch: list[Any]) -> list[Any]:
+    """What a read worker does with a chunk (after :func:`init_worker`), wherever it runs."""
     out = []
     for item in batch:
         out.append(_run_one(item))
@@ -175,18 +186,17 @@ class ReadRunner:
             for item in items:
                 yield self._run_local(item)
             return
-        consumers = {s.name: s for s in self.later if _is_preparing(s)}
-        self._preparers = [(name, stage.preparer()) for name, stage in consumers.items()]
+        consumers, self._preparers = ahead(self.later)
         self._start()
         in_flight: deque[tuple[list[Any], Future[list[Any]]]] = deque()
         for batch in _chunks(items, self.chunk):
             in_flight.append((batch, self._submit(batch)))
             if len(in_flight) == 1:
-                _warm(self.later)  # the workers take seconds to start: load this side's tables meanwhile
+                warm(self.later)  # the workers take seconds to start: load this side's tables meanwhile
             if len(in_flight) > self.depth:
-                yield from _hand_over(self._collect(in_flight), consumers)
+                yield from hand_over(self._collect(in_flight), consumers)
         while in_flight:
-            yield from _hand_over(self._collect(in_flight), consumers)
+            yield from hand_over(self._collect(in_flight), consumers)
 
     # -- the pool, and what happens when a worker dies or hangs ------------------------------
     def _start(self) -> None:
@@ -194,7 +204,7 @@ class ReadRunner:
         context = mp.get_context("spawn")
         self._beat = context.Value("Q", 0)
         self._pool = ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_init_worker,
+            self.workers, mp_context=context, initializer=init_worker,
             initargs=(self.pipeline, self._preparers, self.blas_threads, self._beat),
         )
 
@@ -219,7 +229,7 @@ class ReadRunner:
             future.set_result([self._run_local(item) for item in batch])
             return future
         try:
-            return self._pool.submit(_run_chunk, batch)
+            return self._pool.submit(read_chunk, batch)
         except BrokenProcessPool as exc:  # broke since the last look: let _collect treat it like any loss
             future = Future()
             future.set_exception(exc)
@@ -316,14 +326,15 @@ def _is_preparing(stage: Any) -> bool:
     return all(callable(getattr(stage, m, None)) for m in ("preparer", "use_prepared"))
 
 
-def _warm(stages: Iterable[Any]) -> None:
+def warm(stages: Iterable[Any]) -> None:
+    """Load the stages' lazy tables in this process while the read workers start."""
     for stage in stages:
-        warm = getattr(stage, "warm", None)
-        if callable(warm):
-            warm()
+        load = getattr(stage, "warm", None)
+        if callable(load):
+            load()
 
 
-def _hand_over(results: Iterable[Any], consumers: dict[str, Any]) -> Iterator[Any]:
+def hand_over(results: Iterable[Any], consumers: dict[str, Any]) -> Iterator[Any]:
     """Give each prepared payload to its stage, then yield the article as the sequential path would."""
     for item in results:
         if isinstance(item, _Prepared):
