@@ -673,11 +673,15 @@ def bench_read(n: int) -> None:
 @bench_group.command("events")
 @click.option("-n", "n", type=int, default=None, help="Number of articles in the stream.")
 @click.option("--profile", type=click.Choice(GROUPING_PROFILES), default=None)
-def bench_events(n: int | None, profile: str | None) -> None:
+@click.option("--workers", type=int, default=-1, show_default=True,
+              help="Read workers of the tidings ingest measurement (-1: as ingest chooses).")
+@click.option("--ingest-only", is_flag=True, help="Skip the one-article-at-a-time measurement.")
+def bench_events(n: int | None, profile: str | None, workers: int, ingest_only: bool) -> None:
     """End-to-end ingest → event throughput, latency and memory."""
     from tidings.eval.bench_events import main as run
 
-    run(**{k: v for k, v in {"n": n, "profile": profile}.items() if v is not None})
+    run(**{k: v for k, v in {"n": n, "profile": profile}.items() if v is not None}, workers=workers,
+        sequential=not ingest_only)
 
 
 @bench_group.command("scale")

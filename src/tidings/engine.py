@@ -245,7 +245,10 @@ class Engine:
 
     def local_runner(self, reader: Pipeline, later: Sequence[Any], input_bytes: int) -> Runner:
         """Read worker processes on this machine, as many as :func:`~tidings.workers.choose_workers` says."""
-        busy = bool(later) or self.clusterer is not None
+        # the main process is the bottleneck unless the workers carry the vectors stage (USE: ~13 CPU ms
+        # of the ~25 per article), when one worker per core is faster (see choose_workers)
+        heavy = any(getattr(stage, "name", None) == ArticleEmbedder.name for stage in later)
+        busy = (bool(later) or self.clusterer is not None) and not heavy
         workers = choose_workers(self.options.workers, input_bytes, main_busy=busy)
         return ReadRunner(reader, workers, later=later, blas_threads=self.options.blas_threads,
                           stall_seconds=stall_seconds(self.options))

@@ -141,7 +141,10 @@ def choose_workers(requested: int, input_bytes: int, *, main_busy: bool) -> int:
     readers would only take CPU from it. Calibrated with ``tidings bench events``
     and ``tidings bench read`` on 2 cores: 1 reader + a busy main beat 2 readers
     (109 vs 99 articles/s end-to-end; again 54 vs 43 with the entity preparation in the
-    workers, 3,000 articles at load ~4.5); 2 readers win when main only stores.
+    workers, 3,000 articles at load ~4.5); 2 readers win when main only stores, and when the
+    workers also run the vectors stage (the default profile), which makes them the larger part:
+    56.0 vs 44.7 articles/s, ``tidings bench events -n 3000 --ingest-only --workers 2`` vs
+    ``--workers 1``, load 0.4, BLAS variables unset.
     """
     if requested >= 0:
         return requested

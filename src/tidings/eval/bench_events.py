@@ -137,13 +137,13 @@ def run(n: int, profile: str = "default", *, echo: Callable[[str], Any] = print)
     }
 
 
-def run_ingest(n: int, profile: str = "default") -> dict[str, Any]:
+def run_ingest(n: int, profile: str = "default", workers: int = -1) -> dict[str, Any]:
     """The same stream through the product's own path, ``tidings.api.ingest``, from JSONL files.
 
     Unlike :func:`run`, this lets ingest use its read workers (see
     :func:`tidings.workers.choose_workers`; they also do the entity stage's
     lexicon-free part), so it is the end-to-end throughput a user gets; worker
-    start-up and model loading are included in the time.
+    start-up and model loading are included in the time. ``workers``: read workers (-1: as ingest chooses).
     """
     from tidings.api import ingest
     from tidings.options import Options
@@ -157,7 +157,7 @@ def run_ingest(n: int, profile: str = "default") -> dict[str, Any]:
             (folder / f"part-{start // 500:05d}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
         old_cache = os.environ.get("TIDINGS_CACHE")
         os.environ["TIDINGS_CACHE"] = str(Path(tmp) / "cache")
-        options = Options(db=str(Path(tmp) / "ingest.db"), profile=profile)
+        options = Options(db=str(Path(tmp) / "ingest.db"), profile=profile, workers=workers)
         t0 = time.perf_counter()
         report = ingest([folder], options, progress=False)
         seconds = time.perf_counter() - t0
@@ -169,11 +169,27 @@ def run_ingest(n: int, profile: str = "default") -> dict[str, Any]:
     return {"articles": done, "seconds": seconds, "articles_per_s": done / seconds if seconds else 0.0}
 
 
-def main(n: int = 2000, profile: str = "default", echo: Callable[[str], Any] = print) -> float:
+def main(n: int = 2000, profile: str = "default", workers: int = -1, sequential: bool = True,
+         echo: Callable[[str], Any] = print) -> float:
+    """Both measurements (``sequential=False``: the product path only); returns ingest's articles/s."""
     from tidings.eval.machine import describe_blas
 
     echo(f"stream: {n} articles from {len(base_texts())} real texts (copies perturbed, dated {ROUND_DAYS} days apart)")
     echo(describe_blas())
+    echo(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (speed figures need < 1)")
+    if sequential:
+        _sequential(n, profile, echo)
+    product = run_ingest(n, profile, workers)
+    chosen = "as ingest chooses" if workers < 0 else str(workers)
+    echo(
+        f"tidings ingest (read workers: {chosen}; start-up included): {product['articles']} articles in"
+        f" {product['seconds']:.1f} s = {product['articles_per_s']:.1f} articles/s"
+    )
+    echo(f"articles_per_s={product['articles_per_s']:.1f}")
+    return float(product["articles_per_s"])
+
+
+def _sequential(n: int, profile: str, echo: Callable[[str], Any]) -> None:
     echo("one article at a time (latency, time per article as the store grows, memory):")
     res = run(n, profile, echo=echo)
     echo(f"profile {profile}: {res['n']} articles in {res['seconds']:.1f} s → {res['events']} events")
@@ -181,10 +197,3 @@ def main(n: int = 2000, profile: str = "default", echo: Callable[[str], Any] = p
     first, last = res["slices"][0][1], res["slices"][-1][1]
     echo(f"time per article, first vs last slice: {first:.1f} → {last:.1f} ms; peak RSS {res['peak_rss_mb']:.0f} MB")
     echo(f"sequential path: {res['articles_per_s']:.1f} articles/s")
-    product = run_ingest(n, profile)
-    echo(
-        f"tidings ingest (read workers, start-up included): {product['articles']} articles in"
-        f" {product['seconds']:.1f} s = {product['articles_per_s']:.1f} articles/s"
-    )
-    echo(f"articles_per_s={product['articles_per_s']:.1f}")
-    return float(product["articles_per_s"])

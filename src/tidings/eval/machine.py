@@ -24,4 +24,8 @@ def describe_blas() -> str:
     names = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS")
     env = {k: os.environ[k] for k in names if k in os.environ}
     unset = "" if env else " (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset)"
-    return "BLAS: " + "; ".join(parts) + (f"; environment {env}" if env else unset)
+    from tidings.options import Options
+
+    pinned = Options.blas_threads
+    during = f"; during the run the engine pins {pinned} per process (Options.blas_threads)" if pinned > 0 else ""
+    return "BLAS: " + "; ".join(parts) + (f"; environment {env}" if env else unset) + during
