@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from tidings.text.tokens import whole_word_spans
 from tidings.understand.towns import AP_STATE_ABBREVIATIONS
 
 
@@ -233,16 +234,7 @@ class EventWords:
         """Where the event's text writes ``name`` as whole words (cached: every second look reads them)."""
         found = self._spans.get(name)
         if found is None:
-            found = []
-            text, size, at = self.text, len(name), self.text.find(name) if name else -1
-            while at >= 0:
-                end = at + size
-                before = text[at - 1] if at else " "
-                after = text[end] if end < len(text) else " "
-                if not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-"):
-                    found.append((at, end))
-                at = text.find(name, at + 1)
-            self._spans[name] = found
+            found = self._spans[name] = whole_word_spans(self.text, name)
         return found
 
     def usage(self, name: str) -> str | None:

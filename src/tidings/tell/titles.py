@@ -34,6 +34,10 @@ EVENT_KINDS: dict[str, tuple[str, ...]] = {
     "visit": ("visit", "访问", "زيارة", "chuyến thăm", "visite", "besuch", "visita"),
     "acquisition": ("acquire", "acquisition", "buy", "收购", "استحواذ", "mua lại", "rachat", "übernahme"),
 }
+#: One pattern per kind: any of its words, not inside another word's end ("attack", not "counterattack").
+_KIND_PATTERNS = {
+    kind: re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, words))})") for kind, words in EVENT_KINDS.items()
+}
 #: Composed titles exist for these display languages (the words around the fields are English).
 COMPOSED_LANGS = ("en",)
 
@@ -44,8 +48,8 @@ def event_kind(data: EventData) -> str | None:
     for article in data.independent or data.articles:
         sents = data.sentences(article)
         head = (data.title(article) + " " + " ".join(s.text for s in sents[:2])).casefold()
-        for kind, words in EVENT_KINDS.items():
-            if any(re.search(rf"(?<!\w){re.escape(w)}", head) for w in words):
+        for kind, pattern in _KIND_PATTERNS.items():
+            if pattern.search(head):
                 votes[kind] += 1
     if not votes:
         return None

@@ -19,6 +19,7 @@ from typing import Any
 from tidings.article import Article, Entity, EntityPlace
 from tidings.tell.name_kinds import is_facility, person_words, zipf_en
 from tidings.tell.types import Place
+from tidings.text.tokens import whole_word_spans
 from tidings.understand.places import Gazetteer
 from tidings.understand.places import Place as GazetteerPlace
 from tidings.understand.towns import state_names, town_in, us_states
@@ -79,9 +80,9 @@ def other_use(text: str, surface: str, capital: bool = False) -> str | None:
     """
     uses: Counter[str] = Counter()
     total = 0
-    for m in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", text):
+    for start, end in whole_word_spans(text, surface):
         total += 1
-        before, after = text[max(0, m.start() - 30):m.start()], text[m.end():m.end() + 30]
+        before, after = text[max(0, start - 30):start], text[end:end + 30]
         if _TEAM_B.search(before) or _TEAM_A.match(after):
             uses["team"] += 1
         elif _ORIGIN_B.search(before) or _ORIGIN_A.match(after):
@@ -167,14 +168,21 @@ def inside_a_name(text: str, surface: str, names: frozenset[str]) -> bool:
     ("Vladimir Klitschko") it is a given name.
     """
     inside = total = 0
-    for m in re.finditer(re.escape(surface), text):
+    at = text.find(surface) if surface else -1
+    while at >= 0:
+        start, end = at, at + len(surface)
+        at = text.find(surface, end)
         total += 1
-        before, after = text[max(0, m.start() - 1):m.start()], text[m.end():m.end() + 2]
-        glued = re.match(r"^[-'’][A-Za-z]", after) and not re.match(r"^['’]s\b", text[m.end():m.end() + 3])
-        person = re.match(r"^ ([A-Z][\w'-]+)", text[m.end():m.end() + 30])
+        before = text[max(0, start - 1):start]
+        glued = _GLUED_AFTER.match(text, end, end + 2) and not _POSSESSIVE.match(text, end, end + 3)
+        person = _WORD_AFTER.match(text, end, end + 30)
         if before in ("-", "'") or glued or (person and person.group(1).lower() in names):
             inside += 1
     return total > 0 and inside * 2 > total
+
+
+_GLUED_AFTER, _POSSESSIVE = re.compile(r"[-'’][A-Za-z]"), re.compile(r"['’]s\b")
+_WORD_AFTER = re.compile(r" ([A-Z][\w'-]+)")
 
 
 def _not_this_place(ent: Entity, place: Any, lang: str, text: str, acronyms: frozenset[str] = frozenset()) -> bool:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tidings.options import DISPLAY_LANG
 from tidings.tell.name_kinds import (
@@ -107,10 +108,16 @@ _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
 def _words(name: str) -> list[str]:
-    words = [w for w in re.split(r"[\s]+", name.lower().replace("’", "'").replace(",", "")) if w]
+    return list(_name_words(name))
+
+
+@lru_cache(maxsize=16384)
+def _name_words(name: str) -> tuple[str, ...]:
+    """A name's lower-case words without suffixes (remembered: a card compares every pair of its names)."""
+    words = name.lower().replace("’", "'").replace(",", "").split()
     while len(words) > 1 and words[-1] in _SUFFIXES:
         words.pop()
-    return words
+    return tuple(words)
 
 
 def _initials(name: str) -> str:

@@ -408,6 +408,12 @@ _ALONE: dict[str, dict[str, int]] = {
     for lang, table in _WEEKDAY_NAMES.items()
 }
 _ALONE_ANY = {name: i for names in _ALONE.values() for name, i in names.items()}
+#: Any weekday name of a table as a substring: most lines name none, and one C-level search tells so before
+#: the word-by-word look-up (a name with its Arabic clitic, or a two-word name, holds the name as written).
+_ANY_NAME = {
+    id(table): re.compile("|".join(sorted(map(re.escape, table), key=len, reverse=True)))
+    for table in (*_ALONE.values(), _ALONE_ANY)
+}
 _LETTERS = re.compile(r"[^\W\d_]+")
 _CJK_WEEKDAY_RE = re.compile(_CJK_WEEKDAY_NAME)
 _VI_NUMBERED_WEEKDAY = re.compile(r"(?i)\bthứ\s+(?P<n>[2-7])(?!\d)")
@@ -427,7 +433,7 @@ def find_weekdays(text: str, lang: str | None = None) -> list[WeekdayMention]:
     names = _ALONE.get(base, _ALONE_ANY)
     out: list[WeekdayMention] = []
     low = text.lower()
-    words = list(_LETTERS.finditer(low))
+    words = list(_LETTERS.finditer(low)) if _ANY_NAME[id(names)].search(low) else []
     i = 0
     while i < len(words):
         w = words[i]
