@@ -154,6 +154,17 @@ def choose_workers(requested: int, input_bytes: int, *, main_busy: bool) -> int:
     return max(1, min(cores - 1 if main_busy else cores, 4))
 
 
+def run_local(pipeline: Pipeline, item: Any) -> Any:
+    """``item`` read here, in this process (what a runner does without workers, or after giving up on
+    them): an article through ``pipeline``, its StageError as the result; a marker passes unchanged."""
+    if not isinstance(item, Article):
+        return item
+    try:
+        return pipeline(item)
+    except StageError as err:
+        return err
+
+
 class ReadRunner:
     """Applies the read pipeline to a stream of Articles (and markers), in order.
 
@@ -300,12 +311,7 @@ class ReadRunner:
         return out
 
     def _run_local(self, item: Any) -> Any:
-        if not isinstance(item, Article):
-            return item
-        try:
-            return self.pipeline(item)
-        except StageError as err:
-            return err
+        return run_local(self.pipeline, item)
 
     def close(self) -> None:
         self._kill()

@@ -60,6 +60,7 @@ from tidings.workers import (
     hand_over,
     init_worker,
     read_chunk,
+    run_local,
     warm,
 )
 
@@ -277,10 +278,7 @@ class RayRunner:
         return out
 
     def _run_local(self, item: Article) -> Any:
-        try:
-            return self.pipeline(item)
-        except StageError as err:
-            return err
+        return run_local(self.pipeline, item)
 
     def close(self) -> None:
         self._kill()
