@@ -45,7 +45,6 @@ from tidings.article import Article
 from tidings.store.base import (
     ArticleFilter,
     ArticleRow,
-    Changes,
     DeadLetter,
     EntityMention,
     PutResult,
@@ -54,7 +53,7 @@ from tidings.store.base import (
     StoreError,
 )
 from tidings.store.fulltext import article_terms, terms
-from tidings.store.shared import changes_from_rows, entity_rows, filter_sql
+from tidings.store.shared import SQLRows, entity_rows, filter_sql
 from tidings.store.vectors import VectorLike, as_vector, as_vectors, check_dim
 
 #: First key of every Tidings advisory lock (``b"tidi"``); the second is a hash of the schema.
@@ -237,8 +236,10 @@ def redact(url: str) -> str:
     return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
 
 
-class PostgresStore(Store):
+class PostgresStore(SQLRows, Store):
     """A :class:`Store` in a PostgreSQL database (with pgvector), addressed by a ``postgresql://`` URL."""
+
+    MARK = "%s"  # psycopg's placeholder, for the queries written once in SQLRows
 
     def __init__(self, url: str, *, read_only: bool = False) -> None:
         """``read_only``: for reading commands; they never write or migrate, and never wait for a writer."""
@@ -449,36 +450,12 @@ class PostgresStore(Store):
     def count_articles(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])  # type: ignore[index]
 
-    def article_versions(self, article_id: str) -> list[dict[str, Any]]:
-        cur = self.conn.execute(
-            "SELECT version, content_hash, uri, created_at FROM article_versions WHERE article_id = %s"
-            " ORDER BY version",
-            (article_id,),
-        )
-        return [dict(zip(("version", "content_hash", "uri", "created_at"), r, strict=True)) for r in cur]
-
-    def content_hash_of(self, article_id: str) -> str | None:
-        row = self.conn.execute("SELECT content_hash FROM articles WHERE id = %s", (article_id,)).fetchone()
-        return row[0] if row else None
-
-    def has_content(self, content_hash: str) -> bool:
-        return (
-            self.conn.execute(
-                "SELECT 1 FROM article_versions WHERE content_hash = %s LIMIT 1", (content_hash,)
-            ).fetchone()
-            is not None
-        )
-
     # -- dead letters ---------------------------------------------------------------
     def add_dead_letter(self, letter: DeadLetter) -> None:
         self.conn.execute(
             "INSERT INTO dead_letters (uri, stage, reason, created_at) VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
             (_text(letter.uri), _text(letter.stage), _text(letter.reason), letter.created_at or _now()),
         )
-
-    def dead_letters(self) -> list[DeadLetter]:
-        cur = self.conn.execute("SELECT uri, stage, reason, created_at FROM dead_letters ORDER BY id")
-        return [DeadLetter(*r) for r in cur]
 
     # -- checkpoints ----------------------------------------------------------------
     def source_done(self, uri: str, fingerprint: str) -> bool:
@@ -499,10 +476,6 @@ class PostgresStore(Store):
             (key, value),
         )
 
-    def get_state(self, key: str) -> bytes | None:
-        row = self.conn.execute("SELECT value FROM state WHERE key = %s", (key,)).fetchone()
-        return bytes(row[0]) if row else None
-
     # -- records --------------------------------------------------------------------
     def put_record(self, kind: str, key: str, value: dict[str, Any]) -> None:
         self.conn.execute(
@@ -510,10 +483,6 @@ class PostgresStore(Store):
             " ON CONFLICT (kind, key) DO UPDATE SET value = EXCLUDED.value, rev = EXCLUDED.rev",
             (kind, key, json.dumps(value, ensure_ascii=False, default=str)),
         )
-
-    def get_record(self, kind: str, key: str) -> dict[str, Any] | None:
-        row = self.conn.execute("SELECT value FROM records WHERE kind = %s AND key = %s", (kind, key)).fetchone()
-        return json.loads(row[0]) if row else None
 
     def iter_records(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
         # COLLATE "C": the same order as SQLite's (bytewise), whatever the database's collation.
@@ -523,9 +492,6 @@ class PostgresStore(Store):
         for key, value in rows:
             yield key, json.loads(value)
 
-    def delete_record(self, kind: str, key: str) -> None:
-        self.conn.execute("DELETE FROM records WHERE kind = %s AND key = %s", (kind, key))
-
     # -- what changed -----------------------------------------------------------------
     def revision(self) -> int:
         """The newest *committed* change number (the sequence also counts numbers of open transactions)."""
@@ -534,24 +500,7 @@ class PostgresStore(Store):
         ).fetchone()
         return int(row[0])  # type: ignore[index]
 
-    def changes(self, since: int, limit: int = 10_000) -> Changes:
-        top = self.revision()
-        arts = self.conn.execute(
-            "SELECT rev, id FROM articles WHERE rev > %s AND rev <= %s ORDER BY rev LIMIT %s", (since, top, limit)
-        ).fetchall()
-        recs = self.conn.execute(
-            "SELECT rev, kind, key FROM records WHERE rev > %s AND rev <= %s ORDER BY rev LIMIT %s", (since, top, limit)
-        ).fetchall()
-        return changes_from_rows(top, limit, arts, recs)
-
     # -- vectors and text search -----------------------------------------------------
-    def _vector_dim(self, kind: str) -> int | None:
-        row = self.conn.execute("SELECT dim FROM vector_kinds WHERE kind = %s", (kind,)).fetchone()
-        return int(row[0]) if row else None
-
-    def vector_dim(self, kind: str) -> int | None:
-        return self._vector_dim(kind)
-
     def put_vectors(self, kind: str, vectors: Mapping[str, VectorLike]) -> None:
         checked, dim = as_vectors(vectors)
         if dim is None:
@@ -655,12 +604,6 @@ class PostgresStore(Store):
                 self.conn.execute(f"SELECT pg_advisory_unlock({key})", (LOCK_CLASS,))
 
     # -- transactions ---------------------------------------------------------------
-    def commit(self) -> None:
-        self.conn.commit()
-
-    def rollback(self) -> None:
-        self.conn.rollback()
-
     def close(self) -> None:
         if self.conn.closed:
             return

@@ -25,7 +25,6 @@ from tidings.article import Article
 from tidings.store.base import (
     ArticleFilter,
     ArticleRow,
-    Changes,
     DeadLetter,
     EntityMention,
     PutResult,
@@ -34,7 +33,7 @@ from tidings.store.base import (
     StoreError,
 )
 from tidings.store.fulltext import article_terms, terms
-from tidings.store.shared import changes_from_rows, entity_rows, filter_sql
+from tidings.store.shared import SQLRows, entity_rows, filter_sql
 from tidings.store.vectors import VectorLike, as_vector, as_vectors, check_dim, exact_nearest
 
 #: The FTS5 tokenizer of ``article_text``. Its input is already split into words, folded and
@@ -183,7 +182,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLRows, Store):
     """A :class:`Store` in one SQLite file (``":memory:"`` for tests)."""
 
     def __init__(self, path: str | Path = "tidings.db", *, read_only: bool = False) -> None:
@@ -372,33 +371,12 @@ class SQLiteStore(Store):
     def count_articles(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
-    def article_versions(self, article_id: str) -> list[dict[str, Any]]:
-        cur = self.conn.execute(
-            "SELECT version, content_hash, uri, created_at FROM article_versions WHERE article_id=? ORDER BY version",
-            (article_id,),
-        )
-        return [dict(zip(("version", "content_hash", "uri", "created_at"), r, strict=True)) for r in cur]
-
-    def content_hash_of(self, article_id: str) -> str | None:
-        row = self.conn.execute("SELECT content_hash FROM articles WHERE id=?", (article_id,)).fetchone()
-        return row[0] if row else None
-
-    def has_content(self, content_hash: str) -> bool:
-        return (
-            self.conn.execute("SELECT 1 FROM article_versions WHERE content_hash=? LIMIT 1", (content_hash,)).fetchone()
-            is not None
-        )
-
     # -- dead letters ---------------------------------------------------------------
     def add_dead_letter(self, letter: DeadLetter) -> None:
         self.conn.execute(
             "INSERT OR IGNORE INTO dead_letters (uri, stage, reason, created_at) VALUES (?,?,?,?)",
             (letter.uri, letter.stage, letter.reason, letter.created_at or _now()),
         )
-
-    def dead_letters(self) -> list[DeadLetter]:
-        cur = self.conn.execute("SELECT uri, stage, reason, created_at FROM dead_letters ORDER BY id")
-        return [DeadLetter(*r) for r in cur]
 
     # -- checkpoints ----------------------------------------------------------------
     def source_done(self, uri: str, fingerprint: str) -> bool:
@@ -412,10 +390,6 @@ class SQLiteStore(Store):
     def put_state(self, key: str, value: bytes) -> None:
         self.conn.execute("INSERT OR REPLACE INTO state VALUES (?,?)", (key, value))
 
-    def get_state(self, key: str) -> bytes | None:
-        row = self.conn.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
-        return bytes(row[0]) if row else None
-
     # -- records --------------------------------------------------------------------
     def put_record(self, kind: str, key: str, value: dict[str, Any]) -> None:
         self.conn.execute(
@@ -423,39 +397,15 @@ class SQLiteStore(Store):
             (kind, key, json.dumps(value, ensure_ascii=False, default=str)),
         )
 
-    def get_record(self, kind: str, key: str) -> dict[str, Any] | None:
-        row = self.conn.execute("SELECT value FROM records WHERE kind=? AND key=?", (kind, key)).fetchone()
-        return json.loads(row[0]) if row else None
-
     def iter_records(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
         for key, value in self.conn.execute("SELECT key, value FROM records WHERE kind=? ORDER BY key", (kind,)):
             yield key, json.loads(value)
-
-    def delete_record(self, kind: str, key: str) -> None:
-        self.conn.execute("DELETE FROM records WHERE kind=? AND key=?", (kind, key))
 
     # -- what changed -----------------------------------------------------------------
     def revision(self) -> int:
         return int(self.conn.execute(_NEXT_REV[1:-1]).fetchone()[0]) - 1
 
-    def changes(self, since: int, limit: int = 10_000) -> Changes:
-        top = self.revision()
-        arts = self.conn.execute(
-            "SELECT rev, id FROM articles WHERE rev > ? AND rev <= ? ORDER BY rev LIMIT ?", (since, top, limit)
-        ).fetchall()
-        recs = self.conn.execute(
-            "SELECT rev, kind, key FROM records WHERE rev > ? AND rev <= ? ORDER BY rev LIMIT ?", (since, top, limit)
-        ).fetchall()
-        return changes_from_rows(top, limit, arts, recs)
-
     # -- vectors and text search -----------------------------------------------------
-    def _vector_dim(self, kind: str) -> int | None:
-        row = self.conn.execute("SELECT dim FROM vector_kinds WHERE kind=?", (kind,)).fetchone()
-        return int(row[0]) if row else None
-
-    def vector_dim(self, kind: str) -> int | None:
-        return self._vector_dim(kind)
-
     def put_vectors(self, kind: str, vectors: Mapping[str, VectorLike]) -> None:
         checked, dim = as_vectors(vectors)
         if dim is None:
@@ -614,12 +564,6 @@ class SQLiteStore(Store):
         return tuple(self.path + suffix for suffix in ("", "-wal", "-shm", "-journal", ".lock"))
 
     # -- transactions ---------------------------------------------------------------
-    def commit(self) -> None:
-        self.conn.commit()
-
-    def rollback(self) -> None:
-        self.conn.rollback()
-
     def close(self) -> None:
         try:
             if not self.read_only:
