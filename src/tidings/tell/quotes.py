@@ -240,6 +240,8 @@ def find_quotes(data: EventData, limit: int = MAX_QUOTES, people: dict[str, str]
             seen.add(key)
             if article.id in data.copies:
                 confidence *= 0.8
+            if speaker and people:  # shown as the card shows that person ("里亚布科夫" under --lang en: Ryabkov)
+                speaker = people.get(speaker, speaker)
             found.append(Quote(quote, speaker, article.id, data.lang(article), data.outlet(article), context,
                                round(confidence, 3)))
     found.sort(key=lambda q: (-q.confidence, q.speaker is None, -min(len(q.text), 200)))
