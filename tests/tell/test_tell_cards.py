@@ -117,6 +117,9 @@ def test_cairo_event_stands_apart(seed_store: Store) -> None:
     shown = [a.name for a in card.who if a.label == "PERSON"]
     assert all(n.split(" (")[0].replace(".", "").replace(" ", "").isascii() for n in shown), shown
     assert "Blinken (布林肯)" in shown and "Ryabkov (里亚布科夫)" in shown
+    # quotes name their speaker as the card does: Ryabkov confirmed the consultations
+    assert "Ryabkov (里亚布科夫)" in {q.speaker for q in card.quotes}
+    assert all(q.speaker is None or q.speaker.split(" (")[0].replace(".", "").isascii() for q in card.quotes)
 
 
 def test_merged_ids_resolve_and_unknown_ids_fail_clearly(seed_store: Store) -> None:
