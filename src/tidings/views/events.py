@@ -213,10 +213,8 @@ def load_event(store: Store, event_id: str, names: NameResolver | None = None) -
         article = store.get_article(aid)
         if article is not None:
             articles.append(article)
-    present = {a.id for a in articles}
     by_id = {a.id: a for a in articles}
-    copies = {k: v for k, v in event.duplicates.items()
-              if k in present and v in present and k != v and shares_content(by_id[k], by_id[v])}
+    copies = copy_pairs(event, set(by_id), by_id.get)
     entities = {a.id: canonical_entities(list(a.entities or []), names) for a in articles}
     return EventData(event=event, articles=articles, copies=copies, entities=entities)
 
@@ -266,17 +264,23 @@ class EventRow:
         return asdict(self)
 
 
-def event_copies(store: Store, event: Event, present: set[str]) -> set[str]:
-    """The event's copies as its card counts them: flagged by the clusterer *and* sharing content.
+def copy_pairs(event: Event, present: set[str], article: Callable[[str], Article | None]) -> dict[str, str]:
+    """The event's copies (copy → original) among ``present``: flagged by the clusterer *and* sharing content.
 
-    Only the articles of flagged pairs are read (most events have none), so the listing stays cheap.
+    ``article`` looks an article up; only the articles of flagged pairs are asked for (most events have
+    none), so a listing that reads them from the store stays cheap.
     """
     flagged = {k: v for k, v in event.duplicates.items() if k in present and v in present and k != v}
     if not flagged:
-        return set()
-    texts = {aid: store.get_article(aid) for aid in set(flagged) | set(flagged.values())}
-    return {k for k, v in flagged.items()
-            if (a := texts[k]) is not None and (b := texts[v]) is not None and shares_content(a, b)}
+        return {}
+    found = {aid: article(aid) for aid in set(flagged) | set(flagged.values())}
+    return {k: v for k, v in flagged.items()
+            if (a := found[k]) is not None and (b := found[v]) is not None and shares_content(a, b)}
+
+
+def event_copies(store: Store, event: Event, present: set[str]) -> set[str]:
+    """The event's copies as its card counts them (:func:`copy_pairs`), read from the store."""
+    return set(copy_pairs(event, present, store.get_article))
 
 
 def event_row(event: Event, members: list[ArticleRow], copies: set[str] | frozenset[str] = frozenset()) -> EventRow:
