@@ -154,6 +154,12 @@ def choose_workers(requested: int, input_bytes: int, *, main_busy: bool) -> int:
     return max(1, min(cores - 1 if main_busy else cores, 4))
 
 
+def given_up(item: Any, hung: bool, stall_seconds: float, why: str) -> StageError:
+    """The dead letter of an input a read worker hung or died on twice (``why``: what the first try saw)."""
+    what = f"gave up after {stall_seconds:g} s" if hung else "the read worker died on this input twice"
+    return StageError("read", getattr(item, "uri", "?"), WorkerLost(f"{what} (first: worker {why})"))
+
+
 def run_local(pipeline: Pipeline, item: Any) -> Any:
     """``item`` read here, in this process (what a runner does without workers, or after giving up on
     them): an article through ``pipeline``, its StageError as the result; a marker passes unchanged."""
@@ -303,10 +309,7 @@ class ReadRunner:
                         break
                     if not self._worked:
                         continue  # no worker has read anything yet: the pool is at fault, not the input
-                    what = (f"gave up after {self.stall_seconds:g} s" if isinstance(exc, FutureTimeout)
-                            else "the read worker died on this input twice")
-                    out.append(StageError("read", getattr(item, "uri", "?"),
-                                          WorkerLost(f"{what} (first: worker {why})")))
+                    out.append(given_up(item, isinstance(exc, FutureTimeout), self.stall_seconds, why))
                     break
         return out
 

@@ -50,13 +50,13 @@ from typing import Any
 from tidings.article import Article
 from tidings.engine import stall_seconds as stall_rule
 from tidings.options import Options
-from tidings.pipeline import Pipeline, StageError
+from tidings.pipeline import Pipeline
 from tidings.workers import (
     DEPTH,
     MAX_RESTARTS,
     STALL_SECONDS,
-    WorkerLost,
     ahead,
+    given_up,
     hand_over,
     init_worker,
     read_chunk,
@@ -271,9 +271,7 @@ class RayRunner:
                     if not self._actors or not self._worked:
                         continue  # nothing read yet: the actors are at fault, not the input
                     hung = isinstance(exc, self._ray.exceptions.GetTimeoutError)
-                    what = (f"gave up after {self.stall_seconds:g} s" if hung
-                            else "the read worker died on this input twice")
-                    out.append(StageError("read", item.uri, WorkerLost(f"{what} (first: worker {why})")))
+                    out.append(given_up(item, hung, self.stall_seconds, why))
                     break
         return out
 
