@@ -78,7 +78,6 @@ def peak_rss_mb() -> float:
 def breakdown(folder: Path, store_path: Path) -> dict[str, float]:
     """Seconds spent per step over the whole corpus: readers, ids, each stage, the store."""
     from tidings.engine import default_pipeline
-    from tidings.ingest import iter_sources
     from tidings.read import article_from_raw
     from tidings.store.sqlite import SQLiteStore
 
@@ -88,10 +87,7 @@ def breakdown(folder: Path, store_path: Path) -> dict[str, float]:
     times["store"] = 0.0
     store = SQLiteStore(store_path)
     t0 = time.perf_counter()
-    docs = []
-    for source in iter_sources([folder]):
-        if hasattr(source, "read"):
-            docs += [d for d in source.read() if hasattr(d, "text")]
+    docs = _documents(folder)
     times["read files"] = time.perf_counter() - t0
     for doc in docs:
         t = time.perf_counter()
@@ -117,6 +113,13 @@ def breakdown(folder: Path, store_path: Path) -> dict[str, float]:
     return times
 
 
+def _documents(folder: Path) -> list[Any]:
+    """Every document the sources under ``folder`` hold (files read, nothing else done)."""
+    from tidings.ingest import iter_sources
+
+    return [d for s in iter_sources([folder]) if hasattr(s, "read") for d in s.read() if hasattr(d, "text")]
+
+
 def read_stages_cpu(folder: Path, repeats: int = 3) -> float:
     """CPU ms per article of the read stages alone, in this process, best of ``repeats``.
 
@@ -125,11 +128,10 @@ def read_stages_cpu(folder: Path, repeats: int = 3) -> float:
     ~20% slower than they are; this is the figure to compare across versions (hostile-input budgets
     must cost nothing on normal input).
     """
-    from tidings.ingest import iter_sources
     from tidings.read import article_from_raw, read_pipeline
 
     pipeline = read_pipeline()
-    docs = [d for s in iter_sources([folder]) if hasattr(s, "read") for d in s.read() if hasattr(d, "text")]
+    docs = _documents(folder)
     best = float("inf")
     for _ in range(repeats):
         articles = [article_from_raw(d) for d in docs]
