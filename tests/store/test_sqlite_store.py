@@ -125,3 +125,51 @@ def test_fts5_tokenizer_is_the_one_documented(tmp_path: Path) -> None:
     with SQLiteStore(tmp_path / "t.db") as store:
         (sql,) = store.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'article_text'").fetchone()
     assert FTS_TOKENIZER in sql
+
+
+def test_a_reader_searches_vectors_in_memory_and_follows_the_writer(tmp_path: Path) -> None:
+    """The read-only store's in-memory matrix answers exactly as the rows do, and sees what is added
+    or replaced after its first look (the last row too), and a new store written at the same path."""
+    import numpy as np
+
+    from tidings.store.vectors import exact_nearest
+
+    db = str(tmp_path / "v.db")
+    rng = np.random.default_rng(3)
+    vectors = {f"a{n:03d}": rng.normal(size=8).astype(np.float32) for n in range(200)}
+    vectors["tie"] = vectors["a007"].copy()  # the same vector twice
+    writer = SQLiteStore(db)
+    writer.put_vectors("article:x", vectors)
+    writer.commit()
+    reader = SQLiteStore(db, read_only=True)
+    query = vectors["a007"] + 0.01
+
+    def expected() -> list[tuple[str, float]]:
+        ids = list(vectors)
+        return exact_nearest(ids, np.stack([vectors[i] for i in ids]), query, 12)
+
+    def same(found: list[tuple[str, float]]) -> None:
+        assert [i for i, _ in found] == [i for i, _ in expected()]
+        assert [d for _, d in found] == pytest.approx([d for _, d in expected()], abs=1e-5)
+
+    same(reader.nearest("article:x", query, k=12))
+    assert [i for i, _ in reader.nearest("article:x", query, k=5, ids_filter=["a100", "tie", "zz"])] == ["tie", "a100"]
+    vectors["new"] = query.copy()  # added after the reader's first look
+    vectors["a003"] = query + 0.001  # replaced
+    writer.put_vectors("article:x", {"new": vectors["new"], "a003": vectors["a003"]})
+    writer.commit()
+    same(reader.nearest("article:x", query, k=12))
+    vectors["a003"] = -query  # the last row stored, replaced again
+    writer.put_vectors("article:x", {"a003": vectors["a003"]})
+    writer.commit()
+    same(reader.nearest("article:x", query, k=12))
+    reader.close()
+    writer.close()
+    for name in ("v.db", "v.db-wal", "v.db-shm"):
+        (tmp_path / name).unlink(missing_ok=True)
+    other = SQLiteStore(db)  # another store at the same path
+    other.put_vectors("article:x", {"b": [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]})
+    other.commit()
+    with SQLiteStore(db, read_only=True) as again:
+        assert again.nearest("article:x", np.ones(8, dtype=np.float32), k=5) == [("b", pytest.approx(1 - 1 / 8**0.5))]
+    other.close()

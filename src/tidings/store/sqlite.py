@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -34,7 +35,7 @@ from tidings.store.base import (
 )
 from tidings.store.fulltext import article_terms, terms
 from tidings.store.shared import SQLRows, entity_rows, filter_sql
-from tidings.store.vectors import VectorLike, as_vector, as_vectors, check_dim, exact_nearest
+from tidings.store.vectors import VectorLike, VectorMatrix, as_vector, as_vectors, check_dim, exact_nearest
 
 #: The FTS5 tokenizer of ``article_text``. Its input is already split into words, folded and
 #: CJK-bigrammed by :mod:`tidings.store.fulltext` (FTS5's own ``trigram`` tokenizer cannot find
@@ -176,6 +177,12 @@ _SALVAGED = {
     "vector_kinds": "kind, dim",
     "vectors": "kind, id, vector",
 }
+
+
+#: The vector matrices of read-only stores in this process, per file and kind: every connection of
+#: a server's pool shares one (see :class:`~tidings.store.vectors.VectorMatrix`).
+_MATRICES: dict[tuple[str, str], VectorMatrix] = {}
+_MATRICES_LOCK = threading.Lock()
 
 
 def _now() -> str:
@@ -421,12 +428,19 @@ class SQLiteStore(SQLRows, Store):
     def nearest(
         self, kind: str, vector: VectorLike, k: int = 10, *, ids_filter: Iterable[str] | None = None
     ) -> list[tuple[str, float]]:
-        """Exact: every vector of the kind (or of ``ids_filter``) is compared, with numpy."""
+        """Exact: every vector of the kind (or of ``ids_filter``) is compared, with numpy.
+
+        A read-only store compares against the kind's matrix this process keeps in memory
+        (:class:`~tidings.store.vectors.VectorMatrix`, brought up to date first); a writer reads
+        the rows, which also sees what it has not committed yet.
+        """
         query = as_vector(vector, what="query vector")
         dim = self._vector_dim(kind)
         if dim is None:
             return []
         check_dim(kind, query.size, dim)
+        if self.read_only:
+            return self._matrix(kind, dim).nearest(query, k, ids_filter)
         if ids_filter is None:
             rows = self.conn.execute("SELECT id, vector FROM vectors WHERE kind=?", (kind,)).fetchall()
         else:
@@ -441,6 +455,25 @@ class SQLiteStore(SQLRows, Store):
             return []
         matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
         return exact_nearest([r[0] for r in rows], matrix, query, k)
+
+    def _matrix(self, kind: str, dim: int) -> VectorMatrix:
+        """The process's in-memory matrix of ``kind`` for this file, with the rows stored since its last look."""
+        key = (os.path.realpath(self.path), kind)
+        with _MATRICES_LOCK:
+            matrix = _MATRICES.get(key)
+            if matrix is None or matrix.dim != dim:
+                matrix = _MATRICES[key] = VectorMatrix(dim)
+        with matrix.lock:
+            sql = "SELECT rowid, id, vector FROM vectors NOT INDEXED WHERE kind=? AND rowid>=? ORDER BY rowid"
+            rows = self.conn.execute(sql, (kind, matrix.seen)).fetchall()
+            if matrix.last_id is not None and (not rows or tuple(rows[0][:2]) != (matrix.seen, matrix.last_id)):
+                # the last row read is gone: another store now lives at this path (or it was rewritten)
+                matrix = VectorMatrix(dim)
+                with _MATRICES_LOCK:
+                    _MATRICES[key] = matrix
+                rows = self.conn.execute(sql, (kind, 0)).fetchall()
+            matrix.add(rows)
+        return matrix
 
     def search_text(
         self, query: str, k: int = 10, *, lang: str | None = None, match: Literal["all", "any"] = "all"

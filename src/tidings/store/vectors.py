@@ -6,7 +6,8 @@ the measure pgvector's ``<=>`` computes, so both stores answer in the same units
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -49,3 +50,74 @@ def exact_nearest(ids: Sequence[str], matrix: np.ndarray, query: np.ndarray, k: 
     distances = 1.0 - unit @ (query / np.linalg.norm(query))
     order = np.lexsort((np.asarray(ids), distances))[:k]
     return [(ids[i], float(distances[i])) for i in order]
+
+
+def _top(ids: Sequence[str], distances: np.ndarray, k: int) -> list[tuple[str, float]]:
+    """The ``k`` smallest distances, ties by id (as :func:`exact_nearest`), without sorting every row."""
+    if k <= 0 or distances.size == 0:
+        return []
+    if k < distances.size:
+        cut = np.partition(distances, k - 1)[k - 1]
+        rows = np.flatnonzero(distances <= cut)  # every row tied at the cut, so ties still go by id
+    else:
+        rows = np.arange(distances.size)
+    order = rows[np.lexsort((np.asarray([ids[r] for r in rows]), distances[rows]))][:k]
+    return [(ids[i], float(distances[i])) for i in order]
+
+
+class VectorMatrix:
+    """The unit vectors of one kind, held in memory and brought up to date by storage position.
+
+    Why: the embedded store has no vector index, and reading every vector of a kind from SQLite
+    for each query costs what the search can afford only for small stores (100k articles: ~200 MB
+    of rows per query). A reading process keeps one matrix per store file and kind, and before
+    each query reads only the rows stored since its last look (rows are never deleted; a replaced
+    vector is stored anew, further on). Searching stays exact.
+    """
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+        self.ids: list[str] = []
+        self.row_of: dict[str, int] = {}
+        self._matrix = np.zeros((0, dim), dtype=np.float32)
+        #: The storage position (SQLite rowid) and id of the last row read; rows from it on are read
+        #: again, and a different row there means the file is another store now (start again).
+        self.seen = 0
+        self.last_id: str | None = None
+        self.lock = threading.Lock()
+
+    def add(self, rows: Sequence[tuple[int, str, bytes]]) -> None:
+        """Rows ``(position, id, float32 bytes)`` in storage order: new ids appended, known ones replaced."""
+        if not rows:
+            return
+        fresh = [r for r in rows if r[1] not in self.row_of]
+        need = len(self.ids) + len(fresh)
+        if need > self._matrix.shape[0]:
+            grown = np.zeros((max(need, 2 * self._matrix.shape[0], 1024), self.dim), dtype=np.float32)
+            grown[: len(self.ids)] = self._matrix[: len(self.ids)]
+            self._matrix = grown  # searches still running keep the old array
+        for position, key, blob in rows:
+            vector = np.frombuffer(blob, dtype=np.float32)
+            row = self.row_of.get(key)
+            if row is None:
+                row = self.row_of[key] = len(self.ids)
+                self.ids.append(key)
+            self._matrix[row] = vector / np.linalg.norm(vector)
+            if position >= self.seen:
+                self.seen, self.last_id = position, key
+
+    def view(self) -> tuple[list[str], np.ndarray]:
+        """The ids and their unit vectors as they are now (for one query; later additions are not seen)."""
+        n = len(self.ids)
+        return self.ids[:n], self._matrix[:n]
+
+    def nearest(self, query: np.ndarray, k: int, ids_filter: Iterable[str] | None = None) -> list[tuple[str, float]]:
+        """As :func:`exact_nearest` over every row (or the rows of ``ids_filter``)."""
+        ids, matrix = self.view()
+        unit = query / np.linalg.norm(query)
+        if ids_filter is None:
+            return _top(ids, 1.0 - matrix @ unit, k)
+        rows = sorted({self.row_of[i] for i in ids_filter if i in self.row_of and self.row_of[i] < len(ids)})
+        if not rows:
+            return []
+        return _top([ids[r] for r in rows], 1.0 - matrix[rows] @ unit, k)
