@@ -208,3 +208,35 @@ def test_copies_from_event_duplicates_show_in_timeline_and_coverage(seed_store: 
     relations = [r for c in card.coverage.by_lang["ar"] for r in c.relations]
     assert any("translation of" in r for r in relations)
     assert card.coverage.first_reporter == ids["000"]
+
+
+def test_a_big_event_is_read_in_part_and_counted_in_full(ecb_store: Store) -> None:
+    """A story of hundreds of reports: the card reads the first reporters, every language and a spread,
+    and still counts every article by language and outlet."""
+    from tidings.store import ArticleRow
+    from tidings.tell.cards import card_from_data
+    from tidings.views.events import choose_read, load_event
+
+    rows = [ArticleRow(f"a{i:03d}", "u", "en" if i != 70 else "fr", f"2020-01-{1 + i % 28:02d}", None, None, None, 1,
+                       seq=i) for i in range(100)]
+    read, unread = choose_read(rows, 30)
+    assert len(read) == 30 and len(unread) == 70 and {r.id for r in read}.isdisjoint(r.id for r in unread)
+    assert {r.id for r in rows if r.published == "2020-01-01"} <= {r.id for r in read}  # the first reporters
+    assert "a070" in {r.id for r in read}  # the only French report
+    assert [r.seq for r in read] == sorted(r.seq for r in read)  # in the event's order
+    assert choose_read(rows[:5], 30) == (rows[:5], [])
+
+    ids = [a.id for a in ecb_store.iter_articles()]
+    ecb_store.put_record("event", "big-test", Event("big-test", ids, "t0", "t0").to_dict())
+    ecb_store.commit()
+    try:
+        data = load_event(ecb_store, "big-test", read_at_most=10)
+        assert len(data.articles) == 10 and data.article_count == len(ids)
+        card = card_from_data(data)
+        assert card.article_count == len(ids) and card.articles_read == 10
+        assert sum(len(c.article_ids) for items in card.coverage.by_lang.values() for c in items) == len(ids)
+        assert "(10 read)" in render_text(card)
+        assert load_event(ecb_store, "big-test", read_at_most=None).article_count == len(ids)
+    finally:
+        ecb_store.delete_record("event", "big-test")
+        ecb_store.commit()

@@ -25,7 +25,7 @@ from tidings.tell.types import EventCard, RelatedEvent
 from tidings.tell.when import event_date
 from tidings.tell.where import rank_places
 from tidings.tell.who import rank_actors
-from tidings.views.events import EventData, Headline, load_event
+from tidings.views.events import UNKNOWN_OUTLET, EventData, Headline, load_event
 from tidings.views.names import NameResolver
 
 #: How many actors a card shows, and how many it reads to attribute quotes (a speaker quoted once is
@@ -74,8 +74,8 @@ def card_from_data(data: EventData, lang: str = DISPLAY_LANG) -> EventCard:
     shown = {o.text for o in outcomes} | ({original.text if original else title.text} if title else set())
     summary = summarise(data, who, exclude=frozenset(shown), lang=lang, day=when.start)
     coverage = build_coverage(data)
-    langs = sorted({data.lang(a) for a in data.articles})
-    outlets = sorted({data.outlet(a) for a in data.articles})
+    langs = sorted({data.lang(a) for a in data.articles} | {r.lang or "und" for r in data.unread})
+    outlets = sorted({data.outlet(a) for a in data.articles} | {r.outlet or UNKNOWN_OUTLET for r in data.unread})
     return EventCard(
         event_id=data.event.id,
         title=title,
@@ -91,7 +91,8 @@ def card_from_data(data: EventData, lang: str = DISPLAY_LANG) -> EventCard:
         coverage=coverage,
         languages=langs,
         outlets=outlets,
-        article_count=len(data.articles),
+        article_count=data.article_count,
+        articles_read=len(data.articles),
         display_lang=lang,
     )
 
@@ -101,11 +102,12 @@ def headline(data: EventData, lang: str = DISPLAY_LANG) -> Headline:
 
     The chooser :func:`tidings.views.events.list_events` takes, so a listing row says what the card says.
     """
-    title = choose_title(data, lang)
+    actors = rank_actors(data, limit=WHO_SHOWN, lang=lang)  # once, for the title chosen and the one composed
+    title = choose_title(data, lang, actors)
     places = rank_places(data, limit=1)
     when = event_date(data)
     if title is None or title.lang != lang:
-        title = compose_title(data, lang, rank_actors(data, lang=lang), places, when) or title
+        title = compose_title(data, lang, actors, places, when) or title
     return Headline(
         title=title.text if title else None,
         title_lang=title.lang if title else None,

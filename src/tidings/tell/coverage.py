@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from tidings.tell.timeline import provenance_notes
 from tidings.tell.types import Coverage, CoverageItem
-from tidings.views.events import EventData, as_datetime
+from tidings.views.events import UNKNOWN_OUTLET, EventData, as_datetime
 
 
 def build_coverage(data: EventData) -> Coverage:
@@ -41,6 +41,13 @@ def build_coverage(data: EventData) -> Coverage:
         for link in article.provenance:
             syndication.append({"article_id": article.id, "relation": link.relation, "name": link.name,
                                 "evidence": link.evidence})
+    for row in data.unread:  # not read (a big event): counted by its summary row
+        key = (row.lang or "und", row.outlet or UNKNOWN_OUTLET)
+        grouped[key].append(row.id)
+        day = row.published
+        if day and (first.get(key) is None or day < str(first[key])):
+            first[key] = day
+        first.setdefault(key, None)
     by_lang: dict[str, list[CoverageItem]] = defaultdict(list)
     for (lang, outlet), ids in grouped.items():
         by_lang[lang].append(

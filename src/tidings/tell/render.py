@@ -47,7 +47,8 @@ def _lines(card: EventCard, md: bool) -> list[str]:
     out = [f"## {title}{tlang}" if md else f"{title}{tlang}"]
     if card.original_title is not None:
         out.append(f"original title [{card.original_title.lang}]: {card.original_title.text}")
-    out.append(f"event {card.event_id} · {card.article_count} article(s) · "
+    read = f" ({card.articles_read} read)" if 0 < card.articles_read < card.article_count else ""
+    out.append(f"event {card.event_id} · {card.article_count} article(s){read} · "
                f"languages: {', '.join(card.languages)} · outlets: {', '.join(card.outlets)}")
     out.append(f"{'**When:**' if md else 'When: '} {_when(card)}")
     out.append(f"{'**Where:**' if md else 'Where:'} {_where(card)}")

@@ -154,6 +154,9 @@ class EventCard:
     #: Events that share this one's actors but are another story, read from the saved storylines
     #: (``tidings storylines --rebuild`` or the end of an ingest run): none before they are built.
     related: list[RelatedEvent] = field(default_factory=list)
+    #: Articles the card was built from: all of them, or for a big event the ones read
+    #: (:data:`tidings.views.events.READ_AT_MOST`); counts and coverage cover every article.
+    articles_read: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view (``tidings event ID --json``)."""

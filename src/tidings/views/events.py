@@ -118,6 +118,10 @@ def as_datetime(value: dt.date | None) -> dt.datetime | None:
     return dt.datetime(value.year, value.month, value.day)
 
 
+#: What a card says of an article whose outlet is unknown.
+UNKNOWN_OUTLET = "unknown outlet"
+
+
 @dataclass
 class EventData:
     """An event with its articles loaded (in the event's join order) and who copies whom."""
@@ -128,7 +132,15 @@ class EventData:
     copies: dict[str, str] = field(default_factory=dict)
     #: article id → its entities, norms canonicalised and a ``display`` name added (:mod:`tidings.views.names`).
     entities: dict[str, list[Entity]] = field(default_factory=dict)
+    #: The event's articles that were not loaded (a big event is read in part: :data:`READ_AT_MOST`),
+    #: as summary rows, so counts by language and outlet still cover every article.
+    unread: list[ArticleRow] = field(default_factory=list)
     _sentences: dict[str, list[Sentence]] = field(default_factory=dict, repr=False)
+
+    @property
+    def article_count(self) -> int:
+        """Every article of the event, read or not."""
+        return len(self.articles) + len(self.unread)
 
     def sentences(self, article: Article) -> list[Sentence]:
         """The article's sentences, split once and shared by every card part."""
@@ -160,7 +172,7 @@ class EventData:
             for link in article.provenance:
                 if link.relation == relation and link.name:
                     return f"{link.name} ({relation})"
-        return "unknown outlet"
+        return UNKNOWN_OUTLET
 
     def title(self, article: Article) -> str:
         return article.title.value if article.title and article.title.value else ""
@@ -195,28 +207,61 @@ def shares_content(copy: Article, original: Article) -> bool:
     return len(a & b) >= COPY_SHARE * min(len(a), len(b))
 
 
-def load_event(store: Store, event_id: str, names: NameResolver | None = None) -> EventData:
+#: Articles a card (and a listing's headline) reads at most. Why a bound: a story followed for weeks
+#: gathers hundreds of reports (the 100k-article bench store has events of 965), and reading each in
+#: full made one card take seconds, and a listing of the biggest events minutes. The reports read
+#: are the earliest (the first reporters, where a story's facts are first told), one at least per
+#: language, and the rest spread evenly over the event's growth (:func:`choose_read`).
+READ_AT_MOST = 60
+
+
+def choose_read(rows: list[ArticleRow], limit: int = READ_AT_MOST) -> tuple[list[ArticleRow], list[ArticleRow]]:
+    """The rows to read of a big event and the rest, both in the given (join) order; all when few.
+
+    A third of ``limit`` goes to the earliest published (storage order breaks ties and dates nothing
+    later), then the earliest of each language not chosen yet, then rows evenly spaced over the rest.
+    """
+    if len(rows) <= limit:
+        return rows, []
+    order = sorted(range(len(rows)), key=lambda i: (rows[i].published or "9999", rows[i].seq, i))
+    chosen: set[int] = set(order[: limit // 3])
+    seen_langs = {rows[i].lang for i in chosen}
+    for i in order:
+        if len(chosen) >= limit:
+            break
+        if rows[i].lang not in seen_langs:
+            chosen.add(i)
+            seen_langs.add(rows[i].lang)
+    rest = [i for i in range(len(rows)) if i not in chosen]
+    room = limit - len(chosen)
+    if room > 0 and rest:
+        step = len(rest) / room
+        chosen.update(rest[int(k * step)] for k in range(room))
+    return [rows[i] for i in range(len(rows)) if i in chosen], [rows[i] for i in range(len(rows)) if i not in chosen]
+
+
+def load_event(store: Store, event_id: str, names: NameResolver | None = None,
+               read_at_most: int | None = READ_AT_MOST) -> EventData:
     """Resolve the event and load its articles (missing ones are skipped, not fatal).
 
     ``names``: the alias lexicon to show names through (:func:`~tidings.views.names.name_resolver`);
-    loaded from the store when None. Callers loading many events pass it once.
+    loaded from the store when None. Callers loading many events pass it once. ``read_at_most``:
+    a bigger event is read in part (:func:`choose_read`; None: every article).
     """
     event = resolve_event(store, event_id)
     if names is None:
         names = name_resolver(store)
-    articles: list[Article] = []
-    seen: set[str] = set()
-    for aid in event.article_ids:
-        if aid in seen:
-            continue
-        seen.add(aid)
-        article = store.get_article(aid)
-        if article is not None:
-            articles.append(article)
-    by_id = {a.id: a for a in articles}
-    copies = copy_pairs(event, set(by_id), by_id.get)
+    ids = list(dict.fromkeys(event.article_ids))
+    unread: list[ArticleRow] = []
+    if read_at_most is not None and len(ids) > read_at_most:
+        by_id = {r.id: r for r in store.article_rows(ids)}
+        read, unread = choose_read([by_id[i] for i in ids if i in by_id], read_at_most)
+        ids = [r.id for r in read]
+    articles = [a for a in (store.get_article(aid) for aid in ids) if a is not None]
+    by_id_article = {a.id: a for a in articles}
+    copies = copy_pairs(event, set(by_id_article), by_id_article.get)
     entities = {a.id: canonical_entities(list(a.entities or []), names) for a in articles}
-    return EventData(event=event, articles=articles, copies=copies, entities=entities)
+    return EventData(event=event, articles=articles, copies=copies, entities=entities, unread=unread)
 
 
 # -- listing ---------------------------------------------------------------------------------
