@@ -318,11 +318,13 @@ PLACE_LABELS = ("GPE", "LOC")
 
 
 def find_events(store: Store, query: EventQuery | None = None, *, catalog: Catalog | None = None,
-                lexicon: AliasLexicon | None = None) -> EventListing:
+                lexicon: AliasLexicon | None = None, headline_budget_s: float | None = None) -> EventListing:
     """Live events, filtered and sorted, one page at a time, with titles in ``query.display_lang``.
 
     ``catalog``: a server's long-lived :class:`~tidings.views.catalog.Catalog` (refreshed here);
     built for this call when None. ``lexicon``: the store's alias lexicon when the caller keeps one.
+    ``headline_budget_s``: seconds to spend making headlines not made yet (None: all of them);
+    past it, rows carry a stand-in headline marked ``pending`` (a server makes them in the background).
     ``ValueError`` for an unknown sort or a bad cursor.
     """
     query = query or EventQuery()
@@ -343,7 +345,7 @@ def find_events(store: Store, query: EventQuery | None = None, *, catalog: Catal
     where = EventFilter(query.lang, query.since, query.until, max(1, query.min_articles), only)
     page = catalog.page(where, query.sort, after=query.after, limit=max(1, min(query.limit, MAX_PAGE)))
     compute = _headline_of(store, lexicon)
-    rows = [catalog.with_headline(entry, query.display_lang, compute) for entry in page.entries]
+    rows = catalog.with_headlines(page.entries, query.display_lang, compute, headline_budget_s)
     return EventListing(rows, page.next, page.total, catalog.revision)
 
 

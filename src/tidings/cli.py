@@ -505,6 +505,9 @@ def report_cmd(ctx: Context, out: str, lang: str | None) -> None:
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Server processes (each keeps its own caches; more use more cores).")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="info")
+@click.option("--headline-budget", type=click.FloatRange(min=0), default=None,
+              help="Seconds a listing spends making event headlines not made yet; the rest stand in "
+                   "(marked pending) until the server has made them. Default 0.04; 'inf': wait for all.")
 @click.option("--watch", "watch_folders", multiple=True, type=click.Path(file_okay=False),
               help="Also ingest new and changed files in this folder as they come (repeatable).")
 @click.option("--feeds", "feeds_file", type=click.Path(exists=True, dir_okay=False),
@@ -514,7 +517,8 @@ def report_cmd(ctx: Context, out: str, lang: str | None) -> None:
 @db_option
 @pass_ctx
 def serve_cmd(ctx: Context, host: str, port: int, lang: str | None, readers: int, workers: int,
-              log_level: str, watch_folders: tuple[str, ...], feeds_file: str | None, interval: float) -> None:
+              log_level: str, headline_budget: float | None, watch_folders: tuple[str, ...], feeds_file: str | None,
+              interval: float) -> None:
     """Serve the HTTP API (OpenAPI at /docs) and the web app over the store.
 
     Read-only unless TIDINGS_TOKEN is set: then POST /api/ingest accepts uploads with
@@ -526,12 +530,14 @@ def serve_cmd(ctx: Context, host: str, port: int, lang: str | None, readers: int
     import uvicorn
 
     from tidings.serve.app import create_app, settings_to_environment
-    from tidings.serve.library import ServeOptions
+    from tidings.serve.library import HEADLINE_BUDGET_S, ServeOptions
     from tidings.store import open_store
 
     token = os.environ.get("TIDINGS_TOKEN") or None
+    budget = HEADLINE_BUDGET_S if headline_budget is None else headline_budget
     options = ServeOptions(db=ctx.options.db, host=host, port=port, token=token, readers=readers,
-                           display_lang=lang or ctx.options.display_lang)
+                           display_lang=lang or ctx.options.display_lang,
+                           headline_budget_s=None if budget == float("inf") else budget)
     try:
         if token:  # a server that accepts ingestion may start on an empty store: create it
             open_store(options.db).close()

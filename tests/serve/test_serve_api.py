@@ -403,3 +403,23 @@ def test_serve_with_a_watched_folder_shows_what_arrives(tmp_path: Path, seeds_db
         while c.get("/healthz").json()["articles"] < 6 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert c.get("/healthz").json()["articles"] == 6
+
+
+def test_a_listing_answers_at_once_and_the_keeper_makes_its_headlines(seeds_db: str) -> None:
+    """With no time to make headlines, rows stand in with a report's own title (``pending``); the
+    keeper makes the card's headline, which the next request shows."""
+    import time
+
+    with TestClient(create_app(ServeOptions(db=seeds_db, headline_budget_s=0.0, refresh_s=0.1))) as c:
+        query = {"sort": "size", "display_lang": "vi", "limit": 7}  # a listing nobody warmed yet
+        first = c.get("/api/events", params=query).json()["events"]
+        assert [r["pending"] for r in first] == [True, True]
+        assert first[0]["title_lang"] == "vi" and first[0]["title"] and first[0]["date"] is None
+        assert first[1]["title"]  # the Cairo event: its Chinese report's title, there is none in Vietnamese
+        for _ in range(100):
+            rows = c.get("/api/events", params=query).json()["events"]
+            if not any(r["pending"] for r in rows):
+                break
+            time.sleep(0.1)
+        assert not any(r["pending"] for r in rows)
+        assert rows[0]["date"] == "2025-02-18" and rows[0]["where"] == "Riyadh" and rows[0]["title_lang"] == "vi"

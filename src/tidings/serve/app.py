@@ -244,7 +244,7 @@ def create_app(options: ServeOptions, ingest_options: Options | None = None,
                                display_lang or lang_of)
         library.asked(query)
         with library.store() as store:
-            listing = api.find_events(store, query, catalog=library.refresh(store), lexicon=library.lexicon(store))
+            listing = library.listing(store, query)
         return ok({"events": [r.to_dict() for r in listing.rows], "next": listing.next, "total": listing.total,
                    "revision": listing.revision})
 

@@ -42,6 +42,9 @@ RATE_WINDOW_S = 60.0
 WARM_WINDOW_S = 300.0
 #: At most this many distinct listings are kept warm.
 WARM_LISTINGS = 32
+#: ``tidings serve``'s headline budget per listing request (:attr:`ServeOptions.headline_budget_s`):
+#: a listing of headlines made answers in a few ms, so this bounds a listing's time at ~50 ms.
+HEADLINE_BUDGET_S = 0.04
 
 log = logging.getLogger("tidings.serve")
 
@@ -66,6 +69,11 @@ class ServeOptions:
     poll_s: float = 5.0
     #: Cards kept built (most recently used).
     cached_cards: int = 2000
+    #: Seconds a listing request spends making headlines not made yet; the rest stand in (``pending``)
+    #: and the keeper makes them. Why: a headline reads its event's reports (30-300 ms on the 100k-article
+    #: bench store), so a first listing of 200 big events took minutes. None: every headline is made
+    #: before answering (a small store, tests); ``tidings serve`` sets :data:`HEADLINE_BUDGET_S`.
+    headline_budget_s: float | None = None
 
 
 class Library:
@@ -87,6 +95,7 @@ class Library:
         self._stop = threading.Event()
         self._keeper: threading.Thread | None = None
         self._warmed = -1  # the catalog revision the keeper last warmed listings at
+        self._pending = False  # a listing was answered with stand-in headlines: the keeper makes them
         self.catalog: api.Catalog | None = None
 
     # -- lifetime --------------------------------------------------------------------------------
@@ -155,6 +164,20 @@ class Library:
                     self._lexicon = AliasLexicon.load(store)
         return self._lexicon
 
+    def listing(self, store: Store, query: api.EventQuery) -> api.EventListing:
+        """A page of events for a request: headlines not made within the budget stand in, and the
+        keeper is told to make them (this very page, so a client's next poll shows them)."""
+        listing = api.find_events(store, query, catalog=self.refresh(store), lexicon=self.lexicon(store),
+                                  headline_budget_s=self.options.headline_budget_s)
+        if any(r.pending for r in listing.rows):
+            with self._cards_lock:
+                self._listings[query] = time.monotonic()
+                self._listings.move_to_end(query)
+                while len(self._listings) > WARM_LISTINGS:
+                    self._listings.popitem(last=False)
+                self._pending = True
+        return listing
+
     def asked(self, query: api.EventQuery) -> None:
         """Remember a listing a client asked for (its first page), so the keeper keeps its headlines warm."""
         first = replace(query, after=None)
@@ -180,11 +203,12 @@ class Library:
             if self.catalog.revision != loaded_rev and time.monotonic() - loaded_at > LEXICON_TTL_S:
                 fresh = AliasLexicon.load(store)
                 self._lexicon, self._lexicon_at = fresh, (self.catalog.revision, time.monotonic())
-            if not changed and self._warmed == self.catalog.revision:
+            if not changed and self._warmed == self.catalog.revision and not self._pending:
                 return
             now = time.monotonic()
             with self._cards_lock:
                 wanted = [q for q, at in self._listings.items() if now - at < WARM_WINDOW_S]
+                self._pending = False
             for query in reversed(wanted):  # the most recently asked first
                 if self._stop.is_set():
                     return

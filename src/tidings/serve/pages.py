@@ -81,7 +81,7 @@ class Pages:
                                    sort, _blank(after), PAGE, lang_of)
             library.asked(query)
             with library.store() as store:
-                listing = api.find_events(store, query, catalog=library.refresh(store), lexicon=library.lexicon(store))
+                listing = library.listing(store, query)
                 languages = sorted(store.article_counts("lang").items(), key=lambda kv: (-kv[1], kv[0]))
                 articles = store.count_articles()
             filters = {k: v for k, v in (("lang", query.lang), ("sort", sort), ("since", query.since),

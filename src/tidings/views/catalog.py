@@ -44,6 +44,14 @@ class EventEntry:
     article_ids: tuple[str, ...]
     last_seq: int  # storage position of its newest article
     revision: int  # the catalog revision at which it was last recomputed (caches key on it)
+    #: The first stored title per language (a stand-in headline while the real one is prepared).
+    titles: tuple[tuple[str, str], ...] = ()
+
+    def stand_in(self, lang: str) -> Headline:
+        """A headline made of nothing but a report's own title (in ``lang`` when one exists)."""
+        by_lang = dict(self.titles)
+        chosen = lang if lang in by_lang else (self.titles[0][0] if self.titles else None)
+        return Headline(title=by_lang.get(chosen) if chosen else None, title_lang=chosen)
 
 
 @dataclass(frozen=True)
@@ -300,6 +308,27 @@ class Catalog:
     def with_headline(self, entry: EventEntry, lang: str, compute: Callable[[str, str], Headline]) -> EventRow:
         return replace(entry.row, **asdict(self.headline(entry, lang, compute)))
 
+    def cached_headline(self, entry: EventEntry, lang: str) -> Headline | None:
+        """The event's headline in ``lang`` if it is made already (None: it is not)."""
+        with self._cache_lock:
+            return self._headlines.get((entry.row.id, entry.revision, lang))
+
+    def with_headlines(self, entries: list[EventEntry], lang: str, compute: Callable[[str, str], Headline],
+                       budget_s: float | None = None) -> list[EventRow]:
+        """Rows with their headlines: made ones first, then made within ``budget_s`` seconds (None: all),
+        in the page's order; the rest stand in (:meth:`EventEntry.stand_in`, ``pending``)."""
+        deadline = None if budget_s is None else time.monotonic() + budget_s
+        rows = []
+        for entry in entries:
+            made = self.cached_headline(entry, lang)
+            if made is None and (deadline is None or time.monotonic() < deadline):
+                made = self.headline(entry, lang, compute)
+            if made is None:
+                rows.append(replace(entry.row, **asdict(entry.stand_in(lang)), pending=True))
+            else:
+                rows.append(replace(entry.row, **asdict(made)))
+        return rows
+
 
 def _comparable(key: tuple[Any, ...], mark: tuple[Any, ...]) -> tuple[Any, ...]:
     """``key`` cut or typed like a cursor's (a forged cursor of other types must not crash the sort)."""
@@ -307,9 +336,14 @@ def _comparable(key: tuple[Any, ...], mark: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _entry(store: Store, event: Event, members: list[Any], revision: int) -> EventEntry:
+    titles: dict[str, str] = {}
+    for m in sorted(members, key=lambda m: m.seq):
+        if m.title and (m.lang or "und") not in titles:
+            titles[m.lang or "und"] = m.title
     return EventEntry(
         row=event_row(event, members, event_copies(store, event, {m.id for m in members})),
         article_ids=tuple(m.id for m in members),
         last_seq=max((m.seq for m in members), default=0),
         revision=revision,
+        titles=tuple(titles.items()),
     )

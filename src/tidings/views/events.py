@@ -304,6 +304,9 @@ class EventRow:
     title: str | None = None
     title_lang: str | None = None
     date_confidence: float | None = None  # how sure ``date`` is (0..1): the card's ``when.confidence``
+    #: True while the headline is a stand-in (the first report's own title; no date or place yet): a
+    #: server answers a listing at once and prepares the card's headline in the background.
+    pending: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
