@@ -77,6 +77,7 @@ __all__ = [
     "get_article",
     "get_entity",
     "get_storyline",
+    "headline_maker",
     "ingest",
     "list_articles",
     "list_events",
@@ -291,7 +292,7 @@ class EventListing:
     revision: int  # the store revision the listing reflects (ask ``changes`` from it)
 
 
-def _headline_of(store: Store, names: NameResolver | None = None) -> Callable[[str, str], Any]:
+def headline_maker(store: Store, names: NameResolver | None = None) -> Callable[[str, str], Any]:
     """The headline chooser over ``store``; the lexicon is read on the first headline not cached."""
     loaded: list[NameResolver] = [names] if names is not None else []
 
@@ -344,7 +345,7 @@ def find_events(store: Store, query: EventQuery | None = None, *, catalog: Catal
         only = named if only is None else only & named
     where = EventFilter(query.lang, query.since, query.until, max(1, query.min_articles), only)
     page = catalog.page(where, query.sort, after=query.after, limit=max(1, min(query.limit, MAX_PAGE)))
-    compute = _headline_of(store, lexicon)
+    compute = headline_maker(store, lexicon)
     rows = catalog.with_headlines(page.entries, query.display_lang, compute, headline_budget_s)
     return EventListing(rows, page.next, page.total, catalog.revision)
 
@@ -404,7 +405,7 @@ def get_entity(store: Store, name: str, *, lang: str = DISPLAY_LANG, catalog: Ca
     langs = Counter(r.lang or "und" for r in store.article_rows(ids))
     counts = catalog.events_of(ids)
     ranked = sorted(counts, key=lambda e: (-counts[e], -(catalog.get(e).last_seq if catalog.get(e) else 0), e))
-    compute = _headline_of(store, lexicon)
+    compute = headline_maker(store, lexicon)
     rows = [catalog.with_headline(entry, lang, compute) for e in ranked[:limit] if (entry := catalog.get(e))]
     shown = lexicon.display(entity.norm) if entity.label != "GPE" else entity.norm.title()
     return EntityPage(shown, entity.norm, entity.label, list(entity.norms), list(entity.spellings), len(ids),
@@ -431,10 +432,11 @@ class SearchResult:
 
 def search(store: Store, query: SearchQuery | str, *, options: SearchOptions | None = None,
            catalog: Catalog | None = None, lexicon: AliasLexicon | None = None,
-           display_lang: str = DISPLAY_LANG) -> SearchResult:
+           display_lang: str = DISPLAY_LANG, headline_budget_s: float | None = None) -> SearchResult:
     """Search articles in every language (hybrid: words, names across scripts, vectors) and their events.
 
     An event ranks by its best article (then by how many of its articles were found).
+    ``headline_budget_s``: as :func:`find_events` (events past it carry a stand-in headline, ``pending``).
     """
     query = SearchQuery(query) if isinstance(query, str) else query
     found = search_articles(store, query, options=options, lexicon=lexicon)
@@ -449,11 +451,10 @@ def search(store: Store, query: SearchQuery | str, *, options: SearchOptions | N
     if best:
         if catalog is None:
             catalog = Catalog.build(store)
-        compute = _headline_of(store, lexicon)
-        for eid in sorted(best, key=lambda e: (best[e][0], -best[e][1], e)):
-            entry = catalog.get(eid)
-            if entry is not None:
-                events.append(catalog.with_headline(entry, display_lang, compute))
+        compute = headline_maker(store, lexicon)
+        entries = [entry for eid in sorted(best, key=lambda e: (best[e][0], -best[e][1], e))
+                   if (entry := catalog.get(eid)) is not None]
+        events = catalog.with_headlines(entries, display_lang, compute, headline_budget_s)
     return SearchResult(found.hits, events, found.names, found.vectors)
 
 

@@ -423,3 +423,19 @@ def test_a_listing_answers_at_once_and_the_keeper_makes_its_headlines(seeds_db: 
             time.sleep(0.1)
         assert not any(r["pending"] for r in rows)
         assert rows[0]["date"] == "2025-02-18" and rows[0]["where"] == "Riyadh" and rows[0]["title_lang"] == "vi"
+
+
+def test_search_answers_at_once_and_the_keeper_makes_its_event_headlines(seeds_db: str) -> None:
+    import time
+
+    with TestClient(create_app(ServeOptions(db=seeds_db, headline_budget_s=0.0, refresh_s=0.1))) as c:
+        query = {"q": "拉夫罗夫", "display_lang": "ar"}
+        events = c.get("/api/search", params=query).json()["events"]
+        assert events and all(e["pending"] for e in events)
+        for _ in range(100):
+            events = c.get("/api/search", params=query).json()["events"]
+            if not any(e["pending"] for e in events):
+                break
+            time.sleep(0.1)
+        assert not any(e["pending"] for e in events)
+        assert any(e["where"] == "Riyadh" and e["date"] == "2025-02-18" for e in events)

@@ -25,7 +25,7 @@ import queue
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -45,6 +45,8 @@ WARM_LISTINGS = 32
 #: ``tidings serve``'s headline budget per listing request (:attr:`ServeOptions.headline_budget_s`):
 #: a listing of headlines made answers in a few ms, so this bounds a listing's time at ~50 ms.
 HEADLINE_BUDGET_S = 0.04
+#: Stand-in headlines queued for the keeper at most (the oldest are dropped: nobody waits for them).
+WANTED_HEADLINES = 5000
 
 log = logging.getLogger("tidings.serve")
 
@@ -95,7 +97,8 @@ class Library:
         self._stop = threading.Event()
         self._keeper: threading.Thread | None = None
         self._warmed = -1  # the catalog revision the keeper last warmed listings at
-        self._pending = False  # a listing was answered with stand-in headlines: the keeper makes them
+        #: Headlines that stood in for a request, (event id, language), for the keeper to make.
+        self._wanted: OrderedDict[tuple[str, str], None] = OrderedDict()
         self.catalog: api.Catalog | None = None
 
     # -- lifetime --------------------------------------------------------------------------------
@@ -169,14 +172,40 @@ class Library:
         keeper is told to make them (this very page, so a client's next poll shows them)."""
         listing = api.find_events(store, query, catalog=self.refresh(store), lexicon=self.lexicon(store),
                                   headline_budget_s=self.options.headline_budget_s)
-        if any(r.pending for r in listing.rows):
-            with self._cards_lock:
-                self._listings[query] = time.monotonic()
-                self._listings.move_to_end(query)
-                while len(self._listings) > WARM_LISTINGS:
-                    self._listings.popitem(last=False)
-                self._pending = True
+        self._want_headlines(listing.rows, query.display_lang)
         return listing
+
+    def search(self, store: Store, query: api.SearchQuery, display_lang: str) -> api.SearchResult:
+        """A search for a request: event headlines as :meth:`listing` makes them."""
+        result = api.search(store, query, catalog=self.refresh(store), lexicon=self.lexicon(store),
+                            display_lang=display_lang, headline_budget_s=self.options.headline_budget_s)
+        self._want_headlines(result.events, display_lang)
+        return result
+
+    def _want_headlines(self, rows: Iterable[api.EventRow], lang: str) -> None:
+        """Queue the headlines that stood in for the keeper to make (the newest asked first)."""
+        pending = [(r.id, lang) for r in rows if r.pending]
+        if not pending:
+            return
+        with self._cards_lock:
+            for key in pending:
+                self._wanted[key] = None
+                self._wanted.move_to_end(key)
+            while len(self._wanted) > WANTED_HEADLINES:
+                self._wanted.popitem(last=False)
+
+    def _make_wanted(self, store: Store) -> None:
+        """Make the queued headlines, newest first, until none is left or the server stops."""
+        assert self.catalog is not None
+        compute = api.headline_maker(store, self.lexicon(store))
+        while not self._stop.is_set():
+            with self._cards_lock:
+                if not self._wanted:
+                    return
+                (event_id, lang), _ = self._wanted.popitem(last=True)
+            entry = self.catalog.get(event_id)
+            if entry is not None:
+                self.catalog.headline(entry, lang, compute)
 
     def asked(self, query: api.EventQuery) -> None:
         """Remember a listing a client asked for (its first page), so the keeper keeps its headlines warm."""
@@ -189,6 +218,12 @@ class Library:
 
     def _keep(self) -> None:
         """The keeper thread: follow the store, reload the lexicon, warm what clients look at."""
+        try:  # the first search loads the query encoder and the store's vectors (seconds on a big store)
+            with self.store() as store:
+                api.search(store, api.SearchQuery("Tidings", limit=1), catalog=self.catalog,
+                           lexicon=self.lexicon(store), headline_budget_s=0.0)
+        except Exception:  # a warm-up only: a request will say what is wrong
+            log.exception("warming search")
         while not self._stop.wait(self.options.refresh_s):
             try:
                 self._keep_once()
@@ -203,12 +238,12 @@ class Library:
             if self.catalog.revision != loaded_rev and time.monotonic() - loaded_at > LEXICON_TTL_S:
                 fresh = AliasLexicon.load(store)
                 self._lexicon, self._lexicon_at = fresh, (self.catalog.revision, time.monotonic())
-            if not changed and self._warmed == self.catalog.revision and not self._pending:
+            self._make_wanted(store)
+            if not changed and self._warmed == self.catalog.revision:
                 return
             now = time.monotonic()
             with self._cards_lock:
                 wanted = [q for q, at in self._listings.items() if now - at < WARM_WINDOW_S]
-                self._pending = False
             for query in reversed(wanted):  # the most recently asked first
                 if self._stop.is_set():
                     return

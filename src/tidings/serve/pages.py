@@ -154,8 +154,7 @@ class Pages:
             if q.strip():
                 query = api.SearchQuery(q, _blank(lang), _blank(since), _blank(until), 30)
                 with library.store() as store:
-                    result = api.search(store, query, catalog=library.refresh(store), lexicon=library.lexicon(store),
-                                        display_lang=lang_of)
+                    result = library.search(store, query, lang_of)
             return self.render(request, "search.html", q=q, result=result, lang=lang or "", since=since or "",
                                until=until or "")
 
