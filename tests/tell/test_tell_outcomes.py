@@ -20,3 +20,23 @@ def test_verdicts_charges_and_decisions_are_found_conditions_and_background_are_
     found = find_outcomes(EventData(Event("e", ["a1"], "t", "t"), [article]), limit=6)
     assert [(o.kind, o.text.split()[0]) for o in found] == [("verdict", "Andrew"), ("charge", "A"),
                                                            ("decision", "The")]
+
+
+def test_the_outcome_prefilter_never_drops_a_sentence_a_pattern_matches() -> None:
+    """:data:`OUTCOME_STEMS` is a cheap look before the patterns: it must hold every word they need
+    (every sentence of ECB+ dev and of the seeds, in their languages, and made-up ones in zh/ar/vi)."""
+    import json
+
+    from conftest import ECB_DEV, SEEDS
+
+    from tidings.tell.summary import OUTCOME_PATTERNS, may_report_outcome
+    from tidings.text.sentences import split_sentences
+
+    texts = [json.loads(line)["text"] for line in ECB_DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(SEEDS.iterdir()) if p.is_file()]
+    texts += ["双方同意恢复外交。", "الطرفان اتفقا على استئناف الحوار.", "Hai bên Nhất trí nối lại đối thoại.",
+              "He PLEADED NOT GUILTY.", "They Reached A Tentative Agreement.", "The CEO Stepped Down."]
+    sentences = [s.text for t in texts for s in split_sentences(t, None)]
+    matched = [s for s in sentences if any(p.search(s) for p in OUTCOME_PATTERNS.values())]
+    assert len(matched) > 200
+    assert [s for s in matched if not may_report_outcome(s)] == []

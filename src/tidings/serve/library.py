@@ -47,6 +47,8 @@ WARM_LISTINGS = 32
 HEADLINE_BUDGET_S = 0.04
 #: Stand-in headlines queued for the keeper at most (the oldest are dropped: nobody waits for them).
 WANTED_HEADLINES = 5000
+#: Seconds of one keeper round spent making queued headlines (resting included) before it looks at the store again.
+KEEPER_SLICE_S = 2.0
 
 log = logging.getLogger("tidings.serve")
 
@@ -195,17 +197,24 @@ class Library:
                 self._wanted.popitem(last=False)
 
     def _make_wanted(self, store: Store) -> None:
-        """Make the queued headlines, newest first, until none is left or the server stops."""
+        """Make queued headlines, newest first, for at most :data:`KEEPER_SLICE_S` (then the keeper
+        follows the store again, so new articles show while a long queue is worked off)."""
         assert self.catalog is not None
         compute = api.headline_maker(store, self.lexicon(store))
-        while not self._stop.is_set():
+        until = time.monotonic() + KEEPER_SLICE_S
+        while not self._stop.is_set() and time.monotonic() < until:
             with self._cards_lock:
                 if not self._wanted:
                     return
                 (event_id, lang), _ = self._wanted.popitem(last=True)
             entry = self.catalog.get(event_id)
-            if entry is not None:
+            if entry is not None and self.catalog.cached_headline(entry, lang) is None:
+                began = time.monotonic()
                 self.catalog.headline(entry, lang, compute)
+                # a thread shares the interpreter with the requests: rest as long as it worked, so
+                # background work never takes more than about half of it (measured: requests waited
+                # seconds while the keeper made a 200-row listing's headlines in one go)
+                self._stop.wait(time.monotonic() - began)
 
     def asked(self, query: api.EventQuery) -> None:
         """Remember a listing a client asked for (its first page), so the keeper keeps its headlines warm."""
@@ -244,13 +253,15 @@ class Library:
             now = time.monotonic()
             with self._cards_lock:
                 wanted = [q for q, at in self._listings.items() if now - at < WARM_WINDOW_S]
-            for query in reversed(wanted):  # the most recently asked first
+            for query in wanted:  # their headlines queued, the most recently asked last (made first)
                 if self._stop.is_set():
                     return
                 try:
-                    api.find_events(store, query, catalog=self.catalog, lexicon=self.lexicon(store))
+                    listing = api.find_events(store, query, catalog=self.catalog, lexicon=self.lexicon(store),
+                                              headline_budget_s=0.0)
                 except (ValueError, KeyError):
                     continue
+                self._want_headlines(listing.rows, query.display_lang)
             self._warmed = self.catalog.revision
 
     def card(self, store: Store, event_id: str, lang: str) -> api.EventCard:
