@@ -140,7 +140,8 @@ def _facts(data: EventData, article: Article, text: str, anchor: dt.date | None)
     """The people, organisations, places (any script, by their canonical name) and days a sentence names."""
     out = {"@" + ent.identity for ent in data.entities.get(article.id, [])
            if ent.identity and any(form and form in text for form in ent.surfaces or [ent.text])}
-    out |= {"#" + v.day.isoformat() for v in date_votes(text, anchor, data.lang(article)) if v.day is not None}
+    votes = data.remember(date_votes, text, anchor, data.lang(article))
+    out |= {"#" + v.day.isoformat() for v in votes if v.day is not None}
     return out
 
 

@@ -136,7 +136,7 @@ def event_date(data: EventData) -> When:
         ]
         for index, line in enumerate(lines):
             pos = POSITION_WEIGHTS[0] if index <= 1 else POSITION_WEIGHTS[1] if index <= 3 else POSITION_WEIGHTS[2]
-            for mention in date_votes(line, anchor, data.lang(article)):
+            for mention in data.remember(date_votes, line, anchor, data.lang(article)):
                 weight = share * pos * KIND_WEIGHTS[mention.kind]
                 if mention.day is None:
                     if mention.weekday is not None:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from tidings.article import Article, Entity, Event
 from tidings.options import DISPLAY_LANG
@@ -118,6 +118,8 @@ def as_datetime(value: dt.date | None) -> dt.datetime | None:
     return dt.datetime(value.year, value.month, value.day)
 
 
+T = TypeVar("T")
+
 #: What a card says of an article whose outlet is unknown.
 UNKNOWN_OUTLET = "unknown outlet"
 
@@ -136,6 +138,15 @@ class EventData:
     #: as summary rows, so counts by language and outlet still cover every article.
     unread: list[ArticleRow] = field(default_factory=list)
     _sentences: dict[str, list[Sentence]] = field(default_factory=dict, repr=False)
+    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+
+    def remember(self, function: Callable[..., T], *args: Hashable) -> T:
+        """``function(*args)`` once per loaded event: for a pure function several card parts call on
+        the same text (the dates of a sentence: the date, the summary and the outcomes each read them)."""
+        key = (function, args)
+        if key not in self._memo:
+            self._memo[key] = function(*args)
+        return self._memo[key]  # type: ignore[no-any-return]
 
     @property
     def article_count(self) -> int:
