@@ -406,7 +406,7 @@ def get_entity(store: Store, name: str, *, lang: str = DISPLAY_LANG, catalog: Ca
     counts = catalog.events_of(ids)
     ranked = sorted(counts, key=lambda e: (-counts[e], -(catalog.get(e).last_seq if catalog.get(e) else 0), e))
     compute = headline_maker(store, lexicon)
-    rows = [catalog.with_headline(entry, lang, compute) for e in ranked[:limit] if (entry := catalog.get(e))]
+    rows = catalog.with_headlines([entry for e in ranked[:limit] if (entry := catalog.get(e))], lang, compute)
     shown = lexicon.display(entity.norm) if entity.label != "GPE" else entity.norm.title()
     return EntityPage(shown, entity.norm, entity.label, list(entity.norms), list(entity.spellings), len(ids),
                       dict(langs.most_common()), rows)

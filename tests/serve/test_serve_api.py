@@ -405,37 +405,35 @@ def test_serve_with_a_watched_folder_shows_what_arrives(tmp_path: Path, seeds_db
         assert c.get("/healthz").json()["articles"] == 6
 
 
+def _until_made(c: TestClient, url: str, params: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The rows under ``key`` of ``url``, asked again until none is pending (the keeper made them) or 10 s."""
+    for _ in range(100):
+        rows: list[dict[str, Any]] = c.get(url, params=params).json()[key]
+        if not any(r["pending"] for r in rows):
+            break
+        time.sleep(0.1)
+    return rows
+
+
 def test_a_listing_answers_at_once_and_the_keeper_makes_its_headlines(seeds_db: str) -> None:
     """With no time to make headlines, rows stand in with a report's own title (``pending``); the
     keeper makes the card's headline, which the next request shows."""
-    import time
-
     with TestClient(create_app(ServeOptions(db=seeds_db, headline_budget_s=0.0, refresh_s=0.1))) as c:
         query = {"sort": "size", "display_lang": "vi", "limit": 7}  # a listing nobody warmed yet
         first = c.get("/api/events", params=query).json()["events"]
         assert [r["pending"] for r in first] == [True, True]
         assert first[0]["title_lang"] == "vi" and first[0]["title"] and first[0]["date"] is None
         assert first[1]["title"]  # the Cairo event: its Chinese report's title, there is none in Vietnamese
-        for _ in range(100):
-            rows = c.get("/api/events", params=query).json()["events"]
-            if not any(r["pending"] for r in rows):
-                break
-            time.sleep(0.1)
+        rows = _until_made(c, "/api/events", query, "events")
         assert not any(r["pending"] for r in rows)
         assert rows[0]["date"] == "2025-02-18" and rows[0]["where"] == "Riyadh" and rows[0]["title_lang"] == "vi"
 
 
 def test_search_answers_at_once_and_the_keeper_makes_its_event_headlines(seeds_db: str) -> None:
-    import time
-
     with TestClient(create_app(ServeOptions(db=seeds_db, headline_budget_s=0.0, refresh_s=0.1))) as c:
         query = {"q": "拉夫罗夫", "display_lang": "ar"}
         events = c.get("/api/search", params=query).json()["events"]
         assert events and all(e["pending"] for e in events)
-        for _ in range(100):
-            events = c.get("/api/search", params=query).json()["events"]
-            if not any(e["pending"] for e in events):
-                break
-            time.sleep(0.1)
+        events = _until_made(c, "/api/search", query, "events")
         assert not any(e["pending"] for e in events)
         assert any(e["where"] == "Riyadh" and e["date"] == "2025-02-18" for e in events)

@@ -197,6 +197,7 @@ class SQLiteStore(SQLRows, Store):
         ingest holds the write lock (WAL readers see the last committed state)."""
         self.path = str(path)
         self.read_only = read_only and self.path != ":memory:"
+        self._real_path = os.path.realpath(self.path)  # names the file's vector matrices (read-only stores)
         self._lock_file: Any = None
         try:
             if self.read_only:
@@ -458,7 +459,7 @@ class SQLiteStore(SQLRows, Store):
 
     def _matrix(self, kind: str, dim: int) -> VectorMatrix:
         """The process's in-memory matrix of ``kind`` for this file, with the rows stored since its last look."""
-        key = (os.path.realpath(self.path), kind)
+        key = (self._real_path, kind)
         with _MATRICES_LOCK:
             matrix = _MATRICES.get(key)
             if matrix is None or matrix.dim != dim:

@@ -106,18 +106,19 @@ class VectorMatrix:
             if position >= self.seen:
                 self.seen, self.last_id = position, key
 
-    def view(self) -> tuple[list[str], np.ndarray]:
-        """The ids and their unit vectors as they are now (for one query; later additions are not seen)."""
-        n = len(self.ids)
-        return self.ids[:n], self._matrix[:n]
-
     def nearest(self, query: np.ndarray, k: int, ids_filter: Iterable[str] | None = None) -> list[tuple[str, float]]:
-        """As :func:`exact_nearest` over every row (or the rows of ``ids_filter``)."""
-        ids, matrix = self.view()
+        """As :func:`exact_nearest` over every row (or the rows of ``ids_filter``).
+
+        The rows as they are when the query starts (taken under the lock, so never a row half
+        added); ``ids`` only grows, so its first ``n`` entries stay the rows' ids without a copy.
+        """
+        with self.lock:
+            ids, matrix = self.ids, self._matrix[: len(self.ids)]
+            wanted = None if ids_filter is None else sorted(
+                {r for i in ids_filter if (r := self.row_of.get(i)) is not None})
         unit = query / np.linalg.norm(query)
-        if ids_filter is None:
+        if wanted is None:
             return _top(ids, 1.0 - matrix @ unit, k)
-        rows = sorted({self.row_of[i] for i in ids_filter if i in self.row_of and self.row_of[i] < len(ids)})
-        if not rows:
+        if not wanted:
             return []
-        return _top([ids[r] for r in rows], 1.0 - matrix[rows] @ unit, k)
+        return _top([ids[r] for r in wanted], 1.0 - matrix[wanted] @ unit, k)

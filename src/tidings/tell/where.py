@@ -308,13 +308,6 @@ def rank_places(data: EventData, limit: int = 5) -> list[Place]:
             uses[surface] = other_use(event_text, surface, _is_capital(place))
         return uses[surface] is not None
 
-    glued: dict[str, bool] = {}  # surface → written inside a longer name in this event (read once each)
-
-    def in_a_name(surface: str) -> bool:
-        if surface not in glued:
-            glued[surface] = inside_a_name(event_text, surface, names)
-        return glued[surface]
-
     for article in data.articles:
         lang = data.lang(article)
         best: dict[str, float] = {}
@@ -350,7 +343,7 @@ def rank_places(data: EventData, limit: int = 5) -> list[Place]:
                 continue
             key = ent.identity
             # words of people's names: "Tara" of Tara Reid, "Vladimir" of Wladimir Klitschko is not a place here
-            if not key or in_a_name(ent.text):
+            if not key or data.remember(inside_a_name, event_text, ent.text, names):  # once per surface
                 continue
             place = entity_place(ent) or lookup_place(key, lang) or lookup_place(ent.text, lang)
             if _not_this_place(ent, place, lang, article.text, acronyms):

@@ -331,13 +331,6 @@ def rank_actors(data: EventData, limit: int = 12, lang: str = DISPLAY_LANG) -> l
     surnames = frozenset(form.split()[-1].lower() for ents in data.entities.values() for e in ents
                          if e.label == "PERSON" for form in e.surfaces if form)
     event_text = "\n".join(data.title(a) + "\n" + a.text for a in data.articles)
-    glued: dict[str, bool] = {}  # a surface written inside a longer name, read once per event
-
-    def in_a_name(surface: str) -> bool:
-        if surface not in glued:
-            glued[surface] = inside_a_name(event_text, surface, surnames)
-        return glued[surface]
-
     for article in data.articles:
         article_lang = data.lang(article)
         lead = " ".join([data.title(article)] + [x.text for x in data.sentences(article)[:LEAD_SENTENCES]])
@@ -346,7 +339,7 @@ def rank_actors(data: EventData, limit: int = 12, lang: str = DISPLAY_LANG) -> l
             if not key or label not in WHO_LABELS:
                 continue
             if label == "GPE":
-                if ent.text in names_of_people or in_a_name(ent.text):
+                if ent.text in names_of_people or data.remember(inside_a_name, event_text, ent.text, surnames):
                     continue  # "Maurice" of Maurice Cheeks is not Mauritius
                 place = entity_place(ent) or lookup_place(key, article_lang) or lookup_place(ent.text, article_lang)
                 if place is not None and getattr(place, "kind", "country") not in ("country", None):

@@ -305,9 +305,6 @@ class Catalog:
                 self._headlines.popitem(last=False)
         return made
 
-    def with_headline(self, entry: EventEntry, lang: str, compute: Callable[[str, str], Headline]) -> EventRow:
-        return replace(entry.row, **asdict(self.headline(entry, lang, compute)))
-
     def cached_headline(self, entry: EventEntry, lang: str) -> Headline | None:
         """The event's headline in ``lang`` if it is made already (None: it is not)."""
         with self._cache_lock:
@@ -320,9 +317,10 @@ class Catalog:
         deadline = None if budget_s is None else time.monotonic() + budget_s
         rows = []
         for entry in entries:
-            made = self.cached_headline(entry, lang)
-            if made is None and (deadline is None or time.monotonic() < deadline):
-                made = self.headline(entry, lang, compute)
+            if deadline is None or time.monotonic() < deadline:
+                made: Headline | None = self.headline(entry, lang, compute)
+            else:
+                made = self.cached_headline(entry, lang)
             if made is None:
                 rows.append(replace(entry.row, **asdict(entry.stand_in(lang)), pending=True))
             else:
