@@ -508,6 +508,9 @@ def report_cmd(ctx: Context, out: str, lang: str | None) -> None:
 @click.option("--headline-budget", type=click.FloatRange(min=0), default=None,
               help="Seconds a listing spends making event headlines not made yet; the rest stand in "
                    "(marked pending) until the server has made them. Default 0.04; 'inf': wait for all.")
+@click.option("--card-shelf/--no-card-shelf", default=True, show_default=True,
+              help="Keep built event cards in a file beside a SQLite store (STORE.cards), made in the "
+                   "background, so cards answer at once, also after a restart.")
 @click.option("--watch", "watch_folders", multiple=True, type=click.Path(file_okay=False),
               help="Also ingest new and changed files in this folder as they come (repeatable).")
 @click.option("--feeds", "feeds_file", type=click.Path(exists=True, dir_okay=False),
@@ -517,8 +520,8 @@ def report_cmd(ctx: Context, out: str, lang: str | None) -> None:
 @db_option
 @pass_ctx
 def serve_cmd(ctx: Context, host: str, port: int, lang: str | None, readers: int, workers: int,
-              log_level: str, headline_budget: float | None, watch_folders: tuple[str, ...], feeds_file: str | None,
-              interval: float) -> None:
+              log_level: str, headline_budget: float | None, card_shelf: bool, watch_folders: tuple[str, ...],
+              feeds_file: str | None, interval: float) -> None:
     """Serve the HTTP API (OpenAPI at /docs) and the web app over the store.
 
     Read-only unless TIDINGS_TOKEN is set: then POST /api/ingest accepts uploads with
@@ -531,13 +534,15 @@ def serve_cmd(ctx: Context, host: str, port: int, lang: str | None, readers: int
 
     from tidings.serve.app import create_app, settings_to_environment
     from tidings.serve.library import HEADLINE_BUDGET_S, ServeOptions
+    from tidings.serve.shelf import shelf_path
     from tidings.store import open_store
 
     token = os.environ.get("TIDINGS_TOKEN") or None
     budget = HEADLINE_BUDGET_S if headline_budget is None else headline_budget
     options = ServeOptions(db=ctx.options.db, host=host, port=port, token=token, readers=readers,
                            display_lang=lang or ctx.options.display_lang,
-                           headline_budget_s=None if budget == float("inf") else budget)
+                           headline_budget_s=None if budget == float("inf") else budget,
+                           shelf=shelf_path(ctx.options.db) if card_shelf else None)
     try:
         if token:  # a server that accepts ingestion may start on an empty store: create it
             open_store(options.db).close()

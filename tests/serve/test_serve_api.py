@@ -22,11 +22,13 @@ from fastapi.testclient import TestClient
 sys.path.insert(0, str(Path(__file__).parent))
 
 from conftest import copy_store
-from serve_helpers import HOSTILE_EVENT, add_hostile, ingest_seeds
+from serve_helpers import HOSTILE_EVENT, ROOT, add_hostile, ingest_seeds
 
 from tidings import api
+from tidings.options import Options
 from tidings.serve.app import create_app
-from tidings.serve.library import ServeOptions
+from tidings.serve.library import Library, ServeOptions
+from tidings.serve.shelf import CardShelf
 from tidings.store import open_store
 
 TOKEN = "s3cret-token"
@@ -216,7 +218,8 @@ def test_a_crash_is_a_bare_500(client: TestClient, monkeypatch: pytest.MonkeyPat
 
 def test_health_metrics_and_security_headers(client: TestClient) -> None:
     health = client.get("/healthz").json()
-    assert health == {"status": "ok", "articles": 5, "events": 2, "revision": health["revision"], "writable": False}
+    assert health == {"status": "ok", "articles": 5, "events": 2, "revision": health["revision"], "writable": False,
+                      "cards_to_make": health["cards_to_make"]}
     client.get("/api/events")
     metrics = client.get("/metrics").text
     assert "tidings_articles 5.0" in metrics and "tidings_events 2.0" in metrics
@@ -437,3 +440,85 @@ def test_search_answers_at_once_and_the_keeper_makes_its_event_headlines(seeds_d
         events = _until_made(c, "/api/search", query, "events")
         assert not any(e["pending"] for e in events)
         assert any(e["where"] == "Riyadh" and e["date"] == "2025-02-18" for e in events)
+
+
+# -- built cards kept: the shelf, stale cards, repeated searches ------------------------------------------
+
+
+def _until_no_cards_to_make(c: TestClient) -> None:
+    for _ in range(200):
+        if c.get("/healthz").json()["cards_to_make"] == 0:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the keeper did not make the cards in 10 s")
+
+
+def test_cards_are_filed_beside_the_store_and_a_restarted_server_builds_none(
+        tmp_path: Path, seeds_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = str(copy_store(Path(seeds_db), tmp_path / "seeds.db"))
+    shelf = f"{db}.cards"
+    with TestClient(create_app(ServeOptions(db=db, shelf=shelf, refresh_s=0.1))) as c:
+        _until_no_cards_to_make(c)  # every event's card made by the keeper, nobody asked
+        first = c.get(f"/api/events/{riyadh_id(c)}").json()
+    assert first["stale"] is False and first["article_count"] == 4 and first["where"][0]["name"] == "Riyadh"
+    assert len(CardShelf(shelf)) == 2
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a filed card was built again")
+
+    monkeypatch.setattr(api, "build_card", never)
+    with TestClient(create_app(ServeOptions(db=db, shelf=shelf, headline_budget_s=0.0))) as c:
+        rows = c.get("/api/events", params={"sort": "size"}).json()["events"]
+        assert not any(r["pending"] for r in rows)  # headlines read off the filed cards
+        assert (rows[0]["where"], rows[0]["date"]) == ("Riyadh", "2025-02-18")
+        again = c.get(f"/api/events/{rows[0]['id']}").json()
+    assert again == first
+
+
+def test_a_changed_event_answers_its_last_card_as_stale_until_the_keeper_makes_the_new_one(tmp_path: Path) -> None:
+    db = str(tmp_path / "three.db")
+    seeds = sorted((ROOT / "examples" / "seeds").glob("*.txt"))
+    api.ingest([str(p) for p in seeds[:4]], Options(db=db), progress=False)  # 004 comes later
+    library = Library(ServeOptions(db=db, shelf=f"{db}.cards")).open(keeper=False)
+    try:
+        with library.store() as store:
+            riyadh = max(library.catalog.entries_by("size"), key=lambda e: e.row.articles).row.id  # type: ignore[union-attr]
+            card, stale = library.shelved_card(store, riyadh, "en")
+            assert (card.article_count, stale) == (3, False)
+        api.ingest([str(seeds[4])], Options(db=db), progress=False)
+        with library.store() as store:
+            library.refresh(store, force=True)
+            card, stale = library.shelved_card(store, riyadh, "en")
+            assert (card.article_count, stale) == (3, True)  # answered at once, said to be stale
+        library._keep_once()  # the keeper's round, by hand (no thread: no race)
+        with library.store() as store:
+            card, stale = library.shelved_card(store, riyadh, "en")
+            assert (card.article_count, stale) == (4, False)
+    finally:
+        library.close()
+
+
+def test_a_repeated_search_is_answered_from_memory_until_the_store_moves(
+        tmp_path: Path, seeds_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = str(copy_store(Path(seeds_db), tmp_path / "seeds.db"))
+    searched: list[str] = []
+    real = api.search
+
+    def counted(store: Any, query: Any, **kwargs: Any) -> Any:
+        searched.append(query.text)
+        return real(store, query, **kwargs)
+
+    monkeypatch.setattr(api, "search", counted)
+    library = Library(ServeOptions(db=db, search_fresh_s=0.0)).open(keeper=False)
+    try:
+        query = api.SearchQuery("Lavrov Riyadh")
+        with library.store() as store:
+            first = library.search(store, query, "en")
+            assert library.search(store, query, "en") == first and searched == ["Lavrov Riyadh"]
+        add_hostile(db)  # the store moves: with no time to reuse an answer, the search runs again
+        with library.store() as store:
+            library.refresh(store, force=True)
+            library.search(store, query, "en")
+        assert searched == ["Lavrov Riyadh"] * 2
+    finally:
+        library.close()

@@ -11,10 +11,10 @@ from conftest import CAIRO, ECB_DEV, RIYADH, seed_ids
 
 from tidings.article import Event
 from tidings.store import Store, open_store
-from tidings.tell.cards import EventCard, build_card
+from tidings.tell.cards import EventCard, build_card, headline, headline_of_card
 from tidings.tell.render import render_markdown, render_text
 from tidings.text.sentences import split_sentences
-from tidings.views.events import UnknownId
+from tidings.views.events import UnknownId, load_event
 
 
 @pytest.fixture(scope="module")
@@ -240,3 +240,15 @@ def test_a_big_event_is_read_in_part_and_counted_in_full(ecb_store: Store) -> No
     finally:
         ecb_store.delete_record("event", "big-test")
         ecb_store.commit()
+
+
+def test_a_card_read_back_from_json_is_the_same_card_and_gives_the_listing_headline(
+        seed_store: Store, ecb_store: Store) -> None:
+    """A server files cards as JSON (``serve.shelf``) and lists the headline read off the card."""
+    cases = [(seed_store, RIYADH, lang) for lang in ("en", "zh", "vi")] + [(seed_store, CAIRO, "en")]
+    cases += [(ecb_store, k, "en") for k, _ in ecb_store.iter_records("event")]
+    for store, event_id, lang in cases:
+        card = build_card(store, event_id, lang)
+        back = EventCard.from_dict(json.loads(json.dumps(card.to_dict(), ensure_ascii=False)))
+        assert back == card, event_id
+        assert headline_of_card(card) == headline(load_event(store, event_id), lang), (event_id, lang)

@@ -13,7 +13,8 @@ records stand for must be found by the server afterwards (``GET /api/articles/{i
 line is ``lost=N``. Only loopback addresses are ever contacted.
 
 The store: ``--db`` copies an existing store to a temporary folder first (the writer adds to the
-copy, never to the original); without it, one is built from the benchmark texts (``-n`` articles,
+copy, never to the original), with the cards a server filed beside it (``STORE.cards``) if any;
+without it, one is built from the benchmark texts (``-n`` articles,
 :func:`tidings.eval.bench_events.stream`) through ``tidings ingest``. Speed figures depend on the
 machine's load: measure when it is quiet.
 """
@@ -42,6 +43,7 @@ import httpx
 from tidings.eval.bench_events import stream
 from tidings.ingest.readers import record_to_document
 from tidings.read import article_from_raw
+from tidings.serve.shelf import shelf_path
 
 #: Seconds one request may take before it counts as an error.
 REQUEST_TIMEOUT_S = 30.0
@@ -98,6 +100,11 @@ def prepare_store(folder: Path, db: str | None, n: int, echo: Callable[[str], An
         with sqlite3.connect(db) as src, sqlite3.connect(target) as dst:
             src.backup(dst)
         echo(f"store: a copy of {db}")
+        shelf = Path(shelf_path(db) or "")
+        if shelf.is_file():  # the cards a server filed beside it (tidings.serve.shelf): copied with it
+            with sqlite3.connect(shelf) as src, sqlite3.connect(shelf_path(str(target))) as dst:
+                src.backup(dst)
+            echo(f"cards: a copy of {shelf}")
         return str(target)
     records = stream(n, seed=1)
     path = _write_jsonl(records, folder / "base.jsonl")

@@ -264,8 +264,9 @@ def create_app(options: ServeOptions, ingest_options: Options | None = None,
              summary="One event's card (title in ?lang= where one exists)")
     def event(event_id: str, lang: DisplayLang = None) -> Response:
         with library.store() as store:
-            card = library.card(store, event_id, lang or lang_of)
-        return ok(card.to_dict())
+            card, stale = library.shelved_card(store, event_id, lang or lang_of)
+        # stale: built before the event's latest change; the server is making the new card
+        return ok({**card.to_dict(), "stale": stale})
 
     @app.get("/api/storylines", tags=["storylines"],
              summary="Storylines: events linked into threads over time; related: events that share actors "
@@ -365,7 +366,8 @@ def create_app(options: ServeOptions, ingest_options: Options | None = None,
         with library.store() as store:
             catalog = library.refresh(store)
             return ok({"status": "ok", "articles": store.count_articles(), "events": len(catalog),
-                       "revision": catalog.revision, "writable": bool(options.token)})
+                       "revision": catalog.revision, "writable": bool(options.token),
+                       "cards_to_make": library.cards_queued()})
 
     @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=PlainTextResponse)
     def prometheus() -> Response:

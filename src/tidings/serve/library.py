@@ -22,17 +22,24 @@ from __future__ import annotations
 
 import logging
 import queue
+import sqlite3
 import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 from tidings import api
 from tidings.options import DISPLAY_LANG
+from tidings.serve.shelf import CardShelf
 from tidings.store import Store, open_store
+from tidings.tell.cards import headline_of_card, related_of
+from tidings.tell.threads import related_events
+from tidings.tell.types import EventCard
 from tidings.understand.aliases import AliasLexicon
+from tidings.views.catalog import EventEntry
+from tidings.views.events import Headline, UnknownId
 
 #: Seconds a loaded alias lexicon is kept while the store changes (names change slowly).
 LEXICON_TTL_S = 30.0
@@ -49,6 +56,8 @@ HEADLINE_BUDGET_S = 0.04
 WANTED_HEADLINES = 5000
 #: Seconds of one keeper round spent making queued headlines (resting included) before it looks at the store again.
 KEEPER_SLICE_S = 2.0
+#: The keeper rests between two cards while a request came within this many seconds; else it works on.
+KEEPER_IDLE_S = 2.0
 
 log = logging.getLogger("tidings.serve")
 
@@ -78,6 +87,15 @@ class ServeOptions:
     #: bench store), so a first listing of 200 big events took minutes. None: every headline is made
     #: before answering (a small store, tests); ``tidings serve`` sets :data:`HEADLINE_BUDGET_S`.
     headline_budget_s: float | None = None
+    #: Where built cards are kept between requests and restarts (:mod:`tidings.serve.shelf`); None:
+    #: in memory only. ``tidings serve`` files them beside a SQLite store (``<db>.cards``).
+    shelf: str | None = None
+    #: Seconds a search's answer is reused while the store changes (an unchanged store reuses it for as
+    #: long as it is kept): a busy writer moves the store every second, and a search costs 30-200 ms on
+    #: the 100k-article bench store, so a server with many readers answers a repeated search from here.
+    search_fresh_s: float = 15.0
+    #: Searches kept answered (most recently asked).
+    cached_searches: int = 512
 
 
 class Library:
@@ -92,7 +110,14 @@ class Library:
         self._lexicon: AliasLexicon | None = None
         self._lexicon_at = (-1, 0.0)  # (revision, monotonic time) when loaded
         self._lexicon_lock = threading.Lock()
-        self._cards: OrderedDict[tuple[str, int, str], api.EventCard] = OrderedDict()
+        #: (event id, language) → (digest it was built at, card without its related events)
+        self._cards: OrderedDict[tuple[str, str], tuple[str, EventCard]] = OrderedDict()
+        self.shelf: CardShelf | None = None
+        #: Cards served stale, to make anew; then every event whose card is not filed yet (``_plan``).
+        self._stale: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._plan: deque[tuple[str, str]] = deque()
+        self._last_request = 0.0
+        self._searches: OrderedDict[tuple[api.SearchQuery, str], tuple[int, float, api.SearchResult]] = OrderedDict()
         self._cards_lock = threading.Lock()
         self._counts: deque[tuple[float, int]] = deque()
         self._listings: OrderedDict[api.EventQuery, float] = OrderedDict()  # listing asked for → when
@@ -114,6 +139,11 @@ class Library:
             self.catalog = api.Catalog.build(store, min_refresh_s=float("inf"))
             self._lexicon = AliasLexicon.load(store)
             self._lexicon_at = (self.catalog.revision, time.monotonic())
+        self.shelf = CardShelf.open(self.options.shelf)
+        if self.options.shelf and self.shelf is None:
+            log.warning("%s is not a card shelf: built cards are kept in memory only", self.options.shelf)
+        self._take_shelved_headlines()
+        self._plan_cards(self.catalog.entries_by("size"))
         for sort in ("recent", "size"):  # the pages a visitor sees first
             self.asked(api.EventQuery(sort=sort, limit=30, display_lang=self.options.display_lang))
         if keeper:
@@ -128,6 +158,8 @@ class Library:
         for store in self._opened:
             store.close()
         self._opened.clear()
+        if self.shelf is not None:
+            self.shelf.close()
 
     def __enter__(self) -> Library:
         return self.open()
@@ -136,9 +168,12 @@ class Library:
         self.close()
 
     @contextmanager
-    def store(self) -> Iterator[Store]:
-        """A read-only store for one request (waits while every connection is lent)."""
+    def store(self, *, request: bool = True) -> Iterator[Store]:
+        """A read-only store for one request (waits while every connection is lent); the keeper passes
+        ``request=False`` (requests in the last seconds make the keeper rest between its cards)."""
         self._slots.acquire()
+        if request:
+            self._last_request = time.monotonic()
         try:
             try:
                 store = self._pool.get_nowait()
@@ -178,10 +213,31 @@ class Library:
         return listing
 
     def search(self, store: Store, query: api.SearchQuery, display_lang: str) -> api.SearchResult:
-        """A search for a request: event headlines as :meth:`listing` makes them."""
-        result = api.search(store, query, catalog=self.refresh(store), lexicon=self.lexicon(store),
+        """A search for a request: event headlines as :meth:`listing` makes them.
+
+        The same search asked again is answered from memory while the store has not changed, or
+        changed less than :attr:`ServeOptions.search_fresh_s` ago (with the headlines made since).
+        """
+        catalog = self.refresh(store)
+        key = (query, display_lang)
+        with self._cards_lock:
+            hit = self._searches.get(key)
+            if hit is not None:
+                self._searches.move_to_end(key)
+        if hit is not None and (hit[0] == catalog.revision or time.monotonic() - hit[1] < self.options.search_fresh_s):
+            result = hit[2]
+            if any(r.pending for r in result.events):
+                result = replace(result, events=catalog.made_headlines(result.events, display_lang))
+            self._want_headlines(result.events, display_lang)
+            return result
+        revision, began = catalog.revision, time.monotonic()
+        result = api.search(store, query, catalog=catalog, lexicon=self.lexicon(store),
                             display_lang=display_lang, headline_budget_s=self.options.headline_budget_s)
         self._want_headlines(result.events, display_lang)
+        with self._cards_lock:
+            self._searches[key] = (revision, began, result)
+            while len(self._searches) > self.options.cached_searches:
+                self._searches.popitem(last=False)
         return result
 
     def _want_headlines(self, rows: Iterable[api.EventRow], lang: str) -> None:
@@ -196,25 +252,61 @@ class Library:
             while len(self._wanted) > WANTED_HEADLINES:
                 self._wanted.popitem(last=False)
 
+    def _next_card(self) -> tuple[str, str] | None:
+        """What the keeper makes next: headlines a reader waits for (newest asked first), cards served
+        stale (newest first), then the cards of the store not filed yet (biggest first)."""
+        with self._cards_lock:
+            if self._wanted:
+                return self._wanted.popitem(last=True)[0]
+            if self._stale:
+                return self._stale.popitem(last=True)[0]
+            return self._plan.popleft() if self._plan else None
+
     def _make_wanted(self, store: Store) -> None:
-        """Make queued headlines, newest first, for at most :data:`KEEPER_SLICE_S` (then the keeper
+        """Make queued cards (and so headlines) for at most :data:`KEEPER_SLICE_S` (then the keeper
         follows the store again, so new articles show while a long queue is worked off)."""
         assert self.catalog is not None
-        compute = api.headline_maker(store, self.lexicon(store))
         until = time.monotonic() + KEEPER_SLICE_S
         while not self._stop.is_set() and time.monotonic() < until:
-            with self._cards_lock:
-                if not self._wanted:
-                    return
-                (event_id, lang), _ = self._wanted.popitem(last=True)
+            wanted = self._next_card()
+            if wanted is None:
+                return
+            event_id, lang = wanted
             entry = self.catalog.get(event_id)
-            if entry is not None and self.catalog.cached_headline(entry, lang) is None:
-                began = time.monotonic()
-                self.catalog.headline(entry, lang, compute)
+            if entry is None or self._held(event_id, lang, entry.digest, current_only=True) is not None:
+                continue
+            began = time.monotonic()
+            try:
+                self._make_card(store, event_id, lang, entry)
+            except UnknownId:
+                continue
+            if time.monotonic() - self._last_request < KEEPER_IDLE_S:
                 # a thread shares the interpreter with the requests: rest as long as it worked, so
-                # background work never takes more than about half of it (measured: requests waited
-                # seconds while the keeper made a 200-row listing's headlines in one go)
+                # background work never takes more than about half of it while readers are served
+                # (measured: requests waited seconds while the keeper made a 200-row listing in one go)
                 self._stop.wait(time.monotonic() - began)
+
+    def _plan_cards(self, entries: Iterable[EventEntry]) -> None:
+        """Queue the cards, in the server's display language, of ``entries`` not filed at their digest."""
+        lang = self.options.display_lang
+        filed = self.shelf.digests(lang) if self.shelf is not None else {}
+        with self._cards_lock:
+            self._plan.extend((e.row.id, lang) for e in entries if filed.get(e.row.id) != e.digest)
+
+    def _take_shelved_headlines(self) -> None:
+        """Headlines of the filed cards that are current: a restarted server lists them at once."""
+        assert self.catalog is not None
+        if self.shelf is None:
+            return
+        for event_id, lang, digest, headline in self.shelf.headlines():
+            entry = self.catalog.get(event_id)
+            if entry is not None and entry.digest == digest:
+                self.catalog.remember_headline(entry, lang, Headline(**headline))
+
+    def cards_queued(self) -> int:
+        """Cards the keeper has still to make (``/healthz``)."""
+        with self._cards_lock:
+            return len(self._wanted) + len(self._stale) + len(self._plan)
 
     def asked(self, query: api.EventQuery) -> None:
         """Remember a listing a client asked for (its first page), so the keeper keeps its headlines warm."""
@@ -228,7 +320,7 @@ class Library:
     def _keep(self) -> None:
         """The keeper thread: follow the store, reload the lexicon, warm what clients look at."""
         try:  # the first search loads the query encoder and the store's vectors (seconds on a big store)
-            with self.store() as store:
+            with self.store(request=False) as store:
                 api.search(store, api.SearchQuery("Tidings", limit=1), catalog=self.catalog,
                            lexicon=self.lexicon(store), headline_budget_s=0.0)
         except Exception:  # a warm-up only: a request will say what is wrong
@@ -241,8 +333,10 @@ class Library:
 
     def _keep_once(self) -> None:
         assert self.catalog is not None
-        with self.store() as store:
+        with self.store(request=False) as store:
             changed = self.catalog.refresh(store, force=True)
+            if changed:
+                self._plan_cards(e for eid in sorted(changed) if (e := self.catalog.get(eid)) is not None)
             loaded_rev, loaded_at = self._lexicon_at
             if self.catalog.revision != loaded_rev and time.monotonic() - loaded_at > LEXICON_TTL_S:
                 fresh = AliasLexicon.load(store)
@@ -264,23 +358,75 @@ class Library:
                 self._want_headlines(listing.rows, query.display_lang)
             self._warmed = self.catalog.revision
 
-    def card(self, store: Store, event_id: str, lang: str) -> api.EventCard:
+    def card(self, store: Store, event_id: str, lang: str) -> EventCard:
         """The card of an event (id or prefix; merged ids resolve), built once per change of the event."""
+        return self.shelved_card(store, event_id, lang)[0]
+
+    def shelved_card(self, store: Store, event_id: str, lang: str) -> tuple[EventCard, bool]:
+        """(card, stale): the event's card with its related events as last saved.
+
+        Built once per change of the event (its digest) and kept (memory, then the shelf); when the
+        event changed since its card was built, that card is answered at once with ``stale`` True
+        and the keeper makes the new one (built here only when no card of the event exists).
+        """
         catalog = self.refresh(store)
         live = api.resolve_event_id(store, event_id)
         entry = catalog.get(live)
-        # related events live beside the storylines: a new storyline build may change the card too
-        key = (live, entry.revision if entry is not None else catalog.revision, catalog.storylines_revision, lang)
+        held = self._held(live, lang, entry.digest if entry is not None else None)
+        stale = False
+        if held is None:
+            card = self._make_card(store, live, lang, entry)
+        else:
+            digest, card = held
+            stale = entry is not None and digest != entry.digest
+            if stale:
+                with self._cards_lock:
+                    self._stale[(live, lang)] = None
+                    self._stale.move_to_end((live, lang))
+        return replace(card, related=related_of(live, related_events(store, live))), stale
+
+    def _held(self, event_id: str, lang: str, digest: str | None,
+              current_only: bool = False) -> tuple[str, EventCard] | None:
+        """The kept card (memory, else the shelf) as (digest, card); ``current_only``: only at ``digest``."""
+        key = (event_id, lang)
         with self._cards_lock:
-            card = self._cards.get(key)
-            if card is not None:
+            held = self._cards.get(key)
+            if held is not None:
                 self._cards.move_to_end(key)
-                return card
-        card = api.build_card(store, live, lang, names=self.lexicon(store))
+        if held is None and self.shelf is not None:
+            filed = self.shelf.get(event_id, lang)
+            if filed is not None:
+                try:
+                    held = (filed[0], EventCard.from_dict(filed[1]))
+                except (KeyError, TypeError, ValueError):  # a card of another shape: built again
+                    held = None
+                if held is not None:
+                    self._keep_card(key, held)
+        if held is None or (current_only and held[0] != digest):
+            return None
+        return held
+
+    def _keep_card(self, key: tuple[str, str], held: tuple[str, EventCard]) -> None:
         with self._cards_lock:
-            self._cards[key] = card
+            self._cards[key] = held
+            self._cards.move_to_end(key)
             while len(self._cards) > self.options.cached_cards:
                 self._cards.popitem(last=False)
+
+    def _make_card(self, store: Store, event_id: str, lang: str, entry: EventEntry | None) -> EventCard:
+        """Build the card (without related events), keep it, file it and its headline."""
+        card = replace(api.build_card(store, event_id, lang, names=self.lexicon(store)), related=[])
+        if entry is None:  # not in the catalog yet (it follows the store each second): not kept
+            return card
+        self._keep_card((event_id, lang), (entry.digest, card))
+        headline = headline_of_card(card)
+        assert self.catalog is not None
+        self.catalog.remember_headline(entry, lang, headline)
+        if self.shelf is not None:
+            try:
+                self.shelf.put(event_id, lang, entry.digest, asdict(headline), card.to_dict())
+            except sqlite3.Error:  # a full disk or a locked shelf: the card stays in memory
+                log.warning("could not file the card of %s", event_id, exc_info=True)
         return card
 
     def ingest_rate(self, articles: int) -> float:

@@ -104,7 +104,7 @@ def headline(data: EventData, lang: str = DISPLAY_LANG) -> Headline:
     """
     actors = rank_actors(data, limit=WHO_SHOWN, lang=lang)  # once, for the title chosen and the one composed
     title = choose_title(data, lang, actors)
-    places = rank_places(data, limit=1)
+    places = rank_places(data)  # all the card ranks: a composed title names the first town among them
     when = event_date(data)
     if title is None or title.lang != lang:
         title = compose_title(data, lang, actors, places, when) or title
@@ -114,4 +114,15 @@ def headline(data: EventData, lang: str = DISPLAY_LANG) -> Headline:
         date=when.start,
         date_confidence=when.confidence,
         where=places[0].name if places else None,
+    )
+
+
+def headline_of_card(card: EventCard) -> Headline:
+    """:func:`headline` read off a built card (a server that keeps cards makes its listings' rows from them)."""
+    return Headline(
+        title=card.title.text if card.title else None,
+        title_lang=card.title.lang if card.title else None,
+        date=card.when.start,
+        date_confidence=card.when.confidence,
+        where=card.where[0].name if card.where else None,
     )

@@ -161,3 +161,48 @@ class EventCard:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view (``tidings event ID --json``)."""
         return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> EventCard:
+        """The card :meth:`to_dict` (then JSON) gave: a server keeps built cards on disk (``serve.shelf``)."""
+        cov = d.get("coverage") or {}
+        coverage = Coverage(
+            by_lang={lang: [_typed(CoverageItem, i) for i in items] for lang, items in cov.get("by_lang", {}).items()},
+            copies=dict(cov.get("copies", {})),
+            syndication=list(cov.get("syndication", [])),
+            first_reporter=cov.get("first_reporter"),
+        )
+        return cls(
+            event_id=d["event_id"],
+            title=_typed(SourcedText, d.get("title")),
+            title_lang_matches=d["title_lang_matches"],
+            summary=[_typed(SourcedText, x) for x in d.get("summary", [])],
+            who=[_typed(Actor, x) for x in d.get("who", [])],
+            where=[_typed(Place, x) for x in d.get("where", [])],
+            when=_typed(When, d["when"]),
+            quotes=[_typed(Quote, x) for x in d.get("quotes", [])],
+            outcomes=[_typed(SourcedText, x) for x in d.get("outcomes", [])],
+            timeline=[_typed(TimelineEntry, x) for x in d.get("timeline", [])],
+            coverage=coverage,
+            languages=list(d.get("languages", [])),
+            outlets=list(d.get("outlets", [])),
+            article_count=d["article_count"],
+            display_lang=d.get("display_lang", DISPLAY_LANG),
+            extra=dict(d.get("extra", {})),
+            original_title=_typed(SourcedText, d.get("original_title")),
+            related=[_typed(RelatedEvent, x) for x in d.get("related", [])],
+            articles_read=d.get("articles_read", 0),
+        )
+
+
+def _typed(kind: Any, d: dict[str, Any] | None) -> Any:
+    """``kind(**d)`` with JSON's lists made tuples again where the field is a tuple (None stays None)."""
+    if d is None:
+        return None
+    tuples = _TUPLE_FIELDS.get(kind)
+    if tuples is None:
+        tuples = _TUPLE_FIELDS[kind] = frozenset(f.name for f in dataclasses.fields(kind) if "tuple" in str(f.type))
+    return kind(**{k: tuple(v) if k in tuples and isinstance(v, list) else v for k, v in d.items()})
+
+
+_TUPLE_FIELDS: dict[Any, frozenset[str]] = {}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 import threading
 import time
@@ -44,6 +45,9 @@ class EventEntry:
     article_ids: tuple[str, ...]
     last_seq: int  # storage position of its newest article
     revision: int  # the catalog revision at which it was last recomputed (caches key on it)
+    #: What its card is built from, as a short digest of its articles' ids and stored versions: equal
+    #: digests, equal cards (across server restarts too, which ``revision`` is not; see ``serve.shelf``).
+    digest: str = ""
     #: The first stored title per language (a stand-in headline while the real one is prepared).
     titles: tuple[tuple[str, str], ...] = ()
 
@@ -305,6 +309,26 @@ class Catalog:
                 self._headlines.popitem(last=False)
         return made
 
+    def remember_headline(self, entry: EventEntry, lang: str, made: Headline) -> None:
+        """Keep a headline made elsewhere (from a built card) as if :meth:`headline` had made it."""
+        with self._cache_lock:
+            self._headlines[(entry.row.id, entry.revision, lang)] = made
+            while len(self._headlines) > self.cached_headlines:
+                self._headlines.popitem(last=False)
+
+    def made_headlines(self, rows: list[EventRow], lang: str) -> list[EventRow]:
+        """``rows`` with the headlines made since they were listed in place of their stand-ins."""
+        out = []
+        for row in rows:
+            entry = self.get(row.id) if row.pending else None
+            made = self.cached_headline(entry, lang) if entry is not None else None
+            out.append(replace(entry.row, **asdict(made)) if entry is not None and made is not None else row)
+        return out
+
+    def entries_by(self, sort: str = "size") -> list[EventEntry]:
+        """Every live event's entry in a listing's order."""
+        return self._listing(self._tables, EventFilter(), sort, _sort_key(sort))
+
     def cached_headline(self, entry: EventEntry, lang: str) -> Headline | None:
         """The event's headline in ``lang`` if it is made already (None: it is not)."""
         with self._cache_lock:
@@ -344,4 +368,13 @@ def _entry(store: Store, event: Event, members: list[Any], revision: int) -> Eve
         last_seq=max((m.seq for m in members), default=0),
         revision=revision,
         titles=tuple(titles.items()),
+        digest=members_digest(members),
     )
+
+
+def members_digest(members: Iterable[Any]) -> str:
+    """A digest of an event's articles (id and stored version each; order does not matter)."""
+    h = hashlib.blake2b(digest_size=10)
+    for m in sorted(members, key=lambda m: m.id):
+        h.update(f"{m.id}\x1f{m.version}\x1e".encode())
+    return h.hexdigest()
