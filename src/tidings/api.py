@@ -28,7 +28,7 @@ from tidings.tell.threads import get_storyline, load_storylines, load_threads, r
 from tidings.tell.types import EventCard
 from tidings.understand.aliases import AliasLexicon
 from tidings.views.catalog import SORTS, Catalog, EventFilter, decode_cursor
-from tidings.views.events import EventRow, UnknownId, load_event, resolve_event, resolve_id
+from tidings.views.events import EventRow, Headline, UnknownId, load_event, resolve_event, resolve_id
 from tidings.views.events import list_events as _list_events
 from tidings.views.names import NameResolver, name_resolver
 from tidings.views.search import (
@@ -319,14 +319,16 @@ PLACE_LABELS = ("GPE", "LOC")
 
 
 def find_events(store: Store, query: EventQuery | None = None, *, catalog: Catalog | None = None,
-                lexicon: AliasLexicon | None = None, headline_budget_s: float | None = None) -> EventListing:
+                lexicon: AliasLexicon | None = None, headline_budget_s: float | None = None,
+                headlines: Callable[[str, str], Headline] | None = None) -> EventListing:
     """Live events, filtered and sorted, one page at a time, with titles in ``query.display_lang``.
 
     ``catalog``: a server's long-lived :class:`~tidings.views.catalog.Catalog` (refreshed here);
     built for this call when None. ``lexicon``: the store's alias lexicon when the caller keeps one.
     ``headline_budget_s``: seconds to spend making headlines not made yet (None: all of them);
     past it, rows carry a stand-in headline marked ``pending`` (a server makes them in the background).
-    ``ValueError`` for an unknown sort or a bad cursor.
+    ``headlines``: makes a headline not cached, ``(event id, language)``; default :func:`headline_maker`
+    (a server reads them off the cards it keeps). ``ValueError`` for an unknown sort or a bad cursor.
     """
     query = query or EventQuery()
     if query.sort not in SORTS:
@@ -345,7 +347,7 @@ def find_events(store: Store, query: EventQuery | None = None, *, catalog: Catal
         only = named if only is None else only & named
     where = EventFilter(query.lang, query.since, query.until, max(1, query.min_articles), only)
     page = catalog.page(where, query.sort, after=query.after, limit=max(1, min(query.limit, MAX_PAGE)))
-    compute = headline_maker(store, lexicon)
+    compute = headlines or headline_maker(store, lexicon)
     rows = catalog.with_headlines(page.entries, query.display_lang, compute, headline_budget_s)
     return EventListing(rows, page.next, page.total, catalog.revision)
 
@@ -432,11 +434,13 @@ class SearchResult:
 
 def search(store: Store, query: SearchQuery | str, *, options: SearchOptions | None = None,
            catalog: Catalog | None = None, lexicon: AliasLexicon | None = None,
-           display_lang: str = DISPLAY_LANG, headline_budget_s: float | None = None) -> SearchResult:
+           display_lang: str = DISPLAY_LANG, headline_budget_s: float | None = None,
+           headlines: Callable[[str, str], Headline] | None = None) -> SearchResult:
     """Search articles in every language (hybrid: words, names across scripts, vectors) and their events.
 
     An event ranks by its best article (then by how many of its articles were found).
-    ``headline_budget_s``: as :func:`find_events` (events past it carry a stand-in headline, ``pending``).
+    ``headline_budget_s``, ``headlines``: as :func:`find_events` (events past the budget carry a stand-in
+    headline, ``pending``).
     """
     query = SearchQuery(query) if isinstance(query, str) else query
     found = search_articles(store, query, options=options, lexicon=lexicon)
@@ -451,7 +455,7 @@ def search(store: Store, query: SearchQuery | str, *, options: SearchOptions | N
     if best:
         if catalog is None:
             catalog = Catalog.build(store)
-        compute = headline_maker(store, lexicon)
+        compute = headlines or headline_maker(store, lexicon)
         entries = [entry for eid in sorted(best, key=lambda e: (best[e][0], -best[e][1], e))
                    if (entry := catalog.get(eid)) is not None]
         events = catalog.with_headlines(entries, display_lang, compute, headline_budget_s)

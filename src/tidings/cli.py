@@ -724,13 +724,15 @@ def bench_scale(n: int, store_n: int, vector_n: int, profile: str, postgres: str
 @click.option("--writer", "writer_articles", type=click.IntRange(min=0), default=400, show_default=True,
               help="Articles a concurrent `tidings ingest` adds during the run (0: no writer).")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Server processes.")
+@click.option("--writer-nice", type=click.IntRange(0, 19), default=10, show_default=True,
+              help="CPU priority of the writer (nice): a background ingest beside the server; 0: equal priority.")
 def bench_serve(store_db: str | None, n: int, clients: int, seconds: float, think: float, writer_articles: int,
-                workers: int) -> None:
+                workers: int, writer_nice: int) -> None:
     """The server under concurrent clients while a writer ingests: p50/p95/p99 per endpoint, errors, lost articles."""
     from tidings.eval.bench_serve import main as run
 
     run(db=store_db, n=n, clients=clients, seconds=seconds, think=think, writer_articles=writer_articles,
-        workers=workers)
+        workers=workers, writer_nice=writer_nice)
 
 
 @bench_group.command("cards")

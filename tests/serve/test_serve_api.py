@@ -514,11 +514,11 @@ def test_a_repeated_search_is_answered_from_memory_until_the_store_moves(
         query = api.SearchQuery("Lavrov Riyadh")
         with library.store() as store:
             first = library.search(store, query, "en")
-            assert library.search(store, query, "en") == first and searched == ["Lavrov Riyadh"]
+            assert library.search(store, query, "en") == first and searched.count("Lavrov Riyadh") == 1
         add_hostile(db)  # the store moves: with no time to reuse an answer, the search runs again
         with library.store() as store:
             library.refresh(store, force=True)
             library.search(store, query, "en")
-        assert searched == ["Lavrov Riyadh"] * 2
+        assert searched.count("Lavrov Riyadh") == 2
     finally:
         library.close()

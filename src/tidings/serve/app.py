@@ -264,9 +264,8 @@ def create_app(options: ServeOptions, ingest_options: Options | None = None,
              summary="One event's card (title in ?lang= where one exists)")
     def event(event_id: str, lang: DisplayLang = None) -> Response:
         with library.store() as store:
-            card, stale = library.shelved_card(store, event_id, lang or lang_of)
-        # stale: built before the event's latest change; the server is making the new card
-        return ok({**card.to_dict(), "stale": stale})
+            # "stale": built before the event's latest change; the server is making the new card
+            return Response(library.card_body(store, event_id, lang or lang_of), media_type="application/json")
 
     @app.get("/api/storylines", tags=["storylines"],
              summary="Storylines: events linked into threads over time; related: events that share actors "

@@ -20,15 +20,17 @@ waits). A request only computes what the keeper has not reached yet.
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import sqlite3
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 from tidings import api
 from tidings.options import DISPLAY_LANG
@@ -36,13 +38,15 @@ from tidings.serve.shelf import CardShelf
 from tidings.store import Store, open_store
 from tidings.tell.cards import headline_of_card, related_of
 from tidings.tell.threads import related_events
-from tidings.tell.types import EventCard
+from tidings.tell.types import EventCard, RelatedEvent
+from tidings.understand import towns
 from tidings.understand.aliases import AliasLexicon
 from tidings.views.catalog import EventEntry
 from tidings.views.events import Headline, UnknownId
 
-#: Seconds a loaded alias lexicon is kept while the store changes (names change slowly).
-LEXICON_TTL_S = 30.0
+#: Seconds a loaded alias lexicon is kept while the store changes (names change slowly; loading it holds
+#: the interpreter ~2 s on the 100k-article bench store, which every 30 s cost a busy server its p95).
+LEXICON_TTL_S = 120.0
 #: Seconds of history behind the ingest-rate gauge.
 RATE_WINDOW_S = 60.0
 #: Listings asked for within this many seconds are kept warm by the keeper thread.
@@ -58,6 +62,9 @@ WANTED_HEADLINES = 5000
 KEEPER_SLICE_S = 2.0
 #: The keeper rests between two cards while a request came within this many seconds; else it works on.
 KEEPER_IDLE_S = 2.0
+#: ... resting this many times as long as the card took: background work takes at most a fifth of the
+#: interpreter while readers are served (a card changed by a writer is answered stale meanwhile).
+KEEPER_REST = 4.0
 
 log = logging.getLogger("tidings.serve")
 
@@ -92,10 +99,33 @@ class ServeOptions:
     shelf: str | None = None
     #: Seconds a search's answer is reused while the store changes (an unchanged store reuses it for as
     #: long as it is kept): a busy writer moves the store every second, and a search costs 30-200 ms on
-    #: the 100k-article bench store, so a server with many readers answers a repeated search from here.
-    search_fresh_s: float = 15.0
+    #: the 100k-article bench store, so a server with many readers answers a repeated search from here;
+    #: a news search a minute behind the feed is still today's (15 s left the 200-client bench's server
+    #: busy with searches asked again: ~100 distinct queries recomputed 4 times a minute).
+    search_fresh_s: float = 60.0
     #: Searches kept answered (most recently asked).
     cached_searches: int = 512
+
+
+class _Kept:
+    """A built card without its related events: the event digest it was built at, its headline and its
+    JSON as the API sends it; the card itself is read back from the JSON when a page needs it."""
+
+    __slots__ = ("_card", "body", "digest", "headline")
+
+    def __init__(self, digest: str, headline: Headline, body: bytes, card: EventCard | None = None) -> None:
+        self.digest, self.headline, self.body, self._card = digest, headline, body, card
+
+    @property
+    def card(self) -> EventCard:
+        if self._card is None:
+            self._card = EventCard.from_dict(json.loads(self.body))
+        return self._card
+
+
+def card_json(data: Any) -> bytes:
+    """JSON as the API writes it (Starlette's ``JSONResponse`` settings)."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode()
 
 
 class Library:
@@ -110,8 +140,8 @@ class Library:
         self._lexicon: AliasLexicon | None = None
         self._lexicon_at = (-1, 0.0)  # (revision, monotonic time) when loaded
         self._lexicon_lock = threading.Lock()
-        #: (event id, language) → (digest it was built at, card without its related events)
-        self._cards: OrderedDict[tuple[str, str], tuple[str, EventCard]] = OrderedDict()
+        #: (event id, language) → the card without its related events, kept with the digest it was built at
+        self._cards: OrderedDict[tuple[str, str], _Kept] = OrderedDict()
         self.shelf: CardShelf | None = None
         #: Cards served stale, to make anew; then every event whose card is not filed yet (``_plan``).
         self._stale: OrderedDict[tuple[str, str], None] = OrderedDict()
@@ -144,12 +174,33 @@ class Library:
             log.warning("%s is not a card shelf: built cards are kept in memory only", self.options.shelf)
         self._take_shelved_headlines()
         self._plan_cards(self.catalog.entries_by("size"))
+        self._warm()
         for sort in ("recent", "size"):  # the pages a visitor sees first
             self.asked(api.EventQuery(sort=sort, limit=30, display_lang=self.options.display_lang))
         if keeper:
             self._keeper = threading.Thread(target=self._keep, name="tidings-keeper", daemon=True)
             self._keeper.start()
         return self
+
+    def _warm(self) -> None:
+        """Load now, before the first request, what a card or a search loads on first use: the town
+        table, the gazetteer's index, the query encoder and the store's vectors (seconds on a big store),
+        word frequencies (one card of the smallest event).
+
+        Why before: requests run on many threads, and each thread that found a table not loaded yet
+        loaded it too (measured on the 100k bench store: the first minute's requests waited up to 30 s).
+        """
+        assert self.catalog is not None
+        towns.warm()
+        try:
+            with self.store(request=False) as store:
+                api.search(store, api.SearchQuery("Tidings", limit=1), catalog=self.catalog,
+                           lexicon=self.lexicon(store), headline_budget_s=0.0)
+                smallest = self.catalog.entries_by("size")[-1:]
+                for entry in smallest:  # word frequencies, name tables: what a card reads on first use
+                    api.build_card(store, entry.row.id, self.options.display_lang, names=self.lexicon(store))
+        except Exception:  # a warm-up only: a request will say what is wrong
+            log.exception("warming search and cards")
 
     def close(self) -> None:
         self._stop.set()
@@ -208,7 +259,7 @@ class Library:
         """A page of events for a request: headlines not made within the budget stand in, and the
         keeper is told to make them (this very page, so a client's next poll shows them)."""
         listing = api.find_events(store, query, catalog=self.refresh(store), lexicon=self.lexicon(store),
-                                  headline_budget_s=self.options.headline_budget_s)
+                                  headline_budget_s=self.options.headline_budget_s, headlines=self._headlines(store))
         self._want_headlines(listing.rows, query.display_lang)
         return listing
 
@@ -231,14 +282,33 @@ class Library:
             self._want_headlines(result.events, display_lang)
             return result
         revision, began = catalog.revision, time.monotonic()
-        result = api.search(store, query, catalog=catalog, lexicon=self.lexicon(store),
-                            display_lang=display_lang, headline_budget_s=self.options.headline_budget_s)
+        result = api.search(store, query, catalog=catalog, lexicon=self.lexicon(store), display_lang=display_lang,
+                            headline_budget_s=self.options.headline_budget_s, headlines=self._headlines(store))
         self._want_headlines(result.events, display_lang)
         with self._cards_lock:
             self._searches[key] = (revision, began, result)
             while len(self._searches) > self.options.cached_searches:
                 self._searches.popitem(last=False)
         return result
+
+    def _headlines(self, store: Store) -> Callable[[str, str], Headline]:
+        """Headlines for a listing: off the kept card (a stale one too, while the keeper makes the new
+        one: a headline reads up to 60 reports, so making it here would hold the interpreter), made
+        here only for an event that has no card yet."""
+        fallback = api.headline_maker(store, self.lexicon(store))
+
+        def compute(event_id: str, lang: str) -> Headline:
+            assert self.catalog is not None
+            kept = self._held(event_id, lang, None)
+            if kept is None:
+                return fallback(event_id, lang)
+            entry = self.catalog.get(event_id)
+            if entry is not None and kept.digest != entry.digest:
+                with self._cards_lock:
+                    self._stale[(event_id, lang)] = None
+            return kept.headline
+
+        return compute
 
     def _want_headlines(self, rows: Iterable[api.EventRow], lang: str) -> None:
         """Queue the headlines that stood in for the keeper to make (the newest asked first)."""
@@ -281,10 +351,9 @@ class Library:
             except UnknownId:
                 continue
             if time.monotonic() - self._last_request < KEEPER_IDLE_S:
-                # a thread shares the interpreter with the requests: rest as long as it worked, so
-                # background work never takes more than about half of it while readers are served
-                # (measured: requests waited seconds while the keeper made a 200-row listing in one go)
-                self._stop.wait(time.monotonic() - began)
+                # a thread shares the interpreter with the requests: rest longer than it worked (measured:
+                # requests waited seconds while the keeper made a 200-row listing in one go)
+                self._stop.wait(KEEPER_REST * (time.monotonic() - began))
 
     def _plan_cards(self, entries: Iterable[EventEntry]) -> None:
         """Queue the cards, in the server's display language, of ``entries`` not filed at their digest."""
@@ -319,12 +388,6 @@ class Library:
 
     def _keep(self) -> None:
         """The keeper thread: follow the store, reload the lexicon, warm what clients look at."""
-        try:  # the first search loads the query encoder and the store's vectors (seconds on a big store)
-            with self.store(request=False) as store:
-                api.search(store, api.SearchQuery("Tidings", limit=1), catalog=self.catalog,
-                           lexicon=self.lexicon(store), headline_budget_s=0.0)
-        except Exception:  # a warm-up only: a request will say what is wrong
-            log.exception("warming search")
         while not self._stop.wait(self.options.refresh_s):
             try:
                 self._keep_once()
@@ -363,31 +426,40 @@ class Library:
         return self.shelved_card(store, event_id, lang)[0]
 
     def shelved_card(self, store: Store, event_id: str, lang: str) -> tuple[EventCard, bool]:
-        """(card, stale): the event's card with its related events as last saved.
+        """(card, stale): the event's card with its related events as last saved (see :meth:`_kept_card`)."""
+        kept, stale, related = self._kept_card(store, event_id, lang)
+        return replace(kept.card, related=related), stale
+
+    def card_body(self, store: Store, event_id: str, lang: str) -> bytes:
+        """The card as the API sends it (:meth:`EventCard.to_dict` as JSON, and ``stale``), from the
+        bytes kept: a busy server spent most of a card request turning the card into JSON again."""
+        kept, stale, related = self._kept_card(store, event_id, lang)
+        head = card_json({"related": [dict(vars(r)) for r in related], "stale": stale})
+        return head[:-1] + b"," + kept.body[1:] if kept.body != b"{}" else head
+
+    def _kept_card(self, store: Store, event_id: str, lang: str) -> tuple[_Kept, bool, list[RelatedEvent]]:
+        """The kept card, whether it is stale, and the event's related events as last saved.
 
         Built once per change of the event (its digest) and kept (memory, then the shelf); when the
-        event changed since its card was built, that card is answered at once with ``stale`` True
-        and the keeper makes the new one (built here only when no card of the event exists).
+        event changed since its card was built, that card is answered at once as stale and the
+        keeper makes the new one (built here only when no card of the event exists).
         """
         catalog = self.refresh(store)
         live = api.resolve_event_id(store, event_id)
         entry = catalog.get(live)
-        held = self._held(live, lang, entry.digest if entry is not None else None)
+        kept = self._held(live, lang, entry.digest if entry is not None else None)
         stale = False
-        if held is None:
-            card = self._make_card(store, live, lang, entry)
-        else:
-            digest, card = held
-            stale = entry is not None and digest != entry.digest
-            if stale:
-                with self._cards_lock:
-                    self._stale[(live, lang)] = None
-                    self._stale.move_to_end((live, lang))
-        return replace(card, related=related_of(live, related_events(store, live))), stale
+        if kept is None:
+            kept = self._make_card(store, live, lang, entry)
+        elif entry is not None and kept.digest != entry.digest:
+            stale = True
+            with self._cards_lock:
+                self._stale[(live, lang)] = None
+                self._stale.move_to_end((live, lang))
+        return kept, stale, related_of(live, related_events(store, live))
 
-    def _held(self, event_id: str, lang: str, digest: str | None,
-              current_only: bool = False) -> tuple[str, EventCard] | None:
-        """The kept card (memory, else the shelf) as (digest, card); ``current_only``: only at ``digest``."""
+    def _held(self, event_id: str, lang: str, digest: str | None, current_only: bool = False) -> _Kept | None:
+        """The kept card (memory, else the shelf); ``current_only``: only one built at ``digest``."""
         key = (event_id, lang)
         with self._cards_lock:
             held = self._cards.get(key)
@@ -397,37 +469,40 @@ class Library:
             filed = self.shelf.get(event_id, lang)
             if filed is not None:
                 try:
-                    held = (filed[0], EventCard.from_dict(filed[1]))
-                except (KeyError, TypeError, ValueError):  # a card of another shape: built again
+                    held = _Kept(filed[0], Headline(**filed[1]), filed[2])
+                except TypeError:  # a headline of another shape: the card is built again
                     held = None
                 if held is not None:
                     self._keep_card(key, held)
-        if held is None or (current_only and held[0] != digest):
+        if held is None or (current_only and held.digest != digest):
             return None
         return held
 
-    def _keep_card(self, key: tuple[str, str], held: tuple[str, EventCard]) -> None:
+    def _keep_card(self, key: tuple[str, str], held: _Kept) -> None:
         with self._cards_lock:
             self._cards[key] = held
             self._cards.move_to_end(key)
             while len(self._cards) > self.options.cached_cards:
                 self._cards.popitem(last=False)
 
-    def _make_card(self, store: Store, event_id: str, lang: str, entry: EventEntry | None) -> EventCard:
+    def _make_card(self, store: Store, event_id: str, lang: str, entry: EventEntry | None) -> _Kept:
         """Build the card (without related events), keep it, file it and its headline."""
         card = replace(api.build_card(store, event_id, lang, names=self.lexicon(store)), related=[])
-        if entry is None:  # not in the catalog yet (it follows the store each second): not kept
-            return card
-        self._keep_card((event_id, lang), (entry.digest, card))
+        data = card.to_dict()
+        del data["related"]  # read fresh on each request
         headline = headline_of_card(card)
+        kept = _Kept(entry.digest if entry is not None else "", headline, card_json(data), card)
+        if entry is None:  # not in the catalog yet (it follows the store each second): not kept
+            return kept
+        self._keep_card((event_id, lang), kept)
         assert self.catalog is not None
         self.catalog.remember_headline(entry, lang, headline)
         if self.shelf is not None:
             try:
-                self.shelf.put(event_id, lang, entry.digest, asdict(headline), card.to_dict())
+                self.shelf.put(event_id, lang, entry.digest, asdict(headline), kept.body)
             except sqlite3.Error:  # a full disk or a locked shelf: the card stays in memory
                 log.warning("could not file the card of %s", event_id, exc_info=True)
-        return card
+        return kept
 
     def ingest_rate(self, articles: int) -> float:
         """Articles per second stored over the last :data:`RATE_WINDOW_S` (from counts seen at each call)."""

@@ -363,7 +363,8 @@ def _entry(store: Store, event: Event, members: list[Any], revision: int) -> Eve
         if m.title and (m.lang or "und") not in titles:
             titles[m.lang or "und"] = m.title
     return EventEntry(
-        row=event_row(event, members, event_copies(store, event, {m.id for m in members})),
+        row=event_row(event, members, event_copies(store, event, {m.id for m in members},
+                                                   {m.id: m.version for m in members})),
         article_ids=tuple(m.id for m in members),
         last_seq=max((m.seq for m in members), default=0),
         revision=revision,

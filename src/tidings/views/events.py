@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, TypeVar
 
@@ -320,7 +320,9 @@ class EventRow:
     pending: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # its fields by name: ``dataclasses.asdict`` deep-copies each value, which took a sixth of a busy
+        # server's interpreter (a listing is 30 rows; every field here is a plain value or a tuple of them)
+        return dict(vars(self))
 
 
 def copy_pairs(event: Event, present: set[str], article: Callable[[str], Article | None]) -> dict[str, str]:
@@ -337,9 +339,43 @@ def copy_pairs(event: Event, present: set[str], article: Callable[[str], Article
             if (a := found[k]) is not None and (b := found[v]) is not None and shares_content(a, b)}
 
 
-def event_copies(store: Store, event: Event, present: set[str]) -> set[str]:
-    """The event's copies as its card counts them (:func:`copy_pairs`), read from the store."""
-    return set(copy_pairs(event, present, store.get_article))
+def event_copies(store: Store, event: Event, present: set[str],
+                 versions: Mapping[str, int] | None = None) -> set[str]:
+    """The event's copies as its card counts them (:func:`copy_pairs`), read from the store.
+
+    ``versions`` (article id → stored version, as the summary rows give them): each pair's verdict
+    is remembered by the two articles' ids and versions, and their texts are read only for a pair
+    not judged yet. Why: a server's catalog recounts an event each time it changes, and an event of
+    the 100k-article bench store has hundreds of flagged copies: reading and comparing every pair's
+    texts again held the server's interpreter for seconds while a writer added to big events.
+    """
+    if versions is None:
+        return set(copy_pairs(event, present, store.get_article))
+    flagged = {k: v for k, v in event.duplicates.items() if k in present and v in present and k != v}
+    out: set[str] = set()
+    unknown: dict[str, str] = {}
+    for k, v in flagged.items():
+        verdict = _VERDICTS.get((k, versions.get(k, 0), v, versions.get(v, 0)))
+        if verdict is None:
+            unknown[k] = v
+        elif verdict:
+            out.add(k)
+    if unknown:
+        found = {aid: store.get_article(aid) for aid in set(unknown) | set(unknown.values())}
+        for k, v in unknown.items():
+            a, b = found[k], found[v]
+            verdict = a is not None and b is not None and shares_content(a, b)
+            if len(_VERDICTS) >= VERDICTS_KEPT:
+                _VERDICTS.clear()
+            _VERDICTS[(k, versions.get(k, 0), v, versions.get(v, 0))] = verdict
+            if verdict:
+                out.add(k)
+    return out
+
+
+#: Copy verdicts remembered by :func:`event_copies` (a few MB; forgotten all at once when full).
+VERDICTS_KEPT = 200_000
+_VERDICTS: dict[tuple[str, int, str, int], bool] = {}
 
 
 def event_row(event: Event, members: list[ArticleRow], copies: set[str] | frozenset[str] = frozenset()) -> EventRow:
