@@ -7,15 +7,19 @@ endpoints in a thread pool. Readers never write and never wait for the writer (a
 another process, or ``POST /api/ingest`` here): SQLite's WAL and PostgreSQL's MVCC give each
 query the last committed state.
 
-Caches are keyed by what changes them: a card by (event, the catalog revision at which the event
-last changed, language); the lexicon is reloaded when the store moved, at most every
+Caches are keyed by what changes them: a card by its event's digest (its articles' ids and
+versions) and language, kept in memory and filed on the card shelf beside the store
+(:mod:`tidings.serve.shelf`), so a restarted server builds none; a card whose event changed since
+is answered at once, marked stale, while the keeper makes the new one. A listing's headlines are
+read off the kept cards. A search is reused while the store holds still or moved less than
+:attr:`ServeOptions.search_fresh_s` ago. The lexicon is reloaded when the store moved, at most every
 :data:`LEXICON_TTL_S` (it is the largest thing read, and names change slowly).
 
-Slow work stays off the requests: a keeper thread follows the store's changes every
-``refresh_s``, swaps in a reloaded lexicon, and recomputes the headlines of the listings people
-asked for in the last :data:`WARM_WINDOW_S` (a listing's titles come from its events' cards, which
-read every article of the event: computed once per change of the event, but not while a client
-waits). A request only computes what the keeper has not reached yet.
+Slow work stays off the requests: before the first request the server loads what cards and
+searches load on first use; then a keeper thread follows the store's changes every ``refresh_s``,
+swaps in a reloaded lexicon, and makes cards: the ones a listing or search stood in for, the stale
+ones asked for, then every event's not filed yet (biggest first). While requests come it rests
+longer than it works. A request only builds a card no one has built yet.
 """
 
 from __future__ import annotations
@@ -145,7 +149,7 @@ class Library:
         self.shelf: CardShelf | None = None
         #: Cards served stale, to make anew; then every event whose card is not filed yet (``_plan``).
         self._stale: OrderedDict[tuple[str, str], None] = OrderedDict()
-        self._plan: deque[tuple[str, str]] = deque()
+        self._plan: OrderedDict[tuple[str, str], None] = OrderedDict()  # first queued, first made; once each
         self._last_request = 0.0
         self._searches: OrderedDict[tuple[api.SearchQuery, str], tuple[int, float, api.SearchResult]] = OrderedDict()
         self._cards_lock = threading.Lock()
@@ -330,7 +334,7 @@ class Library:
                 return self._wanted.popitem(last=True)[0]
             if self._stale:
                 return self._stale.popitem(last=True)[0]
-            return self._plan.popleft() if self._plan else None
+            return self._plan.popitem(last=False)[0] if self._plan else None
 
     def _make_wanted(self, store: Store) -> None:
         """Make queued cards (and so headlines) for at most :data:`KEEPER_SLICE_S` (then the keeper
@@ -355,12 +359,15 @@ class Library:
                 # requests waited seconds while the keeper made a 200-row listing in one go)
                 self._stop.wait(KEEPER_REST * (time.monotonic() - began))
 
-    def _plan_cards(self, entries: Iterable[EventEntry]) -> None:
-        """Queue the cards, in the server's display language, of ``entries`` not filed at their digest."""
+    def _plan_cards(self, entries: Iterable[EventEntry], *, changed: bool = False) -> None:
+        """Queue the cards, in the server's display language, of ``entries`` not filed at their digest
+        (``changed``: events that just changed, so not filed at their new digest: the shelf is not read)."""
         lang = self.options.display_lang
-        filed = self.shelf.digests(lang) if self.shelf is not None else {}
+        filed = self.shelf.digests(lang) if self.shelf is not None and not changed else {}
         with self._cards_lock:
-            self._plan.extend((e.row.id, lang) for e in entries if filed.get(e.row.id) != e.digest)
+            for e in entries:
+                if filed.get(e.row.id) != e.digest:
+                    self._plan.setdefault((e.row.id, lang))
 
     def _take_shelved_headlines(self) -> None:
         """Headlines of the filed cards that are current: a restarted server lists them at once."""
@@ -399,7 +406,8 @@ class Library:
         with self.store(request=False) as store:
             changed = self.catalog.refresh(store, force=True)
             if changed:
-                self._plan_cards(e for eid in sorted(changed) if (e := self.catalog.get(eid)) is not None)
+                self._plan_cards((e for eid in sorted(changed) if (e := self.catalog.get(eid)) is not None),
+                                 changed=True)
             loaded_rev, loaded_at = self._lexicon_at
             if self.catalog.revision != loaded_rev and time.monotonic() - loaded_at > LEXICON_TTL_S:
                 fresh = AliasLexicon.load(store)
