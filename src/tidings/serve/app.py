@@ -292,8 +292,7 @@ def create_app(options: ServeOptions, ingest_options: Options | None = None,
              summary="Cross-lingual search: articles and events in every language (words, names, vectors)")
     def search(q: Annotated[str, Query(min_length=1, max_length=2000)], lang: Lang = None, since: Day = None,
                until: Day = None, limit: Limit = 20, display_lang: DisplayLang = None) -> Response:
-        with library.store() as store:
-            result = library.search(store, api.SearchQuery(q, lang, since, until, limit), display_lang or lang_of)
+        result = library.answer_search(api.SearchQuery(q, lang, since, until, limit), display_lang or lang_of)
         return ok(result.to_dict())
 
     @app.get("/api/changes", tags=["live"],

@@ -153,8 +153,7 @@ class Pages:
             result = None
             if q.strip():
                 query = api.SearchQuery(q, _blank(lang), _blank(since), _blank(until), 30)
-                with library.store() as store:
-                    result = library.search(store, query, lang_of)
+                result = library.answer_search(query, lang_of)
             return self.render(request, "search.html", q=q, result=result, lang=lang or "", since=since or "",
                                until=until or "")
 
