@@ -327,13 +327,10 @@ class Library:
 
         def compute(event_id: str, lang: str) -> Headline:
             assert self.catalog is not None
-            kept = self._held(event_id, lang, None)
+            kept = self._held(event_id, lang)
             if kept is None:
                 return fallback(event_id, lang)
-            entry = self.catalog.get(event_id)
-            if entry is not None and kept.digest != entry.digest:
-                with self._cards_lock:
-                    self._stale[(event_id, lang)] = None
+            self._mark_if_stale(event_id, lang, kept)
             return kept.headline
 
         return compute
@@ -371,7 +368,8 @@ class Library:
                 return
             event_id, lang = wanted
             entry = self.catalog.get(event_id)
-            if entry is None or self._held(event_id, lang, entry.digest, current_only=True) is not None:
+            kept = self._held(event_id, lang) if entry is not None else None
+            if entry is None or (kept is not None and kept.digest == entry.digest):
                 continue
             began = time.monotonic()
             try:
@@ -467,7 +465,7 @@ class Library:
         bytes kept: a busy server spent most of a card request turning the card into JSON again."""
         kept, stale, related = self._kept_card(store, event_id, lang)
         head = card_json({"related": [dict(vars(r)) for r in related], "stale": stale})
-        return head[:-1] + b"," + kept.body[1:] if kept.body != b"{}" else head
+        return head[:-1] + b"," + kept.body[1:]  # both are JSON objects: one object of both
 
     def _kept_card(self, store: Store, event_id: str, lang: str) -> tuple[_Kept, bool, list[RelatedEvent]]:
         """The kept card, whether it is stale, and the event's related events as last saved.
@@ -480,19 +478,28 @@ class Library:
         entry = catalog.get(event_id)  # a live event's own id: no need to read its record
         live = event_id if entry is not None else api.resolve_event_id(store, event_id)
         entry = entry or catalog.get(live)
-        kept = self._held(live, lang, entry.digest if entry is not None else None)
+        kept = self._held(live, lang)
         stale = False
         if kept is None:
             kept = self._make_card(store, live, lang, entry)
-        elif entry is not None and kept.digest != entry.digest:
-            stale = True
-            with self._cards_lock:
-                self._stale[(live, lang)] = None
-                self._stale.move_to_end((live, lang))
+        else:
+            stale = self._mark_if_stale(live, lang, kept)
         return kept, stale, related_of(live, related_events(store, live))
 
-    def _held(self, event_id: str, lang: str, digest: str | None, current_only: bool = False) -> _Kept | None:
-        """The kept card (memory, else the shelf); ``current_only``: only one built at ``digest``."""
+    def _mark_if_stale(self, event_id: str, lang: str, kept: _Kept) -> bool:
+        """Whether the event changed since ``kept`` was built; if so the keeper is asked for a new card
+        (the most recently asked first)."""
+        assert self.catalog is not None
+        entry = self.catalog.get(event_id)
+        if entry is None or kept.digest == entry.digest:
+            return False
+        with self._cards_lock:
+            self._stale[(event_id, lang)] = None
+            self._stale.move_to_end((event_id, lang))
+        return True
+
+    def _held(self, event_id: str, lang: str) -> _Kept | None:
+        """The kept card, built at whatever digest (memory, else the shelf)."""
         key = (event_id, lang)
         with self._cards_lock:
             held = self._cards.get(key)
@@ -507,8 +514,6 @@ class Library:
                     held = None
                 if held is not None:
                     self._keep_card(key, held)
-        if held is None or (current_only and held.digest != digest):
-            return None
         return held
 
     def _keep_card(self, key: tuple[str, str], held: _Kept) -> None:

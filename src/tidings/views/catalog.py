@@ -303,10 +303,7 @@ class Catalog:
                 self._headlines.move_to_end(key)
                 return hit
         made = compute(entry.row.id, lang)
-        with self._cache_lock:
-            self._headlines[key] = made
-            while len(self._headlines) > self.cached_headlines:
-                self._headlines.popitem(last=False)
+        self.remember_headline(entry, lang, made)
         return made
 
     def remember_headline(self, entry: EventEntry, lang: str, made: Headline) -> None:
@@ -322,7 +319,7 @@ class Catalog:
         for row in rows:
             entry = self.get(row.id) if row.pending else None
             made = self.cached_headline(entry, lang) if entry is not None else None
-            out.append(replace(entry.row, **vars(made)) if entry is not None and made is not None else row)
+            out.append(_row(entry, lang, made) if entry is not None and made is not None else row)
         return out
 
     def entries_by(self, sort: str = "size") -> list[EventEntry]:
@@ -345,12 +342,18 @@ class Catalog:
                 made: Headline | None = self.headline(entry, lang, compute)
             else:
                 made = self.cached_headline(entry, lang)
-            if made is None:
-                rows.append(replace(entry.row, **vars(entry.stand_in(lang)), pending=True))
-            else:
-                rows.append(replace(entry.row, **vars(made)))  # not asdict: it deep-copies (a busy server's
-                # listings spent a tenth of the interpreter there)
+            rows.append(_row(entry, lang, made))
         return rows
+
+
+def _row(entry: EventEntry, lang: str, made: Headline | None) -> EventRow:
+    """The entry's listing row with its headline, or with a stand-in (``pending``) when none is made.
+
+    ``vars``, not ``asdict``: asdict deep-copies (a busy server's listings spent a tenth of the interpreter there).
+    """
+    if made is None:
+        return replace(entry.row, **vars(entry.stand_in(lang)), pending=True)
+    return replace(entry.row, **vars(made))
 
 
 def _comparable(key: tuple[Any, ...], mark: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -331,7 +331,16 @@ def copy_pairs(event: Event, present: set[str], article: Callable[[str], Article
     ``article`` looks an article up; only the articles of flagged pairs are asked for (most events have
     none), so a listing that reads them from the store stays cheap.
     """
-    flagged = {k: v for k, v in event.duplicates.items() if k in present and v in present and k != v}
+    return _confirmed(_flagged(event, present), article)
+
+
+def _flagged(event: Event, present: set[str]) -> dict[str, str]:
+    """The copy flags the clusterer set between articles of ``present`` (copy → original)."""
+    return {k: v for k, v in event.duplicates.items() if k in present and v in present and k != v}
+
+
+def _confirmed(flagged: Mapping[str, str], article: Callable[[str], Article | None]) -> dict[str, str]:
+    """Of ``flagged``, the pairs whose texts share content (:func:`shares_content`)."""
     if not flagged:
         return {}
     found = {aid: article(aid) for aid in set(flagged) | set(flagged.values())}
@@ -351,26 +360,18 @@ def event_copies(store: Store, event: Event, present: set[str],
     """
     if versions is None:
         return set(copy_pairs(event, present, store.get_article))
-    flagged = {k: v for k, v in event.duplicates.items() if k in present and v in present and k != v}
-    out: set[str] = set()
-    unknown: dict[str, str] = {}
-    for k, v in flagged.items():
-        verdict = _VERDICTS.get((k, versions.get(k, 0), v, versions.get(v, 0)))
-        if verdict is None:
-            unknown[k] = v
-        elif verdict:
-            out.add(k)
-    if unknown:
-        found = {aid: store.get_article(aid) for aid in set(unknown) | set(unknown.values())}
-        for k, v in unknown.items():
-            a, b = found[k], found[v]
-            verdict = a is not None and b is not None and shares_content(a, b)
-            if len(_VERDICTS) >= VERDICTS_KEPT:
-                _VERDICTS.clear()
-            _VERDICTS[(k, versions.get(k, 0), v, versions.get(v, 0))] = verdict
-            if verdict:
-                out.add(k)
-    return out
+    flagged = _flagged(event, present)
+
+    def key(k: str, v: str) -> tuple[str, int, str, int]:
+        return k, versions.get(k, 0), v, versions.get(v, 0)
+
+    known = {k for k, v in flagged.items() if _VERDICTS.get(key(k, v))}
+    unknown = {k: v for k, v in flagged.items() if key(k, v) not in _VERDICTS}
+    confirmed = _confirmed(unknown, store.get_article)
+    if len(_VERDICTS) + len(unknown) > VERDICTS_KEPT:
+        _VERDICTS.clear()
+    _VERDICTS.update((key(k, v), k in confirmed) for k, v in unknown.items())
+    return known | set(confirmed)
 
 
 #: Copy verdicts remembered by :func:`event_copies` (a few MB; forgotten all at once when full).
