@@ -542,7 +542,7 @@ def serve_cmd(ctx: Context, host: str, port: int, lang: str | None, readers: int
     options = ServeOptions(db=ctx.options.db, host=host, port=port, token=token, readers=readers,
                            display_lang=lang or ctx.options.display_lang,
                            headline_budget_s=None if budget == float("inf") else budget,
-                           shelf=shelf_path(ctx.options.db) if card_shelf else None)
+                           shelf=shelf_path(ctx.options.db) if card_shelf else None, card_process=True)
     try:
         if token:  # a server that accepts ingestion may start on an empty store: create it
             open_store(options.db).close()

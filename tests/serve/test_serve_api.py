@@ -27,6 +27,7 @@ from serve_helpers import HOSTILE_EVENT, ROOT, add_hostile, ingest_seeds
 from tidings import api
 from tidings.options import Options
 from tidings.serve.app import create_app
+from tidings.serve.cardmaker import CardMaker, MakerGone
 from tidings.serve.library import Library, ServeOptions
 from tidings.serve.shelf import CardShelf
 from tidings.store import open_store
@@ -445,12 +446,12 @@ def test_search_answers_at_once_and_the_keeper_makes_its_event_headlines(seeds_d
 # -- built cards kept: the shelf, stale cards, repeated searches ------------------------------------------
 
 
-def _until_no_cards_to_make(c: TestClient) -> None:
-    for _ in range(200):
+def _until_no_cards_to_make(c: TestClient, seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.05)):
         if c.get("/healthz").json()["cards_to_make"] == 0:
             return
         time.sleep(0.05)
-    raise AssertionError("the keeper did not make the cards in 10 s")
+    raise AssertionError(f"the keeper did not make the cards in {seconds:g} s")
 
 
 def test_cards_are_filed_beside_the_store_and_a_restarted_server_builds_none(
@@ -522,3 +523,31 @@ def test_a_repeated_search_is_answered_from_memory_until_the_store_moves(
         assert searched.count("Lavrov Riyadh") == 2
     finally:
         library.close()
+
+
+def test_the_card_maker_process_makes_the_cards_the_server_would(tmp_path: Path, seeds_db: str) -> None:
+    """``tidings serve``'s keeper makes cards in a child process: the same bytes a request would build."""
+    db = str(copy_store(Path(seeds_db), tmp_path / "seeds.db"))
+    with TestClient(create_app(ServeOptions(db=db, shelf=f"{db}.cards", refresh_s=0.1, card_process=True))) as c:
+        _until_no_cards_to_make(c, seconds=60)  # the child starts (imports, town table) before its first card
+        event = riyadh_id(c)
+        apart = c.get(f"/api/events/{event}").json()
+        assert c.app.state.library._maker is not None  # type: ignore[attr-defined]  # made there, not here
+    with TestClient(create_app(ServeOptions(db=seeds_db))) as c:  # no shelf, no keeper cards yet: built here
+        here = c.get(f"/api/events/{event}").json()
+    assert apart == here and apart["article_count"] == 4
+
+
+def test_a_card_maker_that_died_says_so(seeds_db: str) -> None:
+    maker = CardMaker(seeds_db)
+    try:
+        with open_store(seeds_db, read_only=True) as store:
+            event = max(api.list_events(store), key=lambda r: r.articles).id
+        headline, body = maker.make(event, "en", lexicon=0)
+        assert headline.where == "Riyadh" and json.loads(body)["article_count"] == 4
+        for process in maker._pool._processes.values():  # type: ignore[union-attr]
+            process.kill()
+        with pytest.raises(MakerGone):
+            maker.make(event, "en", lexicon=0)
+    finally:
+        maker.close()

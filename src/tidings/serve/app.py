@@ -13,6 +13,7 @@ Content-Security-Policy and the usual hardening headers (see :data:`SECURITY_HEA
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -37,7 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tidings import __version__, api
 from tidings.options import Options
-from tidings.serve.library import Library, ServeOptions
+from tidings.serve.library import SEARCHES_AT_ONCE, Library, ServeOptions
 from tidings.serve.metrics import Metrics
 from tidings.serve.pages import Pages
 from tidings.serve.uploads import TooLarge, UploadArea, suffix_for
@@ -141,6 +142,7 @@ def create_app(options: ServeOptions, ingest_options: Options | None = None,
     "AC/DC", and any id a store holds must be reachable (its ``/`` arrives percent-encoded).
     """
     library = Library(options)
+    search_turns = asyncio.Semaphore(SEARCHES_AT_ONCE)  # new searches made at once (see Library.answer_search)
     uploads = UploadArea(options.max_upload_bytes)
     ingest_lock = threading.Lock()
     ingest_options = ingest_options or Options()
@@ -290,9 +292,17 @@ def create_app(options: ServeOptions, ingest_options: Options | None = None,
 
     @app.get("/api/search", tags=["search"],
              summary="Cross-lingual search: articles and events in every language (words, names, vectors)")
-    def search(q: Annotated[str, Query(min_length=1, max_length=2000)], lang: Lang = None, since: Day = None,
-               until: Day = None, limit: Limit = 20, display_lang: DisplayLang = None) -> Response:
-        result = library.answer_search(api.SearchQuery(q, lang, since, until, limit), display_lang or lang_of)
+    async def search(q: Annotated[str, Query(min_length=1, max_length=2000)], lang: Lang = None,
+                     since: Day = None, until: Day = None, limit: Limit = 20,
+                     display_lang: DisplayLang = None) -> Response:
+        # a search asked before is answered here, on the event loop (a lookup); a new one waits its turn
+        # here too, not in the thread pool: ~100 new searches at once held every pool thread, and the
+        # cheap requests (a listing, a kept card) queued behind them for a second
+        query, shown = api.SearchQuery(q, lang, since, until, limit), display_lang or lang_of
+        result = library.reused_search(query, shown)
+        if result is None:
+            async with search_turns:
+                result = await run_in_threadpool(library.answer_search, query, shown)
         return ok(result.to_dict())
 
     @app.get("/api/changes", tags=["live"],

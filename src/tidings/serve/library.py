@@ -18,8 +18,9 @@ read off the kept cards. A search is reused while the store holds still or moved
 Slow work stays off the requests: before the first request the server loads what cards and
 searches load on first use; then a keeper thread follows the store's changes every ``refresh_s``,
 swaps in a reloaded lexicon, and makes cards: the ones a listing or search stood in for, the stale
-ones asked for, then every event's not filed yet (biggest first). While requests come it rests
-longer than it works. A request only builds a card no one has built yet.
+ones asked for, then every event's not filed yet (biggest first). ``tidings serve`` has them made in
+a child process at low priority (:mod:`tidings.serve.cardmaker`); made in the keeper thread, the keeper
+rests longer than it works while requests come. A request only builds a card no one has built yet.
 """
 
 from __future__ import annotations
@@ -34,13 +35,13 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
-from typing import Any
 
 from tidings import api
 from tidings.options import DISPLAY_LANG
+from tidings.serve.cardmaker import CardMaker, MakerGone, card_json, card_parts
 from tidings.serve.shelf import CardShelf
 from tidings.store import Store, open_store
-from tidings.tell.cards import headline_of_card, related_of
+from tidings.tell.cards import related_of
 from tidings.tell.threads import related_events
 from tidings.tell.types import EventCard, RelatedEvent
 from tidings.understand import towns
@@ -111,6 +112,9 @@ class ServeOptions:
     search_fresh_s: float = 60.0
     #: Searches kept answered (most recently asked).
     cached_searches: int = 512
+    #: The keeper's cards are made in a child process at low priority (:mod:`tidings.serve.cardmaker`)
+    #: instead of a thread of the server; ``tidings serve`` sets it (tests keep the one process).
+    card_process: bool = False
 
 
 class _Kept:
@@ -127,11 +131,6 @@ class _Kept:
         if self._card is None:
             self._card = EventCard.from_dict(json.loads(self.body))
         return self._card
-
-
-def card_json(data: Any) -> bytes:
-    """JSON as the API writes it (Starlette's ``JSONResponse`` settings)."""
-    return json.dumps(data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode()
 
 
 class Library:
@@ -160,6 +159,7 @@ class Library:
         self._listings: OrderedDict[api.EventQuery, float] = OrderedDict()  # listing asked for → when
         self._stop = threading.Event()
         self._keeper: threading.Thread | None = None
+        self._maker: CardMaker | None = None
         self._warmed = -1  # the catalog revision the keeper last warmed listings at
         #: Headlines that stood in for a request, (event id, language), for the keeper to make.
         self._wanted: OrderedDict[tuple[str, str], None] = OrderedDict()
@@ -185,6 +185,7 @@ class Library:
         for sort in ("recent", "size"):  # the pages a visitor sees first
             self.asked(api.EventQuery(sort=sort, limit=30, display_lang=self.options.display_lang))
         if keeper:
+            self._maker = CardMaker(self.options.db) if self.options.card_process else None
             self._keeper = threading.Thread(target=self._keep, name="tidings-keeper", daemon=True)
             self._keeper.start()
         return self
@@ -213,6 +214,8 @@ class Library:
         self._stop.set()
         if self._keeper is not None:
             self._keeper.join(timeout=30)
+        if self._maker is not None:
+            self._maker.close()
         for store in self._opened:
             store.close()
         self._opened.clear()
@@ -278,13 +281,13 @@ class Library:
         200 readers arriving at once asked ~100 of them together: forty threads taking turns with the
         interpreter made every request wait, the cheap ones (a kept card, a listing) too.
         """
-        reused = self._reused_search(query, display_lang)
+        reused = self.reused_search(query, display_lang)
         if reused is not None:
             return reused
         with self._searching, self.store() as store:
             return self.search(store, query, display_lang)
 
-    def _reused_search(self, query: api.SearchQuery, display_lang: str) -> api.SearchResult | None:
+    def reused_search(self, query: api.SearchQuery, display_lang: str) -> api.SearchResult | None:
         """The answer kept for this search if the store has not changed, or changed less than
         :attr:`ServeOptions.search_fresh_s` ago (with the headlines made since); else None."""
         catalog = self.catalog
@@ -304,9 +307,9 @@ class Library:
 
     def search(self, store: Store, query: api.SearchQuery, display_lang: str) -> api.SearchResult:
         """A search: event headlines as :meth:`listing` makes them; a search asked again is reused
-        (:meth:`_reused_search`)."""
+        (:meth:`reused_search`)."""
         catalog = self.refresh(store)
-        reused = self._reused_search(query, display_lang)
+        reused = self.reused_search(query, display_lang)
         if reused is not None:
             return reused
         revision, began = catalog.revision, time.monotonic()
@@ -373,6 +376,8 @@ class Library:
                 continue
             began = time.monotonic()
             try:
+                if self._maker is not None and self._made_apart(event_id, lang, entry):
+                    continue  # made in the child: no interpreter of the server was used, no rest needed
                 self._make_card(store, event_id, lang, entry)
             except UnknownId:
                 continue
@@ -523,15 +528,32 @@ class Library:
             while len(self._cards) > self.options.cached_cards:
                 self._cards.popitem(last=False)
 
+    def _made_apart(self, event_id: str, lang: str, entry: EventEntry) -> bool:
+        """Have the card maker process make the card, and keep and file it; False when the maker is
+        gone (logged; the keeper makes its cards itself from then on)."""
+        assert self._maker is not None
+        try:
+            headline, body = self._maker.make(event_id, lang, self._lexicon_at[0])
+        except MakerGone:
+            log.warning("the card maker process stopped: cards are made in the server from now on", exc_info=True)
+            self._maker = None
+            return False
+        self._file(event_id, lang, entry, _Kept(entry.digest, headline, body))
+        return True
+
     def _make_card(self, store: Store, event_id: str, lang: str, entry: EventEntry | None) -> _Kept:
         """Build the card (without related events), keep it, file it and its headline."""
-        card = replace(api.build_card(store, event_id, lang, names=self.lexicon(store)), related=[])
-        data = card.to_dict()
-        del data["related"]  # read fresh on each request
-        headline = headline_of_card(card)
-        kept = _Kept(entry.digest if entry is not None else "", headline, card_json(data), card)
+        card = api.build_card(store, event_id, lang, names=self.lexicon(store))
+        headline, body = card_parts(card)
+        kept = _Kept(entry.digest if entry is not None else "", headline, body, replace(card, related=[]))
         if entry is None:  # not in the catalog yet (it follows the store each second): not kept
             return kept
+        self._file(event_id, lang, entry, kept)
+        return kept
+
+    def _file(self, event_id: str, lang: str, entry: EventEntry, kept: _Kept) -> None:
+        """Keep a card made at ``entry``'s digest in memory and on the shelf; remember its headline."""
+        headline = kept.headline
         self._keep_card((event_id, lang), kept)
         assert self.catalog is not None
         self.catalog.remember_headline(entry, lang, headline)
@@ -540,7 +562,6 @@ class Library:
                 self.shelf.put(event_id, lang, entry.digest, asdict(headline), kept.body)
             except sqlite3.Error:  # a full disk or a locked shelf: the card stays in memory
                 log.warning("could not file the card of %s", event_id, exc_info=True)
-        return kept
 
     def ingest_rate(self, articles: int) -> float:
         """Articles per second stored over the last :data:`RATE_WINDOW_S` (from counts seen at each call)."""
