@@ -10,10 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CAIRO, RIYADH, copy_store
+from conftest import CAIRO, RIYADH, SEED_FILES, copy_store
 
+from tidings import api
 from tidings.group.storylines import EventProfile, StorylineBuilder
+from tidings.options import Options
 from tidings.store import Store, open_store
+from tidings.tell import threads
 from tidings.tell.cards import build_card
 from tidings.tell.report import write_report
 from tidings.tell.threads import (
@@ -99,3 +102,29 @@ def test_events_sharing_only_countries_stay_apart() -> None:
     c = _profile("c", ["alice one", "bob two", "erin five"])
     groups = StorylineBuilder().group([a, b, c])
     assert groups == [[0, 2]]
+
+
+def test_a_rebuild_reads_only_the_events_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each event's profile source is saved under its articles' digest: a rebuild reads no event that
+    did not change, and builds what reading every event builds."""
+    db = str(tmp_path / "seeds.db")
+    api.ingest([str(p) for p in SEED_FILES[:4]], Options(db=db), progress=False)  # 004 (Riyadh, ar) comes later
+    read: list[str] = []
+    real = threads.load_event
+
+    def counted(store: Store, event_id: str, **kwargs: object) -> object:
+        read.append(event_id)
+        return real(store, event_id, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(threads, "load_event", counted)
+    with open_store(db) as store:
+        rebuild_storylines(store)
+        assert read == []  # the ingest run saved every event's source
+    api.ingest([str(SEED_FILES[4])], Options(db=db), progress=False)
+    with open_store(db) as store:
+        riyadh = max(api.list_events(store), key=lambda r: r.articles)
+        assert riyadh.articles == 4 and read == [riyadh.id]  # the one event 004 joined, read once
+        built = build_threads(store)
+        for key, _value in list(store.iter_records(threads.SOURCE_KIND)):
+            store.delete_record(threads.SOURCE_KIND, key)
+        assert build_threads(store) == built  # every event read again: the same storylines and related events

@@ -179,7 +179,7 @@ class StorylineBuilder:
             a.labels.get(k) in ("PERSON", "ORG") for k in shared
         ):
             return 0.0
-        overlap = sum(min(wa[k], wb[k]) for k in shared) / max(1e-9, min(sum(wa.values()), sum(wb.values())))
+        overlap = sum(min(wa[k], wb[k]) for k in sorted(shared)) / max(1e-9, min(sum(wa.values()), sum(wb.values())))
         topic = 0.0
         if a.centroid and b.centroid and len(a.centroid) == len(b.centroid):
             dot = sum(x * y for x, y in zip(a.centroid, b.centroid, strict=True))
@@ -275,7 +275,8 @@ class StorylineBuilder:
             if (b.date or "9999") < (a.date or "9999"):
                 a, b = b, a
             _joined, reason = self.continues(a, b)
-            shared = sorted(set(weights[i]) & set(weights[j]), key=lambda k: -min(weights[i][k], weights[j][k]))
+            # ties by name: a set's order changes from run to run (string hashing), the saved names must not
+            shared = sorted(set(weights[i]) & set(weights[j]), key=lambda k: (-min(weights[i][k], weights[j][k]), k))
             names = {**b.names, **a.names}
             out.append(RelatedEvents((a.event_id, b.event_id), round(s, 3), tuple(names.get(k, k) for k in shared[:6]),
                                      reason, (a.date, b.date), (a.title, b.title)))
