@@ -212,10 +212,11 @@ class Library:
 
     def close(self) -> None:
         self._stop.set()
+        maker = self._maker
+        if maker is not None:  # first: a keeper waiting for a big card returns at once
+            maker.close()
         if self._keeper is not None:
             self._keeper.join(timeout=30)
-        if self._maker is not None:
-            self._maker.close()
         for store in self._opened:
             store.close()
         self._opened.clear()
@@ -530,11 +531,13 @@ class Library:
 
     def _made_apart(self, event_id: str, lang: str, entry: EventEntry) -> bool:
         """Have the card maker process make the card, and keep and file it; False when the maker is
-        gone (logged; the keeper makes its cards itself from then on)."""
+        gone (logged; the keeper makes its cards itself from then on), True when the server is stopping."""
         assert self._maker is not None
         try:
             headline, body = self._maker.make(event_id, lang, self._lexicon_at[0])
         except MakerGone:
+            if self._stop.is_set():  # stopped by close(): the server is stopping
+                return True
             log.warning("the card maker process stopped: cards are made in the server from now on", exc_info=True)
             self._maker = None
             return False
