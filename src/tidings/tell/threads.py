@@ -82,8 +82,8 @@ class ProfileSource:
     described: dict[str, Any] | None = None
 
     @classmethod
-    def of(cls, data: EventData, digest: str = "", *, named: bool = False) -> ProfileSource:
-        """The source of a loaded event; ``named``: its entities as ``data`` named them (else as extracted)."""
+    def of(cls, data: EventData, digest: str = "") -> ProfileSource:
+        """The source of a loaded event: its reports' entities as extracted (not as ``data`` named them)."""
         group_of = {a.id: data.copies.get(a.id, a.id) for a in data.articles}
         groups = list(dict.fromkeys(group_of.values()))
         index = {g: i for i, g in enumerate(groups)}
@@ -91,7 +91,7 @@ class ProfileSource:
         members: dict[str, set[int]] = defaultdict(set)
         mentions: Counter[str] = Counter()
         for article in data.articles:
-            for ent in data.entities.get(article.id, []) if named else article.entities or []:
+            for ent in article.entities or []:
                 key = ent.identity
                 if not key or ent.label not in THREAD_SPECIFICITY:
                     continue
@@ -115,18 +115,9 @@ class ProfileSource:
         return cls(d["digest"], d["independent"], d["lang"], d["title"], d["groups"], named, d.get("described"))
 
 
-def event_profile(data: EventData, top: int = StorylineOptions.top_entities) -> EventProfile:
-    """One event's salient entities (share of its independent reports naming each), topic words, centroid.
-
-    The date and title are left empty: only events that join a storyline need them, and they cost a
-    card's title and date choice (:func:`describe_profile` fills them in).
-    """
-    return profile_of(data.event, ProfileSource.of(data, named=True), None, top)
-
-
-def profile_of(event: Event, source: ProfileSource, names: NameResolver | None,
+def profile_of(event: Event, source: ProfileSource, names: NameResolver,
                top: int = StorylineOptions.top_entities) -> EventProfile:
-    """The profile of ``event`` from its source, its names named through ``names`` (None: as they are).
+    """The profile of ``event`` from its source, its names named through ``names``.
 
     The same profile as reading the event with ``names``: a name's label and shown form come from its
     first mention, its share from the copy groups naming it under any spelling the lexicon joins.
@@ -136,9 +127,7 @@ def profile_of(event: Event, source: ProfileSource, names: NameResolver | None,
     labels: dict[str, str] = {}
     display: dict[str, str] = {}
     for (text, norm, label, shown), members, count in source.named:
-        ent = Entity(text, norm, label, display=shown)
-        if names is not None:
-            ent = canonical_entities([ent], names)[0]
+        ent = canonical_entities([Entity(text, norm, label, display=shown)], names)[0]
         key = ent.identity
         if not key:
             continue
