@@ -116,7 +116,8 @@ class ArticleEmbedder:
             batch = [texts[i] for i in missing]
             cache = self._disk()
             if cache is not None:
-                mat = cache.encode(f"vectors-{model}", batch, encoder.encode, int(encoder.dim))
+                key = f"vectors-{getattr(encoder, 'cache_key', model)}"
+                mat = cache.encode(key, batch, encoder.encode, int(encoder.dim))
             else:
                 mat = encoder.encode(batch)
             for row, i in enumerate(missing):
