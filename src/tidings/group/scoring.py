@@ -198,6 +198,23 @@ def score_article(
     return combine(sig, p.weights, same=bool(sig["_same"]), cross=bool(sig["_cross"]))
 
 
+def shared_dot(ka: np.ndarray, va: np.ndarray, kb: np.ndarray, vb: np.ndarray) -> float:
+    """Σ va·vb over the keys two sorted, unique key arrays share.
+
+    The smaller array is looked up in the larger with a binary search: an event's few hundred
+    terms against a big event's thousands cost a third of ``np.intersect1d``'s sort of both (the
+    same sum, in the same key order).
+    """
+    if len(ka) > len(kb):
+        ka, va, kb, vb = kb, vb, ka, va
+    if not len(ka):
+        return 0.0
+    pos = np.searchsorted(kb, ka)
+    pos[pos == len(kb)] = 0
+    hit = kb[pos] == ka
+    return float(va[hit] @ vb[pos[hit]])
+
+
 def event_signals(a: EventSums, b: EventSums, idf: OnlineIdf, p: ClusterParams) -> dict[str, float] | None:
     """The signals of :func:`article_signals` between two events, averaged over all their member pairs.
 
@@ -212,9 +229,7 @@ def event_signals(a: EventSums, b: EventSums, idf: OnlineIdf, p: ClusterParams) 
     nn = a.n * b.n
     # Words: both sums are large, so sorted arrays and one intersection (an article's few
     # terms against a dict, in article_signals, are cheaper the other way round).
-    (ka, va), (kb, vb) = a.sorted_terms(), b.sorted_terms()
-    _, ia, ib = np.intersect1d(ka, kb, assume_unique=True, return_indices=True)
-    lex = float(va[ia] @ vb[ib]) / nn
+    lex = shared_dot(*a.sorted_terms(), *b.sorted_terms()) / nn
     small_e, big_e = (a, b) if len(a.entity_counts) <= len(b.entity_counts) else (b, a)
     weight, other = small_e.entity_weight, big_e.entity_counts
     shared = sum(weight.get(e, 1.0) * c * other.get(e, 0) for e, c in small_e.entity_counts.items()) / nn
