@@ -167,6 +167,9 @@ class EventClusterer(Learner):
         #: Articles of the last batch that opened events of their own: grouped again with the
         #: next batch (see ``revisit``).
         self._regroupable: list[Arrival] = []
+        #: Event → ``created_at`` of its record, as this clusterer wrote or read it: a save would
+        #: otherwise read and parse every dirty event's record (its 512-number centroid) for it.
+        self._created_at: dict[str, str] = {}
 
     @property
     def params_(self) -> ClusterParams:
@@ -494,9 +497,14 @@ class EventClusterer(Learner):
             ev = self._active.get(eid) or self._stash.get(eid)
             if ev is None:
                 continue
-            old = store.get_record("event", eid)
+            created = self._created_at.get(eid)
+            if created is None:
+                created = (store.get_record("event", eid) or {}).get("created_at") or now
+                if len(self._created_at) >= CREATED_KEPT:
+                    self._created_at.clear()  # read again from the records: only costs time
+                self._created_at[eid] = created
             event = ev.to_event()
-            event.created_at = (old or {}).get("created_at") or now
+            event.created_at = created
             event.updated_at = now
             store.put_record("event", eid, event.to_dict())
             if state:
@@ -563,6 +571,10 @@ class EventClusterer(Learner):
             setattr(self, name, value)
         self._reset()
         check_params(saved.to_dict(), self._p.to_dict(), hint="These saved params cannot be set on this clusterer.")
+
+
+#: Events whose record's ``created_at`` a clusterer keeps in memory (see ``_created_at``).
+CREATED_KEPT = 100_000
 
 
 #: The vectors the candidate look-up searches by (besides the projected words). Not the static one:

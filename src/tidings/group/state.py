@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import zipfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -62,7 +63,15 @@ class StateMismatch(StateError):
 def frame(kind: str, meta: Any, arrays: Mapping[str, np.ndarray] | None = None, *, compressed: bool = False) -> bytes:
     """A state blob: the JSON header line (format, kind, metadata), then the arrays as ``.npz``."""
     buf = io.BytesIO()
-    (np.savez_compressed if compressed else np.savez)(buf, **dict(arrays or {}))
+    if compressed:
+        # np.savez_compressed deflates at level 6: 120 ms for the 1 MB document-frequency array that
+        # every batch's save writes; level 1 takes 17 ms for an 11% larger blob (np.load reads both)
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+            for name, array in (arrays or {}).items():
+                with zf.open(f"{name}.npy", "w", force_zip64=True) as fh:
+                    np.lib.format.write_array(fh, np.asanyarray(array), allow_pickle=False)
+    else:
+        np.savez(buf, **dict(arrays or {}))
     head = json.dumps({"format": FORMAT, "kind": kind, "meta": meta}, ensure_ascii=False)
     return head.encode() + b"\n" + buf.getvalue()
 
