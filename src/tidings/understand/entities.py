@@ -64,7 +64,8 @@ class EntityExtractor:
     def __call__(self, article: Article) -> Article:
         lang = article.lang_code
         ahead = self._ahead.pop(article.id, None)
-        article.entities = self.extract(article.text, lang, ahead=ahead)
+        title = article.title.value if article.title and article.title.value else ""
+        article.entities = self.extract(article.text, lang, ahead=ahead, title=title)
         return article
 
     # -- work done ahead in read workers (see tidings.workers) ---------------------------
@@ -103,9 +104,13 @@ class EntityExtractor:
 
     # -- extraction -------------------------------------------------------------------
     def extract(
-        self, text: str, lang: str | None = None, *, ahead: tuple[str, list[Mention]] | None = None
+        self, text: str, lang: str | None = None, *, ahead: tuple[str, list[Mention]] | None = None,
+        title: str = "",
     ) -> list[Entity]:
-        """Entities of one text (``lang`` is an ISO code; guessed from the script when missing)."""
+        """Entities of one text (``lang`` is an ISO code; guessed from the script when missing).
+
+        ``title``: the article's headline, read as context only (whether a capitalised word is a name).
+        """
         lang = (lang or _guess_lang(text)).split("-")[0].lower()
         latin = ahead[1] if ahead is not None and ahead[0] == lang else None
         if lang == "zh":
@@ -117,7 +122,7 @@ class EntityExtractor:
         taken = Coverage(len(text))
         for m in mentions:
             taken.add(m.start, m.end)
-        mentions += [m for m in self._mentions_latin(text, lang, latin) if taken.free(m.start, m.end)]
+        mentions += [m for m in self._mentions_latin(text, lang, latin, title) if taken.free(m.start, m.end)]
         return self._aggregate(mentions)
 
     def _mentions_zh(self, text: str) -> list[Mention]:
@@ -236,10 +241,12 @@ class EntityExtractor:
             out.extend(self._segment_run(m, text, lang))
         return out
 
-    def _mentions_latin(self, text: str, lang: str, candidates: list[Mention] | None = None) -> list[Mention]:
+    def _mentions_latin(self, text: str, lang: str, candidates: list[Mention] | None = None,
+                        title: str = "") -> list[Mention]:
         out = self.latin_candidates(text, lang) if candidates is None else candidates
         resolved = []
         repeated = Counter(m.surface for m in out if not m.label and not _sentence_start(text, m.start))
+        written = Counter(m.surface for m in out if not m.label and " " not in m.surface)
         for m in out:
             if m.label:
                 resolved.append(m)
@@ -266,7 +273,10 @@ class EntityExtractor:
                 m.label, m.source, m.confidence = "PERSON", "given-name", 0.65
             elif 2 <= len(toks) <= 4:
                 m.label, m.source, m.confidence = "ORG", "capitalised", 0.4
-            elif lang != "vi" and repeated[m.surface] >= 2 and not _sentence_start(text, m.start):
+            elif lang != "vi" and (
+                (repeated[m.surface] >= 2 and not _sentence_start(text, m.start))
+                or (written[m.surface] >= 2 and _one_word_name(m.surface, repeated[m.surface], text, title))
+            ):
                 m.label, m.source, m.confidence = "PERSON", "capitalised", 0.4
             else:
                 continue
@@ -450,6 +460,19 @@ def _common_word_not_city(word: str, place: Place, lang: str) -> bool:
         return False
     expected = _CITY_ZIPF_SLOPE * math.log10(place.population) + _CITY_ZIPF_INTERCEPT
     return z - expected > _CITY_ZIPF_EXCESS
+
+
+def _one_word_name(word: str, inside: int, text: str, title: str) -> bool:
+    """A word the text writes capitalised at least twice, mostly opening sentences, is a name when it is
+    also written capitalised inside a sentence (of the text, or of the headline) and never in lower case.
+
+    Why: "Microsoft has said …", "“Microsoft has released …" under the headline "… say Microsoft" —
+    a name that opens its sentences was nobody (ECB+ dev: Microsoft on neither card of its topic),
+    while a common word capitalised by position ("Police said …") is written in lower case elsewhere.
+    """
+    if not inside and not re.search(rf"(?<=[\w,;:] ){re.escape(word)}(?!\w)", title):
+        return False
+    return re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", text + "\n" + title) is None
 
 
 def _sentence_start(text: str, start: int) -> bool:
