@@ -240,3 +240,10 @@ def test_a_name_that_opens_its_sentences_is_still_a_name() -> None:
     (text,) = _ecb("19_10ecbplus")
     headline, _, body = text.partition("\n")
     assert "police" not in {e.norm for e in EntityExtractor().extract(body, "en", title=headline)}
+
+
+def test_moscow_and_russia_are_places_in_russian_text() -> None:
+    # stopwordsiso's Russian list holds "москва" and "россия"; they were dropped as ordinary words
+    text = "Москва и Вашингтон договорились о новой встрече. Россия готова к переговорам, заявил министр."
+    ents = {e.text: e.label for e in EntityExtractor().extract(text, "ru")}
+    assert ents.get("Москва") == "GPE" and ents.get("Россия") == "GPE"
