@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tidings.tell.name_kinds import EventWords
+from tidings.tell.name_kinds import EventWords, is_place_name
+from tidings.tell.who import _acronym_inside
 
 
 def test_usage_tells_places_works_products_laws_and_common_nouns() -> None:
@@ -33,3 +34,13 @@ def test_titles_are_cut_and_cut_names_restored() -> None:
     assert words.clean_name("City Councilman Jumaane Williams", "PERSON") == "Jumaane Williams"
     assert words.clean_name("SeaMicro CEO", "ORG") == "SeaMicro"
     assert words.cut_end("Central Mat-Su") == "Central Mat-Su Fire Department"
+
+
+def test_a_strip_is_a_place_and_an_acronym_inside_a_name_is_the_same_body() -> None:
+    # ECB+ 41_ecb: "the Gaza Strip" was an actor; "UN Relief and Works Agency" and "United Nations Relief
+    # and Works Agency" were two
+    assert is_place_name("Gaza Strip")
+    assert _acronym_inside("UN Relief and Works Agency", "United Nations Relief and Works Agency")
+    assert _acronym_inside("US Geological Survey", "United States Geological Survey")
+    assert not _acronym_inside("UN", "United Nations")  # a lone acronym joins its expansion elsewhere
+    assert not _acronym_inside("UN Security Council", "United Nations Relief and Works Agency")

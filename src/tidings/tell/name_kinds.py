@@ -47,7 +47,7 @@ station street team town university village ward week
 #: Last words that make a name a place on the map: geographic features and facilities.
 GEO_HEADS = _wordset("""
 bay beach canyon cape channel coast creek desert falls glacier gulf harbor harbour hill hills island islands
-lake lakes mountain mountains mount mt ocean peninsula plain plains range reef ridge river sea strait valley
+lake lakes mountain mountains mount mt ocean peninsula plain plains range reef ridge river sea strait strip valley
 volcano county village parish province regency district borough township neighborhood neighbourhood park camp
 """)
 #: First words of geographic names ("Mount Sefton", "Lake Tahoe", "Gulf of Mexico").

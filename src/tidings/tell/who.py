@@ -177,6 +177,8 @@ def _merge_variants(tallies: dict[str, _Tally]) -> dict[str, _Tally]:
                 candidates.append(f)  # "People" of People Magazine, "Matanuska Maid" of Matanuska Maid Dairy
         if len(w) == 1 and names[k].isupper() and 2 <= len(names[k]) <= 6:
             candidates += [f for f in full if _initials(names[f]) == names[k]]
+        candidates += [f for f in full if f != k and (_acronym_inside(names[k], names[f])
+                                                      or _acronym_inside(names[f], names[k]))]
         if not candidates:
             continue
         candidates.sort(key=lambda f: -len(tallies[f].groups))
@@ -208,6 +210,19 @@ def _merge_variants(tallies: dict[str, _Tally]) -> dict[str, _Tally]:
             # the acronym or the short name is how it is known ("AMD", "Intel" rather than "Intel Corp")
             host.display[names[k]] += host.display.most_common(1)[0][1] + 1
     return out
+
+
+def _acronym_inside(short: str, long: str) -> bool:
+    """``short`` is ``long`` with a run of its words written as their initials: "UN Relief and Works
+    Agency" of "United Nations Relief and Works Agency", "US Geological Survey" of "United States …"."""
+    sw, lw = short.split(), long.split()
+    for i, word in enumerate(sw):
+        n = len(word)
+        if not (word.isupper() and 2 <= n <= 5) or len(lw) != len(sw) + n - 1 or len(sw) < 2:
+            continue
+        if sw[:i] == lw[:i] and sw[i + 1:] == lw[i + n:] and "".join(x[0] for x in lw[i:i + n]).upper() == word:
+            return True
+    return False
 
 
 def _same_given(a: str, b: str) -> bool:
