@@ -247,6 +247,14 @@ class EntityExtractor:
         resolved = []
         repeated = Counter(m.surface for m in out if not m.label and not _sentence_start(text, m.start))
         written = Counter(m.surface for m in out if not m.label and " " not in m.surface)
+        opening: dict[str, bool] = {}  # one-word names that open most of their sentences, decided once per word
+
+        def opens(word: str) -> bool:
+            if word not in opening:
+                opening[word] = written[word] >= 2 and lang not in NOUNS_CAPITALISED and _one_word_name(
+                    word, repeated[word], text, title)
+            return opening[word]
+
         for m in out:
             if m.label:
                 resolved.append(m)
@@ -273,10 +281,8 @@ class EntityExtractor:
                 m.label, m.source, m.confidence = "PERSON", "given-name", 0.65
             elif 2 <= len(toks) <= 4:
                 m.label, m.source, m.confidence = "ORG", "capitalised", 0.4
-            elif lang != "vi" and (
-                (repeated[m.surface] >= 2 and not _sentence_start(text, m.start))
-                or (written[m.surface] >= 2 and _one_word_name(m.surface, repeated[m.surface], text, title))
-            ):
+            elif lang != "vi" and ((repeated[m.surface] >= 2 and not _sentence_start(text, m.start))
+                                   or opens(m.surface)):
                 m.label, m.source, m.confidence = "PERSON", "capitalised", 0.4
             else:
                 continue
@@ -460,6 +466,10 @@ def _common_word_not_city(word: str, place: Place, lang: str) -> bool:
         return False
     expected = _CITY_ZIPF_SLOPE * math.log10(place.population) + _CITY_ZIPF_INTERCEPT
     return z - expected > _CITY_ZIPF_EXCESS
+
+
+#: Languages that capitalise every noun: a capital inside a sentence does not mark a name there.
+NOUNS_CAPITALISED = frozenset({"de", "lb"})
 
 
 def _one_word_name(word: str, inside: int, text: str, title: str) -> bool:
