@@ -195,3 +195,16 @@ def test_workers_that_cannot_start_are_given_up_for_reading_here() -> None:
         runner.close()
     assert [a.uri for a in out] == [f"doc{i}" for i in range(len(texts))]
     assert not any(isinstance(a, StageError) for a in out)
+
+
+def test_ingest_called_while_a_worker_starts_stops_before_touching_the_store(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A script that calls ``tidings.ingest`` at import runs it again in every spawned worker; there it
+    stops at once, saying why, before opening (or creating) the store."""
+    import multiprocessing as mp
+
+    monkeypatch.setattr(mp.current_process(), "_inheriting", True, raising=False)
+    db = tmp_path / "news.db"
+    with pytest.raises(RuntimeError, match="__name__ == \"__main__\""):
+        ingest([str(SEED_FILES[0])], Options(db=str(db)))
+    assert not db.exists()

@@ -40,6 +40,7 @@ from tidings.views.search import (
     recognise_names,
     search_articles,
 )
+from tidings.workers import refuse_while_a_worker_starts
 
 __all__ = [
     "SORTS",
@@ -111,6 +112,7 @@ def ingest(
     (stored, passed to ``on_error`` and listed in the report). ``runner``: who reads (default:
     local read worker processes; :class:`tidings.scale.RayReaders` reads on a Ray cluster).
     """
+    refuse_while_a_worker_starts("tidings.ingest")
     options = options or Options()
     own_store = store is None
     store = store or open_store(options.db)

@@ -154,6 +154,20 @@ def choose_workers(requested: int, input_bytes: int, *, main_busy: bool) -> int:
     return max(1, min(cores - 1 if main_busy else cores, 4))
 
 
+def refuse_while_a_worker_starts(what: str) -> None:
+    """Stop ``what`` at once when it is called while this process is being started as a worker.
+
+    Workers are started with ``spawn`` (see :class:`ReadRunner`), which imports the caller's main
+    module again in each of them: a script that calls ``tidings.ingest`` at import, outside
+    ``if __name__ == "__main__":``, would run its ingest again in every worker (opening, creating or
+    writing the store) before failing on its own workers. This is the check ``multiprocessing``
+    makes before starting a process, made before anything is touched, with a message that says why.
+    """
+    if getattr(mp.current_process(), "_inheriting", False):
+        raise RuntimeError(f"{what} was called while a Tidings worker process was starting: workers import the "
+                           "main module again, so a script must call it under `if __name__ == \"__main__\":`")
+
+
 def given_up(item: Any, hung: bool, stall_seconds: float, why: str) -> StageError:
     """The dead letter of an input a read worker hung or died on twice (``why``: what the first try saw)."""
     what = f"gave up after {stall_seconds:g} s" if hung else "the read worker died on this input twice"
@@ -237,7 +251,9 @@ class ReadRunner:
         self._kill()
         self._restarts += 1
         if self._restarts > MAX_RESTARTS:
-            warnings.warn(f"read workers failed {self._restarts} times in a row; reading in this process",
+            hint = "" if self._worked else (" (none ever started: a script that calls tidings.ingest outside "
+                                            "`if __name__ == \"__main__\":` runs it again in every worker)")
+            warnings.warn(f"read workers failed {self._restarts} times in a row; reading in this process{hint}",
                           RuntimeWarning, stacklevel=2)
             return  # no pool: _submit reads locally from now on
         self._start()
