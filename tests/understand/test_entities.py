@@ -247,3 +247,12 @@ def test_moscow_and_russia_are_places_in_russian_text() -> None:
     text = "Москва и Вашингтон договорились о новой встрече. Россия готова к переговорам, заявил министр."
     ents = {e.text: e.label for e in EntityExtractor().extract(text, "ru")}
     assert ents.get("Москва") == "GPE" and ents.get("Россия") == "GPE"
+
+
+def test_mt_opens_a_mountains_name_and_is_written_out() -> None:
+    # ECB+ 23_8ecb "a notorious ridge on Mt Cook" and 23_1ecb "stuck on Mount Cook": one place; "mt" is a
+    # stopword (Malta's code), so the first was "Cook" alone, a person on the event's card
+    texts = _ecb("23_8ecb", "23_1ecb")
+    norms = [{e.norm for e in EntityExtractor().extract(t, "en")} for t in texts]
+    assert all("mount cook" in n for n in norms)
+    assert "cook" not in norms[0]

@@ -28,6 +28,7 @@ from typing import Any
 
 from tidings.article import Entity
 from tidings.learner import Learner
+from tidings.understand.names_latin import NAME_ABBREVIATIONS
 from tidings.understand.names_phonetic import key_distance, name_key, name_tokens, romanize, script_of, token_key
 
 #: Store key under which the lexicon persists (see :meth:`AliasLexicon.save`).
@@ -89,8 +90,11 @@ def given_names_compatible(a: str, b: str) -> bool:
 
 
 def latin_norm(name: str) -> str:
-    """Lower-case, space-normalised Latin norm of a Latin-script name."""
-    return " ".join(t.lower() for t in name_tokens(name))
+    """Lower-case, space-normalised Latin norm of a Latin-script name ("Mt Cook" is "mount cook")."""
+    tokens = [t.lower() for t in name_tokens(name)]
+    if len(tokens) > 1 and name[:2] in NAME_ABBREVIATIONS and tokens[0] == name[:2].lower():
+        tokens[0] = NAME_ABBREVIATIONS[name[:2]]
+    return " ".join(tokens)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -256,6 +256,12 @@ def is_ordinary(word: str, lang: str) -> bool:
     return lang == "vi" and is_vietnamese_word(word)
 
 
+#: Abbreviations that open a place's or a saint's name and that stopword lists hold as country codes
+#: ("mt", Malta; "st", São Tomé): before a capitalised word they are part of the name ("Mt Cook" was
+#: "Cook", a person, on ECB+ dev). :func:`tidings.understand.aliases.latin_norm` writes them out in full.
+NAME_ABBREVIATIONS = {"Mt": "mount", "St": "saint", "Ft": "fort"}
+
+
 def runs_to_mentions(text: str, lang: str, cased_only: bool = False) -> list[Mention]:
     """Candidate mentions from capitalised runs; ``label`` is left empty for the resolver to decide."""
     out: list[Mention] = []
@@ -270,8 +276,10 @@ def runs_to_mentions(text: str, lang: str, cased_only: bool = False) -> list[Men
                 continue
         # ordinary words (Trung Đông, sentence starts) split a run; each remaining piece is a candidate
         pieces: list[list[Word]] = [[]]
-        for w in run:
-            if is_ordinary(w.text, lang) or is_date_word(text, w, lang):
+        for k, w in enumerate(run):
+            if w.text in NAME_ABBREVIATIONS and k + 1 < len(run):
+                pieces[-1].append(w)  # "Mt Cook", "St Louis": the abbreviation opens the name
+            elif is_ordinary(w.text, lang) or is_date_word(text, w, lang):
                 pieces.append([])
             else:
                 pieces[-1].append(w)
