@@ -256,3 +256,12 @@ def test_mt_opens_a_mountains_name_and_is_written_out() -> None:
     norms = [{e.norm for e in EntityExtractor().extract(t, "en")} for t in texts]
     assert all("mount cook" in n for n in norms)
     assert "cook" not in norms[0]
+
+
+def test_a_two_letter_given_name_opens_the_name() -> None:
+    # ECB+ 5_10ecb "general manager Ed Stefanski", 33_10ecbplus "Al Sharpton": "ed" and "al" are in the
+    # English stopword list (codes), so the names lost their first word or were nobody; "In", "Mr" are not names
+    norms = {e.norm for t in _ecb("5_10ecb", "33_10ecbplus") for e in EntityExtractor().extract(t, "en")}
+    assert {"ed stefanski", "al sharpton"} <= norms
+    names = {e.norm for e in EntityExtractor().extract("In Paris, Mr Ging met Ed Miliband.", "en")}
+    assert "ed miliband" in names and not any(n.startswith(("in ", "mr ")) for n in names)

@@ -262,6 +262,30 @@ def is_ordinary(word: str, lang: str) -> bool:
 NAME_ABBREVIATIONS = {"Mt": "mount", "St": "saint", "Ft": "fort"}
 
 
+#: wordfreq Zipf frequency from which a two-letter word is a function word ("am" 5.8, "go" 6.0, "in"
+#: 7.3 in English) rather than a given name, a name particle or a code ("Al" 5.2, "De" 5.2, "Ed" 4.8).
+FUNCTION_WORD_ZIPF = 5.5
+
+
+@lru_cache(maxsize=1024)
+def opens_a_name(word: str, lang: str) -> bool:
+    """Whether a short capitalised word that a stopword list holds opens the name written after it.
+
+    Why: stopwordsiso's English list, which every Latin-script text is checked against, holds the two-letter
+    country codes, so "Al Gore" was "Gore", "Ed Miliband" and "Al Jazeera" nobody, "Mo Farah" a town. A
+    two-letter word is kept before a capitalised word unless it is a function word of English or of the
+    text's language (:data:`FUNCTION_WORD_ZIPF`) or a title ("Mr", "Dr": the person starts after it).
+    """
+    if word in NAME_ABBREVIATIONS:
+        return True
+    low = word.lower()
+    if not (len(word) == 2 and word[0].isupper() and word[1].islower()) or low in _title_index(lang)[0]:
+        return False
+    from wordfreq import zipf_frequency
+
+    return max(zipf_frequency(low, "en"), zipf_frequency(low, lang)) < FUNCTION_WORD_ZIPF
+
+
 def runs_to_mentions(text: str, lang: str, cased_only: bool = False) -> list[Mention]:
     """Candidate mentions from capitalised runs; ``label`` is left empty for the resolver to decide."""
     out: list[Mention] = []
@@ -277,8 +301,8 @@ def runs_to_mentions(text: str, lang: str, cased_only: bool = False) -> list[Men
         # ordinary words (Trung Đông, sentence starts) split a run; each remaining piece is a candidate
         pieces: list[list[Word]] = [[]]
         for k, w in enumerate(run):
-            if w.text in NAME_ABBREVIATIONS and k + 1 < len(run):
-                pieces[-1].append(w)  # "Mt Cook", "St Louis": the abbreviation opens the name
+            if k + 1 < len(run) and opens_a_name(w.text, lang):
+                pieces[-1].append(w)  # "Mt Cook", "Al Gore", "Ed Miliband": the short word opens the name
             elif is_ordinary(w.text, lang) or is_date_word(text, w, lang):
                 pieces.append([])
             else:
