@@ -272,16 +272,22 @@ def opens_a_name(word: str, lang: str) -> bool:
     """Whether a short capitalised word that a stopword list holds opens the name written after it.
 
     Why: stopwordsiso's English list, which every Latin-script text is checked against, holds the two-letter
-    country codes, so "Al Gore" was "Gore", "Ed Miliband" and "Al Jazeera" nobody, "Mo Farah" a town. A
-    two-letter word is kept before a capitalised word unless it is a function word of English or of the
-    text's language (:data:`FUNCTION_WORD_ZIPF`) or a title ("Mr", "Dr": the person starts after it).
+    country codes and "bill", so "Al Gore" was "Gore", "Ed Miliband", "Al Jazeera" and "Bill Gates" nobody,
+    "Mo Farah" a town. A two-letter word or a given name is kept before a capitalised word unless it is a
+    function word of English or of the text's language (:data:`FUNCTION_WORD_ZIPF`: "Will" stays a verb) or
+    a title ("Mr", "Dr": the person starts after it).
     """
     if word in NAME_ABBREVIATIONS:
         return True
-    low = word.lower()
-    if not (len(word) == 2 and word[0].isupper() and word[1].islower()) or low in _title_index(lang)[0]:
-        return False
     from wordfreq import zipf_frequency
+
+    from tidings.understand.aliases import given_names
+
+    low = word.lower()
+    if not (word[:1].isupper() and word[1:].islower()) or low in _title_index(lang)[0]:
+        return False
+    if len(word) != 2 and low not in given_names():  # "Bill Gates": "bill" is a stopword too
+        return False
 
     return max(zipf_frequency(low, "en"), zipf_frequency(low, lang)) < FUNCTION_WORD_ZIPF
 
