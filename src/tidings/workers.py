@@ -251,8 +251,8 @@ class ReadRunner:
         self._kill()
         self._restarts += 1
         if self._restarts > MAX_RESTARTS:
-            hint = "" if self._worked else (" (none ever started: a script that calls tidings.ingest outside "
-                                            "`if __name__ == \"__main__\":` runs it again in every worker)")
+            hint = "" if self._worked else (" (no worker read anything; from a script, call tidings.ingest under "
+                                            "`if __name__ == \"__main__\":`, or every worker runs it again)")
             warnings.warn(f"read workers failed {self._restarts} times in a row; reading in this process{hint}",
                           RuntimeWarning, stacklevel=2)
             return  # no pool: _submit reads locally from now on

@@ -288,7 +288,6 @@ def opens_a_name(word: str, lang: str) -> bool:
         return False
     if len(word) != 2 and low not in given_names():  # "Bill Gates": "bill" is a stopword too
         return False
-
     return max(zipf_frequency(low, "en"), zipf_frequency(low, lang)) < FUNCTION_WORD_ZIPF
 
 
