@@ -28,8 +28,15 @@ from typing import Any
 
 from tidings.article import Entity
 from tidings.learner import Learner
-from tidings.understand.names_latin import NAME_ABBREVIATIONS
-from tidings.understand.names_phonetic import key_distance, name_key, name_tokens, romanize, script_of, token_key
+from tidings.understand.names_phonetic import (
+    NAME_ABBREVIATIONS,
+    key_distance,
+    name_key,
+    name_tokens,
+    romanize,
+    script_of,
+    token_key,
+)
 
 #: Store key under which the lexicon persists (see :meth:`AliasLexicon.save`).
 STATE_KEY = "understand.aliases"

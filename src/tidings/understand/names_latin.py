@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tidings.understand.names_mention import Mention
+from tidings.understand.names_phonetic import NAME_ABBREVIATIONS
 
 #: Titles and roles (lower-case) that introduce a person's name, by language (general vocabulary).
 LATIN_TITLES = {
@@ -254,12 +255,6 @@ def is_ordinary(word: str, lang: str) -> bool:
     if low in calendar_words(lang) or low in calendar_words("en"):
         return True
     return lang == "vi" and is_vietnamese_word(word)
-
-
-#: Abbreviations that open a place's or a saint's name and that stopword lists hold as country codes
-#: ("mt", Malta; "st", São Tomé): before a capitalised word they are part of the name ("Mt Cook" was
-#: "Cook", a person, on ECB+ dev). :func:`tidings.understand.aliases.latin_norm` writes them out in full.
-NAME_ABBREVIATIONS = {"Mt": "mount", "St": "saint", "Ft": "fort"}
 
 
 #: wordfreq Zipf frequency from which a two-letter word is a function word ("am" 5.8, "go" 6.0, "in"

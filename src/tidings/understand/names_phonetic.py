@@ -141,6 +141,13 @@ def token_key(token: str) -> str:
 _SPLIT = re.compile(r"[\s·・‧•\-‐]+")
 
 
+#: Abbreviations that open a place's or a saint's name and that stopword lists hold as country codes
+#: ("mt", Malta; "st", São Tomé): before a capitalised word they are part of the name ("Mt Cook" was
+#: "Cook", a person, on ECB+ dev: :func:`tidings.understand.names_latin.opens_a_name`), and
+#: :func:`tidings.understand.aliases.latin_norm` writes them out in full.
+NAME_ABBREVIATIONS = {"Mt": "mount", "St": "saint", "Ft": "fort"}
+
+
 def name_tokens(name: str) -> list[str]:
     """A name's words: split on spaces, the Chinese name dot and hyphens."""
     return [t for t in _SPLIT.split(name.strip()) if t]
