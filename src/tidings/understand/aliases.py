@@ -98,9 +98,10 @@ def given_names_compatible(a: str, b: str) -> bool:
 
 def latin_norm(name: str) -> str:
     """Lower-case, space-normalised Latin norm of a Latin-script name ("Mt Cook" is "mount cook")."""
-    tokens = [t.lower() for t in name_tokens(name)]
-    if len(tokens) > 1 and name[:2] in NAME_ABBREVIATIONS and tokens[0] == name[:2].lower():
-        tokens[0] = NAME_ABBREVIATIONS[name[:2]]
+    raw = name_tokens(name)
+    tokens = [t.lower() for t in raw]
+    if len(raw) > 1 and raw[0] in NAME_ABBREVIATIONS:
+        tokens[0] = NAME_ABBREVIATIONS[raw[0]]
     return " ".join(tokens)
 
 

@@ -482,7 +482,8 @@ def _one_word_name(word: str, inside: int, text: str, title: str) -> bool:
     """
     if not inside and not re.search(rf"(?<=[\w,;:] ){re.escape(word)}(?!\w)", title):
         return False
-    return re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", text + "\n" + title) is None
+    lower = re.compile(rf"(?<!\w){re.escape(word.lower())}(?!\w)")
+    return lower.search(text) is None and lower.search(title) is None
 
 
 def _sentence_start(text: str, start: int) -> bool:
