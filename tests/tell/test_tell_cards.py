@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import CAIRO, ECB_DEV, RIYADH, seed_ids
 
+from tidings.api import list_related
 from tidings.article import Event
 from tidings.store import Store, open_store
-from tidings.tell.cards import EventCard, build_card, headline, headline_of_card
+from tidings.tell.cards import EventCard, build_card, headline, headline_of_card, related_of
 from tidings.tell.render import render_markdown, render_text
 from tidings.text.sentences import split_sentences
 from tidings.views.events import UnknownId, load_event
@@ -120,6 +121,12 @@ def test_cairo_event_stands_apart(seed_store: Store) -> None:
     # quotes name their speaker as the card does: Ryabkov confirmed the consultations
     assert "Ryabkov (里亚布科夫)" in {q.speaker for q in card.quotes}
     assert all(q.speaker is None or q.speaker.split(" (")[0].replace(".", "").isascii() for q in card.quotes)
+    # so do the names its related event shares with it, and those the timeline says a report adds
+    related = [n for r in related_of(CAIRO, list_related(seed_store), "en") for n in r.shared]
+    assert "Blinken (布林肯)" in related and "Sergei Lavrov" in related
+    riyadh = build_card(seed_store, RIYADH, "en")
+    added = [n for t in riyadh.timeline if t.adds.startswith("names ") for n in t.adds[6:].split(", ")]
+    assert added and all(n.split(" (")[0].replace(".", "").replace(" ", "").isascii() for n in added), added
 
 
 def test_merged_ids_resolve_and_unknown_ids_fail_clearly(seed_store: Store) -> None:

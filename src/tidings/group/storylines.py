@@ -128,10 +128,12 @@ class RelatedEvents:
     reason: str  # e.g. "same kind (talks), 830 days apart", "undated: nothing shows the story continues"
     dates: tuple[str | None, str | None] = (None, None)
     titles: tuple[str, str] = ("", "")
+    shared_labels: tuple[str, ...] = ()  # the label of each shared name (a display in another script needs it)
 
     def to_dict(self) -> dict[str, object]:
         return {"event_ids": list(self.event_ids), "score": self.score, "shared": list(self.shared),
-                "reason": self.reason, "dates": list(self.dates), "titles": list(self.titles)}
+                "reason": self.reason, "dates": list(self.dates), "titles": list(self.titles),
+                "shared_labels": list(self.shared_labels)}
 
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> RelatedEvents:
@@ -140,7 +142,8 @@ class RelatedEvents:
         titles = list(d.get("titles") or ["", ""])  # type: ignore[call-overload]
         return cls((str(ids[0]), str(ids[1])), float(d.get("score") or 0.0),  # type: ignore[arg-type]
                    tuple(str(x) for x in d.get("shared") or ()),  # type: ignore[attr-defined]
-                   str(d.get("reason") or ""), (dates[0], dates[1]), (str(titles[0]), str(titles[1])))
+                   str(d.get("reason") or ""), (dates[0], dates[1]), (str(titles[0]), str(titles[1])),
+                   tuple(str(x) for x in d.get("shared_labels") or ()))  # type: ignore[attr-defined]
 
 
 def _day(profile: EventProfile, min_confidence: float) -> dt.date | None:
@@ -278,8 +281,10 @@ class StorylineBuilder:
             # ties by name: a set's order changes from run to run (string hashing), the saved names must not
             shared = sorted(set(weights[i]) & set(weights[j]), key=lambda k: (-min(weights[i][k], weights[j][k]), k))
             names = {**b.names, **a.names}
+            labels = {**b.labels, **a.labels}
             out.append(RelatedEvents((a.event_id, b.event_id), round(s, 3), tuple(names.get(k, k) for k in shared[:6]),
-                                     reason, (a.date, b.date), (a.title, b.title)))
+                                     reason, (a.date, b.date), (a.title, b.title),
+                                     tuple(labels.get(k, "") for k in shared[:6])))
         out.sort(key=lambda r: (-r.score, r.event_ids))
         return out
 

@@ -490,7 +490,7 @@ class Library:
             kept = self._make_card(store, live, lang, entry)
         else:
             stale = self._mark_if_stale(live, lang, kept)
-        return kept, stale, related_of(live, related_events(store, live))
+        return kept, stale, related_of(live, related_events(store, live), lang)
 
     def _mark_if_stale(self, event_id: str, lang: str, kept: _Kept) -> bool:
         """Whether the event changed since ``kept`` was built; if so the keeper is asked for a new card

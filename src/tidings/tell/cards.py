@@ -24,7 +24,7 @@ from tidings.tell.titles import compose_title
 from tidings.tell.types import EventCard, RelatedEvent
 from tidings.tell.when import event_date
 from tidings.tell.where import rank_places
-from tidings.tell.who import rank_actors
+from tidings.tell.who import rank_actors, shown_to
 from tidings.views.events import UNKNOWN_OUTLET, EventData, Headline, load_event
 from tidings.views.names import NameResolver
 
@@ -41,18 +41,21 @@ def build_card(store: Store, event_id: str, lang: str = DISPLAY_LANG, *,
     ``names``: the alias lexicon to show names through, when the caller keeps one loaded (a server).
     """
     card = card_from_data(load_event(store, event_id, names=names), lang)
-    card.related = related_of(card.event_id, related_events(store, card.event_id))
+    card.related = related_of(card.event_id, related_events(store, card.event_id), lang)
     return card
 
 
-def related_of(event_id: str, relations: Iterable[RelatedEvents]) -> list[RelatedEvent]:
-    """One event's relations as the card shows them: the other event, its date and title, shared names, reason."""
+def related_of(event_id: str, relations: Iterable[RelatedEvents], lang: str = DISPLAY_LANG) -> list[RelatedEvent]:
+    """One event's relations as the card shows them: the other event, its date and title, shared names (as a
+    reader of ``lang`` sees them), reason."""
     out = []
     for rel in relations:
         if event_id not in rel.event_ids:
             continue
         k = 1 if rel.event_ids[0] == event_id else 0
-        out.append(RelatedEvent(rel.event_ids[k], rel.titles[k], rel.dates[k], rel.shared, rel.reason, rel.score))
+        labels = rel.shared_labels or ("",) * len(rel.shared)
+        shared = tuple(shown_to(name, label, lang) for name, label in zip(rel.shared, labels, strict=True))
+        out.append(RelatedEvent(rel.event_ids[k], rel.titles[k], rel.dates[k], shared, rel.reason, rel.score))
     return sorted(out, key=lambda r: (-r.score, r.event_id))
 
 
@@ -87,7 +90,7 @@ def card_from_data(data: EventData, lang: str = DISPLAY_LANG) -> EventCard:
         when=when,
         quotes=find_quotes(data, people=people),
         outcomes=outcomes,
-        timeline=build_timeline(data, outcomes),
+        timeline=build_timeline(data, outcomes, lang),
         coverage=coverage,
         languages=langs,
         outlets=outlets,

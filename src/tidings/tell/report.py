@@ -445,7 +445,7 @@ def write_report(store: Store, path: str | Path, lang: str = DISPLAY_LANG, *,
     cards = [card_from_data(data, lang) for data in loaded.values()]
     threads = load_threads(store, loaded=loaded)
     for card in cards:
-        card.related = related_of(card.event_id, threads.related)
+        card.related = related_of(card.event_id, threads.related, options.lang)
     out = Path(path)
     out.write_text(render_report(cards, threads.storylines, options, threads.related), encoding="utf-8")
     return out

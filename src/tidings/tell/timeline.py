@@ -11,7 +11,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from tidings.article import Article
+from tidings.options import DISPLAY_LANG
 from tidings.tell.types import SourcedText, TimelineEntry
+from tidings.tell.who import shown_to
 from tidings.views.events import EventData, as_datetime
 
 #: Provenance relations that make an article a re-publication of someone else's report.
@@ -40,22 +42,24 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_ADDS_CHARS else text[: MAX_ADDS_CHARS - 1] + "…"
 
 
-def build_timeline(data: EventData, outcomes: Sequence[SourcedText] = ()) -> list[TimelineEntry]:
-    """Entries in publication order with a role and a one-line "what it adds"."""
+def build_timeline(data: EventData, outcomes: Sequence[SourcedText] = (), lang: str = DISPLAY_LANG,
+                   ) -> list[TimelineEntry]:
+    """Entries in publication order with a role and a one-line "what it adds" (names as a reader of ``lang``
+    sees them)."""
     outcome_of = {o.article_id: o.text for o in reversed(list(outcomes))}
     entries: list[TimelineEntry] = []
     named: set[str] = set()
     first_done = False
     for article, when in _ordered(data):
-        lang = data.lang(article)
+        article_lang = data.lang(article)
         ents = [e for e in data.entities.get(article.id, []) if e.label in ("PERSON", "ORG")]
-        shown = {e.identity: e.display or e.identity for e in ents}
+        shown = {e.identity: shown_to(e.display or e.identity, e.label, lang) for e in ents}
         new = [shown[k] for k in shown if k and k not in named]
         named.update(shown)
         copy_of = data.copies.get(article.id)
         if copy_of is not None:
             original = next((a for a in data.articles if a.id == copy_of), None)
-            role = "translation" if original is not None and data.lang(original) != lang else "copy"
+            role = "translation" if original is not None and data.lang(original) != article_lang else "copy"
             if article.translated:
                 role = "translation"
             adds = f"{role} of {copy_of[:8]} ({data.outlet(original) if original else 'unknown'})"
@@ -74,7 +78,7 @@ def build_timeline(data: EventData, outcomes: Sequence[SourcedText] = ()) -> lis
                 article_id=article.id,
                 published=article.published.value.isoformat() if when and article.published else None,
                 dated=when is not None,
-                lang=lang,
+                lang=article_lang,
                 outlet=data.outlet(article),
                 title=data.title(article),
                 role=role,

@@ -335,6 +335,11 @@ def latin_shown(name: str, label: str) -> str:
     return f"{roman} ({name})" if roman and _LATIN_NAME.match(roman) else name
 
 
+def shown_to(name: str, label: str, lang: str) -> str:
+    """A name as a reader of ``lang`` sees it: in Latin letters for a Latin-script language (:func:`latin_shown`)."""
+    return latin_shown(name, label) if lang in LATIN_SCRIPT_LANGS else name
+
+
 def rank_actors(data: EventData, limit: int = 12, lang: str = DISPLAY_LANG) -> list[Actor]:
     """People, organisations and countries, one normalised name each, most widely reported first.
 
