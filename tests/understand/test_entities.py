@@ -266,3 +266,35 @@ def test_a_short_given_name_in_a_stopword_list_opens_the_name() -> None:
     assert {"ed stefanski", "al sharpton", "bill clinton"} <= norms
     names = {e.norm for e in EntityExtractor().extract("In Paris, Mr Ging met Ed Miliband.", "en")}
     assert "ed miliband" in names and not any(n.startswith(("in ", "mr ")) for n in names)
+
+
+def test_a_stopword_capitalised_inside_prose_belongs_to_the_name() -> None:
+    # stopwordsiso's English list (1,298 words) holds "new", "press", "states", "who", "may", "page", "young",
+    # "long": ECB+ 23_3ecb "New Zealand" was "Zealand" (a person), 39_10ecb "Doctor Who" was "Doctor",
+    # 13_6ecb "United States" was "United", and a capitalised stopword opening or closing a name in prose
+    # was cut off it everywhere
+    norms = {e.norm for t in _ecb("23_3ecb", "39_10ecb", "13_6ecb") for e in EntityExtractor().extract(t, "en")}
+    assert {"new zealand", "doctor who", "united states"} <= norms
+    assert not {"zealand", "doctor", "united"} & norms
+    text = ("Prime Minister Theresa May met Larry Page and Neil Young after the storm hit Long Island; "
+            "a Wells Fargo banker in Little Rock said so.")
+    found = {e.text for e in EntityExtractor().extract(text, "en")}
+    assert {"Theresa May", "Larry Page", "Neil Young", "Long Island", "Wells Fargo", "Little Rock"} <= found
+    # never a verb of a title-case line, a weekday, a title, a determiner or a company suffix
+    text = ("Trump Is in Riyadh. He told The Guardian that Bush Wednesday met Alaska Gov. Sarah Palin and "
+            "Secretary of State Antony Blinken at Advanced Micro Devices Inc headquarters.")
+    norms = {e.norm for e in EntityExtractor().extract(text, "en")}
+    assert "antony blinken" in norms and "advanced micro devices" in norms
+    assert not any(n.startswith(("trump is", "the ", "state ")) or n.endswith((" wednesday", " gov", " inc"))
+                   for n in norms), norms
+
+
+def test_another_languages_name_of_a_place_is_not_a_place_in_english() -> None:
+    # ECB+ 5_10ecb "Maurice Cheeks": Maurice is Mauritius in French; 7_1ecbplus "referee Sam Williams": Sam is
+    # a name of Damascus; "Island" (Iceland in German) of "Long Island"
+    ents = [e for t in _ecb("5_10ecb", "7_1ecbplus") for e in EntityExtractor().extract(t, "en")]
+    assert not {"mauritius", "damascus"} & {e.norm for e in ents}
+    assert {"maurice cheeks", "sam williams"} <= {e.norm for e in ents}
+    places = {e.norm for e in EntityExtractor().extract("The storm hit Long Island and Iceland.", "en")
+              if e.label == "GPE"}
+    assert places == {"iceland"}

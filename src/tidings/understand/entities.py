@@ -24,11 +24,11 @@ from typing import Any
 
 from tidings.article import Article, Entity, EntityPlace
 from tidings.understand import names_ar, names_latin, names_zh
-from tidings.understand.aliases import AliasLexicon, latin_norm
+from tidings.understand.aliases import AliasLexicon, given_names, latin_norm
 from tidings.understand.labels import SALIENCE
 from tidings.understand.names_mention import Coverage, Mention
 from tidings.understand.names_phonetic import name_key, name_tokens, romanize, script_of
-from tidings.understand.places import Gazetteer, Place, normalize_name
+from tidings.understand.places import Gazetteer, Place, english_country_names, normalize_name
 
 #: Cities named by a single short word (2 Han characters, one Arabic or Latin word that is
 #: also a given name or a common word) must be this big: 林肯 (Lincoln, 258k), Vladimir
@@ -459,6 +459,13 @@ def _zipf(word: str, lang: str) -> float | None:
 
 
 def _common_word_not_city(word: str, place: Place, lang: str) -> bool:
+    """A single word that names a small town by chance (or, in English, a country in another language)."""
+    if place.kind == "country":
+        # English text names countries in English: "Island" (Iceland in German) of "Long Island",
+        # "Maurice" (Mauritius in French) of "Maurice Cheeks" are not countries there
+        return lang == "en" and normalize_name(word) not in english_country_names()
+    if lang == "en" and word.lower() in given_names() and normalize_name(word) != normalize_name(place.name_en):
+        return True  # a given name that is another language's name of a city: "referee Sam Williams" (Sham)
     if place.kind != "city" or place.population >= SHORT_CITY_MIN_POPULATION or place.population <= 0:
         return False
     z = _zipf(word, lang)

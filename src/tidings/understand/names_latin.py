@@ -286,6 +286,53 @@ def opens_a_name(word: str, lang: str) -> bool:
     return max(zipf_frequency(low, "en"), zipf_frequency(low, lang)) < FUNCTION_WORD_ZIPF
 
 
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+#: Determiners and pronouns: never the first word of a name even when capitalised mid-sentence ("told The
+#: Guardian" names "Guardian", as the other mentions of the paper do).
+_NEVER_OPENS = _wordset("the a an this that these those his her its our their my your")
+#: Abbreviated titles of English news ("Alaska Gov. Sarah Palin", "Sen.", "Lt."), some in the stopword lists.
+_TITLE_ABBREVIATIONS = _wordset("gov sen rep gen lt sgt col capt cpl maj adm cmdr det atty supt insp")
+#: Verbs of the stopword lists a title-case line capitalises after a name ("Obama Will be Back"), and company
+#: suffixes (one company is "AMD Inc" and "AMD"): never a name's last word.
+_NEVER_CLOSES = _wordset("""will would can could shall should must might is are was were be been being has have had
+do does did says said gets got goes went makes made not inc corp co ltd llc plc""")
+_PROSE_BEFORE = re.compile(r"(?<![\w'’])[a-z][a-z'’-]* $")
+_PROSE_AFTER = re.compile(r"(?: [a-z]|\s*[.,;:!?)]|\s*$)")
+#: Languages whose prose capitalises nouns: a capitalised word mid-sentence says nothing there.
+_NOUNS_CAPITALISED = frozenset({"de", "lb"})
+
+
+def _stopword_in_name(text: str, run: list[Word], k: int, lang: str, after_name: bool) -> bool:
+    """Whether the stopword at ``run[k]`` belongs to the name, read from where prose capitalises it.
+
+    Why: the stopword lists that cut capitalised runs (stopwordsiso's English one, 1,298 words, checked in
+    every Latin-script text) hold words that are names too: "Long Island" was "Island" (read as Iceland),
+    "Little Rock", "Larry Page", "Neil Young", "Theresa May", "Doctor Who" were cut or lost. In prose,
+    a word is capitalised mid-sentence only for a name, so a stopword in a run of two or more words joins
+    the name when it opens the run right after a lower-case word ("hit Long Island", "a Wells Fargo
+    banker") or closes it right before one or before punctuation ("Theresa May said", "star of Doctor
+    Who."), after a word that is not one. Determiners never open a name (:data:`_NEVER_OPENS`) and verbs
+    never close one (:data:`_NEVER_CLOSES`: title-case lines, "Trump Is in Riyadh", "Obama Will be Back").
+    """
+    w = run[k].text
+    if len(run) < 2 or lang in _NOUNS_CAPITALISED or len(w) < 3 or not (w[0].isupper() and w[1:].islower()):
+        return False
+    low = w.lower()
+    if (low not in stopwords(lang) and low not in stopwords("en")) or low in _title_index(lang)[0] or \
+            low in _TITLE_ABBREVIATIONS:
+        return False  # a weekday ("Bush Wednesday") or a title ("Alaska Gov. Sarah Palin") is not a name's word
+    if k == 0:
+        return (not is_ordinary(run[1].text, lang) and low not in _NEVER_OPENS
+                and _PROSE_BEFORE.search(text, max(0, run[0].start - 30), run[0].start) is not None
+                and title_before(text, run[1].start, lang) is None)  # "Secretary of State Antony Blinken"
+    if k == len(run) - 1 and after_name and low not in _NEVER_CLOSES:
+        return _PROSE_AFTER.match(text, run[k].end) is not None
+    return False
+
+
 def runs_to_mentions(text: str, lang: str, cased_only: bool = False) -> list[Mention]:
     """Candidate mentions from capitalised runs; ``label`` is left empty for the resolver to decide."""
     out: list[Mention] = []
@@ -303,7 +350,8 @@ def runs_to_mentions(text: str, lang: str, cased_only: bool = False) -> list[Men
         for k, w in enumerate(run):
             if k + 1 < len(run) and opens_a_name(w.text, lang):
                 pieces[-1].append(w)  # "Mt Cook", "Al Gore", "Ed Miliband": the short word opens the name
-            elif is_ordinary(w.text, lang) or is_date_word(text, w, lang):
+            elif is_date_word(text, w, lang) or (
+                    is_ordinary(w.text, lang) and not _stopword_in_name(text, run, k, lang, bool(pieces[-1]))):
                 pieces.append([])
             else:
                 pieces[-1].append(w)

