@@ -13,6 +13,12 @@ def test_a_town_named_for_its_team_is_not_where() -> None:
             "Chapel Hill, N.C.")
     assert other_use(text, "Evansville") == "team"
     assert other_use(text, "Chapel Hill") is None
+    # ECB+ 25_ecbplus: the Saints' roster move before their playoff game at Seattle
+    text = ("Pierre Thomas was placed on injured reserve by the New Orleans Saints on Wednesday. New Orleans plays "
+            "at Seattle on Saturday. He broke his fibula in New Orleans’ loss to Atlanta. New Orleans replaced "
+            "him by signing Joique Bell. The New Orleans Saints have placed their rookie on the list.")
+    assert other_use(text, "New Orleans") == "team"
+    assert other_use(text, "Seattle") is None
 
 
 def test_a_birthplace_and_a_government_are_not_where() -> None:

@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from tidings.text.tokens import whole_word_spans
+from tidings.understand.aliases import given_names
 from tidings.understand.towns import AP_STATE_ABBREVIATIONS
 
 
@@ -187,6 +188,8 @@ LOWER_SHARE = 0.3
 #: Act"), an acronym used as a common noun ("arrested for DUI", "a GPS", "DNA evidence").
 _LOCATIVE_B = re.compile(r"\b(?:in|near|outside|across|throughout|around|into|(?:district|province|neighbou?rhood|"
                          r"village|town|city|region|capital|suburb|state) of)\s+$")
+#: Where a body's premises are meant: "outside the Sam's Club", "walked into Sam's Club", "at a Sam's Club".
+_SITE_B = re.compile(r"(?i:\b(?:outside|inside|into|near)\s+(?:the\s+|a\s+|an\s+)?|\bat\s+(?:a|an)\s+)$")
 _LOCATIVE_A = re.compile(r"^\s+(?:district|province|neighbou?rhood|region|state|county|village|area|island|"
                          r"regency|suburb)\b")
 _QUOTE_B, _QUOTE_A = re.compile(r"[“\"]\s*$"), re.compile(r"^\s*[”\"]")
@@ -205,6 +208,11 @@ _TICKER_B, _TICKER_A = re.compile(r"(?:\(|\b[A-Za-z]+\s*:)\s*$"), re.compile(r"^
 #: Last words of names of happenings, not of anyone: "Super Bowl", "MVC Tournament", "MVP Award".
 EVENT_HEADS = _wordset("bowl cup games olympics championship championships tournament series classic festival "
                        "awards award prize trophy marathon derby")
+#: Last words of the names of laws and agreements: "Endangered Species Act", "Congressional Review Act".
+LAW_HEADS = _wordset("act acts law treaty amendment convention accord accords")
+#: A possessive and the capitalised words it owns ("'s Purse", "'s Club"); the owner before one ("Samaritan's ").
+_POSSESSED_AFTER = re.compile(r"['’]s ((?:[A-Z][\w-]*)(?: [A-Z][\w-]*){0,2})")
+_OWNER_BEFORE = re.compile(r"(?<![\w'’])([A-Z][\w-]*)['’]s $")
 _RUN_AFTER = re.compile(r" ((?:[A-Z][\w'-]+)(?: [A-Z][\w'-]+){0,2})")
 _GLUED = re.compile(r" [A-Z][a-z]*[A-Z0-9]?")
 #: The share of a name's mentions that must read so for it to be that (one mention in two).
@@ -244,6 +252,36 @@ class EventWords:
             found = self._spans[name] = whole_word_spans(self.text, name)
         return found
 
+    def possessive_name(self, name: str) -> str | None:
+        """The name ``name`` is part of when most of its mentions are written with a possessive inside one:
+        "Samaritan" and "Purse" of "Samaritan's Purse", "Sam" of "Sam's Club" (the entity stage cuts names
+        at the clitic, as it must for "Trump's"); None when they are not."""
+        spans = self.spans(name)
+        if not spans or "'" in name or "’" in name:
+            return None
+        tails: Counter[str] = Counter()
+        owners: Counter[str] = Counter()
+        for start, end in spans:
+            m = _POSSESSED_AFTER.match(self.text, end, end + 60)
+            if m:
+                words = m.group(1).split()
+                tails.update(" ".join(words[:k]) for k in range(1, len(words) + 1))
+            m = _OWNER_BEFORE.search(self.text, max(0, start - 40), start)
+            if m:
+                owners[m.group(1)] += 1
+        most = len(spans) / 2
+        given = given_names()
+        tail = max((t for t, n in tails.items() if n > most and t.split()[0].lower() not in TITLE_WORDS
+                    and t.split()[0].lower() not in given), key=len, default=None)  # not "the BBC's James Copnall"
+        if tail is not None:
+            return f"{name}'s {tail}"
+        owner, n = owners.most_common(1)[0] if owners else ("", 0)
+        if n <= most or owner.lower() in TITLE_WORDS or " " in name:
+            return None
+        # the owner is written so too, not on its own: "Samaritan's Purse", not "Microsoft's Windows"
+        owned = sum(bool(_POSSESSED_AFTER.match(self.text, e, e + 60)) for _s, e in self.spans(owner))
+        return f"{owner}'s {name}" if owned * 2 > len(self.spans(owner)) else None
+
     def usage(self, name: str) -> str | None:
         """What most mentions of ``name`` in the event make it, if anything: "place", "work", "product",
         "law" or "noun" (see the patterns above); None when it reads as a name of someone."""
@@ -257,7 +295,8 @@ class EventWords:
                 uses["work"] += 1
             elif _LAW_A.match(after):
                 uses["law"] += 1
-            elif (_LOCATIVE_B.search(before) and not before.rstrip().endswith("the")) or _LOCATIVE_A.match(after):
+            elif ((_LOCATIVE_B.search(before) and not before.rstrip().endswith("the")) or _LOCATIVE_A.match(after)
+                  or _SITE_B.search(before)):
                 uses["place"] += 1
             elif acronym and (_NOUN_B.search(before) or _NOUN_A.match(after)):
                 uses["noun"] += 1

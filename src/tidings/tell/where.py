@@ -48,7 +48,8 @@ _GAZETTEER = Gazetteer()
 # words right before (``_B``) or after (``_A``) one mention; a name most of whose mentions read so is
 # not a candidate for where (general English news usage, checked on ECB+ dev events and the seeds).
 #: A sports team named by its town or school: "victory over Evansville", "Evansville 91-73",
-#: "Evansville's Shy Ely", "top-ranked North Carolina", "North Carolina basketball".
+#: "Evansville's Shy Ely", "top-ranked North Carolina", "North Carolina basketball", "New Orleans plays at
+#: Seattle", "New Orleans’ loss to Atlanta", "the New Orleans Saints" (a team's plural nickname).
 _TEAM_B = re.compile(r"(?:\bagainst|\bover|\bbeat|\bbeats|\bbeating|\bdefeated|\bdefeats|\bdefeating|\bedged|"
                      r"\brouted|\bdrubbing of|\bvisiting|\bhosts?|\bhosting|\boutscored|\bpast|\bvs\.?|\bversus|"
                      r"\bto lead|\btop-ranked|\bno\. \d+|\bunbeaten|\bundefeated|\branked|"
@@ -56,6 +57,10 @@ _TEAM_B = re.compile(r"(?:\bagainst|\bover|\bbeat|\bbeats|\bbeating|\bdefeated|\
 _TEAM_A = re.compile(r"^(?:(?:'s)?\s*,?\s*\(?\d{1,3}\s*-\s*\d{1,3}\b|'s\s+[A-Z][a-z]+\s+[A-Z]|"
                      r"(?:'s)?\s+(?:basketball|football|baseball|hockey|soccer|coach|team|players?|fans|guard|"
                      r"forward|quarterback|beat|beats|defeated|won|lost|outscored|trailed)\b|"
+                     r"\s+(?:plays|played|finished|replaced|signed|traded|released|waived|drafted|picked up|"
+                     r"placed|begins|began|prepares|faces|visits|rallied)\b|"
+                     r"['’]s?\s+(?:win|loss|victory|defeat|offense|offence|defense|defence|roster|lineup|backfield|"
+                     r"season)\b|\s+(?:[A-Z][a-z]+ )?[A-Z][a-z]+s\b(?! (?:of|and|&|[A-Z]))|"
                      r"(?:'s)?\s+(?:new\s+|all-time\s+|alltime\s+|career\s+)*(?:scoring|record|campus|season|"
                      r"program)\b)")
 #: Where someone was born or comes from: "Glasgow-born", "born in Glasgow", "a Glasgow native".

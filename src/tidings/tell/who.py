@@ -27,6 +27,7 @@ from tidings.options import DISPLAY_LANG
 from tidings.tell.name_kinds import (
     COMPASS,
     EVENT_HEADS,
+    LAW_HEADS,
     ORG_HEADS,
     TITLE_WORDS,
     EventWords,
@@ -140,12 +141,17 @@ def _kind(name: str, label: str, words: EventWords) -> str | None:
         return ""  # "West"; "Windows" of Windows XP / Server / Update, "Internet" of Internet Explorer
     if label in ("PERSON", "ORG") and name.split()[-1].lower() in EVENT_HEADS:
         return ""  # a happening: "Super Bowl", "MVC Tournament"
+    if label in ("PERSON", "ORG") and " " in name and name.split()[-1].lower() in LAW_HEADS:
+        return ""  # a law, named with its head ("Endangered Species Act"): what was done, not who did it
     if label in ("PERSON", "ORG") and all(w.lower().rstrip(".") in TITLE_WORDS for w in name.split()):
         return ""  # a title alone ("Attorney", "CEO", "Sgt"): whoever holds it is named elsewhere
     if label in ("PERSON", "ORG") and (name[-1:] == "s" and name[:-1].isupper()):
         return ""  # a plural acronym is a common noun: "MPs", "SUVs"
     if label in ("PERSON", "ORG") and words.usage(name) is not None:
         return ""  # a place, a work's title, a product, a law, an acronym used as a noun: not who took part
+    town, _, rest = name.partition(" ")
+    if label in ("PERSON", "ORG") and " " in rest and lookup_place(town, "en") is not None and words.usage(rest):
+        return ""  # the same after the town it is in: "Bloomington Sam's Club" where "Sam's Club" is a site
     if label == "PERSON" and " " in name and name.split()[-1].lower().rstrip(".") in ORG_HEADS:
         return "ORG"  # "Wasilla Bible Church", "Central Mat-Su Fire Department"
     return None
@@ -185,11 +191,14 @@ def _merge_variants(tallies: dict[str, _Tally]) -> dict[str, _Tally]:
         best = candidates[0]
         runner = len(tallies[candidates[1]].groups) if len(candidates) > 1 else 0
         if runner and len(tallies[best].groups) < DOMINANT_SHARE * runner:
-            if len(w) == 1:
+            if len(w) == 1 and len(tallies[k].groups) <= DOMINANT_SHARE * len(tallies[best].groups):
                 into[k] = ""  # "Peterson" of Scott and of Laci Peterson: nobody in particular
-            continue
+            continue  # "Microsoft" (28 reports) is none of "Microsoft Update", "Microsoft Fix" (one each)
         if len(tallies[best].groups) * DOMINANT_SHARE < len(tallies[k].groups) and len(w) >= 2:
-            continue  # "Tara Reid" (17 reports) is not a piece of a one-off "Party Girl Tara Reid"
+            # "Tara Reid" (17 reports) is not a piece of a one-off "Party Girl Tara Reid": that one is hers,
+            # as "Bloomington Sam's Club" (2) is "Sam's Club" (9)
+            into.setdefault(best, k)
+            continue
         into[k] = best
     out: dict[str, _Tally] = {}
     for k, t in tallies.items():
@@ -388,6 +397,9 @@ def rank_actors(data: EventData, limit: int = 12, lang: str = DISPLAY_LANG) -> l
                 name = max(sorted(latin_native), key=lambda s: t.native[s])
             if t.label in ("PERSON", "ORG"):
                 name = words.cut_end(words.clean_name(name, t.label))
+                whole = words.possessive_name(name)
+                if whole is not None:
+                    name, t.labels = whole, Counter({"ORG": 1})  # "Samaritan's Purse", "Sam's Club"
             name = _restore_cut_start(name, event_text, words if t.label in ("PERSON", "ORG") else None,
                                       t.label == "PERSON" and " " not in name)
             t.display = Counter({name: 1})
