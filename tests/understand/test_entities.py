@@ -298,3 +298,7 @@ def test_another_languages_name_of_a_place_is_not_a_place_in_english() -> None:
     places = {e.norm for e in EntityExtractor().extract("The storm hit Long Island and Iceland.", "en")
               if e.label == "GPE"}
     assert places == {"iceland"}
+    # ECB+ 5_10ecb "Eddie Jordan of Washington": a place's name after a given name is a surname (Jordan
+    # was a country every report of the Sixers' coaching change named, and their card's where became Amman)
+    ents = {e.norm: e.label for e in EntityExtractor().extract(_ecb("5_10ecb")[0], "en")}
+    assert ents.get("eddie jordan") == "PERSON" and "jordan" not in ents

@@ -320,6 +320,8 @@ class EntityExtractor:
                 small = place.kind == "city" and place.population < SHORT_CITY_MIN_POPULATION
                 if j - i == 1 and (small or _common_word_not_city(text[s0:e0], place, lang)):
                     continue
+                if j - i == 1 and i > 0 and text[words[i - 1][0]:words[i - 1][1]].lower() in given_names():
+                    continue  # a surname after a given name: "Eddie Jordan", "George Washington", "Tony Chad"
                 hit = (j, Mention(s0, e0, text[s0:e0], "GPE", "gazetteer", 0.9, place=place))
                 break
             if hit is None:

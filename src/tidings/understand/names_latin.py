@@ -290,15 +290,21 @@ def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-#: Determiners and pronouns: never the first word of a name even when capitalised mid-sentence ("told The
-#: Guardian" names "Guardian", as the other mentions of the paper do).
-_NEVER_OPENS = _wordset("the a an this that these those his her its our their my your")
+#: Determiners, pronouns, prepositions and conjunctions: never the first or last word of a name even when
+#: capitalised mid-sentence ("told The Guardian" names "Guardian", as the other mentions of the paper do;
+#: scraped text that lost a sentence's end glues "Anurag Basu The film", "Security Council From").
+_FUNCTION_WORDS = _wordset("""the a an this that these those his her its our their my your you he she it we they i
+me him us them one for from with without after before because when where while if than then amid amidst between among
+into onto upon about across against along around at by of in on over under through during since until till via
+per as so but and or nor yet also only just even still there here what which whose whom why how all any each
+every both either neither some such more most other another again please""")
+_NEVER_OPENS = _FUNCTION_WORDS
 #: Abbreviated titles of English news ("Alaska Gov. Sarah Palin", "Sen.", "Lt."), some in the stopword lists.
 _TITLE_ABBREVIATIONS = _wordset("gov sen rep gen lt sgt col capt cpl maj adm cmdr det atty supt insp")
 #: Verbs of the stopword lists a title-case line capitalises after a name ("Obama Will be Back"), and company
 #: suffixes (one company is "AMD Inc" and "AMD"): never a name's last word.
 _NEVER_CLOSES = _wordset("""will would can could shall should must might is are was were be been being has have had
-do does did says said gets got goes went makes made not inc corp co ltd llc plc""")
+do does did says said get gets got goes went makes made think thank not much inc corp co ltd llc plc""")
 _PROSE_BEFORE = re.compile(r"(?<![\w'’])[a-z][a-z'’-]* $")
 _PROSE_AFTER = re.compile(r"(?: [a-z]|\s*[.,;:!?)]|\s*$)")
 #: Languages whose prose capitalises nouns: a capitalised word mid-sentence says nothing there.
@@ -314,8 +320,9 @@ def _stopword_in_name(text: str, run: list[Word], k: int, lang: str, after_name:
     a word is capitalised mid-sentence only for a name, so a stopword in a run of two or more words joins
     the name when it opens the run right after a lower-case word ("hit Long Island", "a Wells Fargo
     banker") or closes it right before one or before punctuation ("Theresa May said", "star of Doctor
-    Who."), after a word that is not one. Determiners never open a name (:data:`_NEVER_OPENS`) and verbs
-    never close one (:data:`_NEVER_CLOSES`: title-case lines, "Trump Is in Riyadh", "Obama Will be Back").
+    Who."), after a word that is not one. Function words never open or close a name (:data:`_FUNCTION_WORDS`)
+    and verbs never close one (:data:`_NEVER_CLOSES`: title-case lines, "Trump Is in Riyadh", "Obama Will be
+    Back").
     """
     w = run[k].text
     if len(run) < 2 or lang in _NOUNS_CAPITALISED or len(w) < 3 or not (w[0].isupper() and w[1:].islower()):
@@ -328,7 +335,7 @@ def _stopword_in_name(text: str, run: list[Word], k: int, lang: str, after_name:
         return (not is_ordinary(run[1].text, lang) and low not in _NEVER_OPENS
                 and _PROSE_BEFORE.search(text, max(0, run[0].start - 30), run[0].start) is not None
                 and title_before(text, run[1].start, lang) is None)  # "Secretary of State Antony Blinken"
-    if k == len(run) - 1 and after_name and low not in _NEVER_CLOSES:
+    if k == len(run) - 1 and after_name and low not in _NEVER_CLOSES and low not in _FUNCTION_WORDS:
         return _PROSE_AFTER.match(text, run[k].end) is not None
     return False
 
