@@ -60,7 +60,7 @@ _TEAM_A = re.compile(r"^(?:(?:'s)?\s*,?\s*\(?\d{1,3}\s*-\s*\d{1,3}\b|'s\s+[A-Z][
                      r"\s+(?:plays|played|finished|replaced|signed|traded|released|waived|drafted|picked up|"
                      r"placed|begins|began|prepares|faces|visits|rallied)\b|"
                      r"['’]s?\s+(?:win|loss|victory|defeat|offense|offence|defense|defence|roster|lineup|backfield|"
-                     r"season)\b|\s+(?:[A-Z][a-z]+ )?[A-Z][a-z]+s\b(?! (?:of|and|&|[A-Z]))|"
+                     r"season)\b|\s+(?:[A-Z][a-z]+ )?[A-Z][a-z]+s\b(?! (?:of|and|&)\b)|"
                      r"(?:'s)?\s+(?:new\s+|all-time\s+|alltime\s+|career\s+)*(?:scoring|record|campus|season|"
                      r"program)\b)")
 #: Where someone was born or comes from: "Glasgow-born", "born in Glasgow", "a Glasgow native".
