@@ -16,6 +16,9 @@ def test_usage_tells_places_works_products_laws_and_common_nouns() -> None:
         "The Endangered Species Act. Rules under the Endangered Species Act.",
         "He was on probation for a previous DUI arrest. He was arrested for DUI.",
         "Sarah Palin visited the church. Palin said. Sarah Palin was there.",
+        # ECB+ 21_ecbplus, 41_ecb
+        "She was hit by a grey Toyota Camry. He struck her with his gray 2013 Toyota Camry. A 2013 Toyota Camry.",
+        "The UN gave the GPS co-ordinates of the school. The GPS coordinates were known.",
     ])
     assert words.usage("Bener Meriah") == "place"
     assert words.usage("American Pie") == "work"
@@ -23,6 +26,8 @@ def test_usage_tells_places_works_products_laws_and_common_nouns() -> None:
     assert words.usage("Endangered Species") == "law"
     assert words.usage("DUI") == "noun"
     assert words.usage("Sarah Palin") is None
+    assert words.usage("Toyota Camry") == "product"
+    assert words.usage("GPS") == "noun"
 
 
 def test_titles_are_cut_and_cut_names_restored() -> None:

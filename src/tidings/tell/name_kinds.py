@@ -194,7 +194,12 @@ _LOCATIVE_A = re.compile(r"^\s+(?:district|province|neighbou?rhood|region|state|
                          r"regency|suburb)\b")
 _QUOTE_B, _QUOTE_A = re.compile(r"[“\"]\s*$"), re.compile(r"^\s*[”\"]")
 _PRODUCT_B = re.compile(r"(?:\b(?:its|their|a|an)\s+(?:\d{4}\s+)?|\b(?:versions? of|users of|use|uses|using|"
-                        r"running|install|installing|drove|driving)\s+)$")
+                        r"running|install|installing|drove|driving)\s+|"
+                        # a vehicle as police describe it: "a grey Toyota Camry", "his gray 2013 Toyota Camry"
+                        r"\b(?:a|an|his|her|their|its)\s+(?:(?:grey|gray|silver|black|white|red|blue|green|dark|"
+                        r"light|new|used|stolen|rented|older)\s+)?\d{4}\s+|"
+                        r"\b(?:a|an)\s+(?:grey|gray|silver|black|white|red|blue|green|dark|light|new|used|stolen|"
+                        r"rented|older)\s+)$")
 _PRODUCT_A = re.compile(r"^\s*(?:\(\w+\)\s*)?(?:\d|[IVX]+\b|version|web\b|browser|updates?\b|patch|processors?\b|"
                         r"chips?\b|servers?\b|sedan|car\b|phones?\b|software|operating|users\b|vulnerabilit|flaw|"
                         r"platform|products?\b|devices?\b|models?\b|edition|releases?\b)")
@@ -202,7 +207,7 @@ _LAW_A = re.compile(r"^\s+(?:Act|Law|Bill|Treaty|Amendment|Convention|Accord)\b"
 _NOUN_B = re.compile(r"\b(?:a|an|of|for|with|on|previous|prior|misdemeanor|felony|second|first|third|his|her|"
                      r"their)\s+$")
 _NOUN_A = re.compile(r"^\s+(?:arrests?|charges?|checkpoints?|cases?|convictions?|stops?|tests?|testing|evidence|"
-                     r"samples?|devices?|tracking|related|allegations?|units?|coordinates)\b")
+                     r"samples?|devices?|tracking|related|allegations?|units?|coordinates|co-ordinates)\b")
 #: A stock ticker: "(NSDQ: MSFT)", "(Nasdaq: INTC)", "(ATYT)".
 _TICKER_B, _TICKER_A = re.compile(r"(?:\(|\b[A-Za-z]+\s*:)\s*$"), re.compile(r"^\s*(?:\)|:\s*[A-Z]{2,5}\))")
 #: Last words of names of happenings, not of anyone: "Super Bowl", "MVC Tournament", "MVP Award".
