@@ -193,13 +193,11 @@ _SITE_B = re.compile(r"(?i:\b(?:outside|inside|into|near)\s+(?:the\s+|a\s+|an\s+
 _LOCATIVE_A = re.compile(r"^\s+(?:district|province|neighbou?rhood|region|state|county|village|area|island|"
                          r"regency|suburb)\b")
 _QUOTE_B, _QUOTE_A = re.compile(r"[“\"]\s*$"), re.compile(r"^\s*[”\"]")
+#: How reports describe a vehicle before its make and model: "a grey Toyota Camry", "his gray 2013 Toyota Camry".
+_VEHICLE_WORD = r"(?:grey|gray|silver|black|white|red|blue|green|dark|light|new|used|stolen|rented|older)"
 _PRODUCT_B = re.compile(r"(?:\b(?:its|their|a|an)\s+(?:\d{4}\s+)?|\b(?:versions? of|users of|use|uses|using|"
                         r"running|install|installing|drove|driving)\s+|"
-                        # a vehicle as police describe it: "a grey Toyota Camry", "his gray 2013 Toyota Camry"
-                        r"\b(?:a|an|his|her|their|its)\s+(?:(?:grey|gray|silver|black|white|red|blue|green|dark|"
-                        r"light|new|used|stolen|rented|older)\s+)?\d{4}\s+|"
-                        r"\b(?:a|an)\s+(?:grey|gray|silver|black|white|red|blue|green|dark|light|new|used|stolen|"
-                        r"rented|older)\s+)$")
+                        rf"\b(?:a|an|his|her|their|its)\s+(?:{_VEHICLE_WORD}\s+)?\d{{4}}\s+|\b(?:a|an)\s+{_VEHICLE_WORD}\s+)$")
 _PRODUCT_A = re.compile(r"^\s*(?:\(\w+\)\s*)?(?:\d|[IVX]+\b|version|web\b|browser|updates?\b|patch|processors?\b|"
                         r"chips?\b|servers?\b|sedan|car\b|phones?\b|software|operating|users\b|vulnerabilit|flaw|"
                         r"platform|products?\b|devices?\b|models?\b|edition|releases?\b)")

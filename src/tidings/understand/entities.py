@@ -251,7 +251,7 @@ class EntityExtractor:
 
         def opens(word: str) -> bool:
             if word not in opening:
-                opening[word] = written[word] >= 2 and lang not in NOUNS_CAPITALISED and _one_word_name(
+                opening[word] = written[word] >= 2 and lang not in names_latin.NOUNS_CAPITALISED and _one_word_name(
                     word, repeated[word], text, title)
             return opening[word]
 
@@ -477,8 +477,6 @@ def _common_word_not_city(word: str, place: Place, lang: str) -> bool:
     return z - expected > _CITY_ZIPF_EXCESS
 
 
-#: Languages that capitalise every noun: a capital inside a sentence does not mark a name there.
-NOUNS_CAPITALISED = frozenset({"de", "lb"})
 
 
 def _one_word_name(word: str, inside: int, text: str, title: str) -> bool:

@@ -298,7 +298,6 @@ me him us them one for from with without after before because when where while i
 into onto upon about across against along around at by of in on over under through during since until till via
 per as so but and or nor yet also only just even still there here what which whose whom why how all any each
 every both either neither some such more most other another again please""")
-_NEVER_OPENS = _FUNCTION_WORDS
 #: Abbreviated titles of English news ("Alaska Gov. Sarah Palin", "Sen.", "Lt."), some in the stopword lists.
 _TITLE_ABBREVIATIONS = _wordset("gov sen rep gen lt sgt col capt cpl maj adm cmdr det atty supt insp")
 #: Verbs of the stopword lists a title-case line capitalises after a name ("Obama Will be Back"), and company
@@ -307,8 +306,8 @@ _NEVER_CLOSES = _wordset("""will would can could shall should must might is are 
 do does did says said get gets got goes went makes made think thank not much inc corp co ltd llc plc""")
 _PROSE_BEFORE = re.compile(r"(?<![\w'’])[a-z][a-z'’-]* $")
 _PROSE_AFTER = re.compile(r"(?: [a-z]|\s*[.,;:!?)]|\s*$)")
-#: Languages whose prose capitalises nouns: a capitalised word mid-sentence says nothing there.
-_NOUNS_CAPITALISED = frozenset({"de", "lb"})
+#: Languages that capitalise every noun: a capital inside a sentence does not mark a name there.
+NOUNS_CAPITALISED = frozenset({"de", "lb"})
 
 
 def _stopword_in_name(text: str, run: list[Word], k: int, lang: str, after_name: bool) -> bool:
@@ -325,14 +324,14 @@ def _stopword_in_name(text: str, run: list[Word], k: int, lang: str, after_name:
     Back").
     """
     w = run[k].text
-    if len(run) < 2 or lang in _NOUNS_CAPITALISED or len(w) < 3 or not (w[0].isupper() and w[1:].islower()):
+    if len(run) < 2 or lang in NOUNS_CAPITALISED or len(w) < 3 or not (w[0].isupper() and w[1:].islower()):
         return False
     low = w.lower()
     if (low not in stopwords(lang) and low not in stopwords("en")) or low in _title_index(lang)[0] or \
             low in _TITLE_ABBREVIATIONS:
         return False  # a weekday ("Bush Wednesday") or a title ("Alaska Gov. Sarah Palin") is not a name's word
     if k == 0:
-        return (not is_ordinary(run[1].text, lang) and low not in _NEVER_OPENS
+        return (not is_ordinary(run[1].text, lang) and low not in _FUNCTION_WORDS
                 and _PROSE_BEFORE.search(text, max(0, run[0].start - 30), run[0].start) is not None
                 and title_before(text, run[1].start, lang) is None)  # "Secretary of State Antony Blinken"
     if k == len(run) - 1 and after_name and low not in _NEVER_CLOSES and low not in _FUNCTION_WORDS:
