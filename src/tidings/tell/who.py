@@ -149,6 +149,9 @@ def _kind(name: str, label: str, words: EventWords) -> str | None:
         return ""  # a plural acronym is a common noun: "MPs", "SUVs"
     if label in ("PERSON", "ORG") and words.usage(name) is not None:
         return ""  # a place, a work's title, a product, a law, an acronym used as a noun: not who took part
+    place = lookup_place(name, "en") if " " in name and label in ("PERSON", "ORG") else None
+    if place is not None and str(getattr(place, "name_en", "")).lower() == name.lower():
+        return ""  # a town's own name read as someone's ("New Orleans" cut at "New"): a where
     town, _, rest = name.partition(" ")
     if label in ("PERSON", "ORG") and " " in rest and lookup_place(town, "en") is not None and words.usage(rest):
         return ""  # the same after the town it is in: "Bloomington Sam's Club" where "Sam's Club" is a site
@@ -400,8 +403,12 @@ def rank_actors(data: EventData, limit: int = 12, lang: str = DISPLAY_LANG) -> l
                 whole = words.possessive_name(name)
                 if whole is not None:
                     name, t.labels = whole, Counter({"ORG": 1})  # "Samaritan's Purse", "Sam's Club"
-            name = _restore_cut_start(name, event_text, words if t.label in ("PERSON", "ORG") else None,
-                                      t.label == "PERSON" and " " not in name)
+            for _ in range(2):  # a word at a time: "Saints" → "Orleans Saints" → "New Orleans Saints"
+                longer = _restore_cut_start(name, event_text, words if t.label in ("PERSON", "ORG") else None,
+                                            t.label == "PERSON" and " " not in name)
+                if longer == name:
+                    break
+                name = longer
             t.display = Counter({name: 1})
         kind = _kind(name, t.label, words)
         if kind == "":
