@@ -180,6 +180,10 @@ def test_ecbplus_cards_are_extractive_and_complete(ecb_store: Store) -> None:
         assert all(s.text in own for s in card.summary)
         assert len({s.article_id for s in card.summary}) >= 2  # drawn from several reports
         assert len(card.timeline) == card.article_count
+        assert all(t.adds for t in card.timeline)  # a report with no title and no new actor: its lead
+        # no quote twice, in part or retouched by another outlet
+        said = [" ".join(q.text.casefold().split()) for q in card.quotes]
+        assert not any(a != b and a[:60] in b for a in said for b in said)
         assert render_text(card)
 
 

@@ -90,7 +90,7 @@ def card_from_data(data: EventData, lang: str = DISPLAY_LANG) -> EventCard:
         when=when,
         quotes=find_quotes(data, people=people),
         outcomes=outcomes,
-        timeline=build_timeline(data, outcomes, lang),
+        timeline=build_timeline(data, outcomes, lang, actors),
         coverage=coverage,
         languages=langs,
         outlets=outlets,

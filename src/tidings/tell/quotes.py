@@ -220,8 +220,13 @@ def english_quotes(text: str, people: dict[str, str]) -> list[tuple[str, str | N
     return out
 
 
+#: Two quotes sharing this share of the shorter one's words say the same thing (one reworded or cut by an outlet).
+SAME_QUOTE_SHARE = 0.8
+
+
 def find_quotes(data: EventData, limit: int = MAX_QUOTES, people: dict[str, str] | None = None) -> list[Quote]:
-    """The event's key quotes: attributed ones first, independent reports first, no repeats.
+    """The event's key quotes: attributed ones first, independent reports first, no repeats (nor a quote again in
+    part or reworded).
 
     ``people``: the card's people (each surface form → the name the card shows); with it, English quotes are
     attributed by how their sentence names the speaker (:func:`english_quotes`).
@@ -245,4 +250,16 @@ def find_quotes(data: EventData, limit: int = MAX_QUOTES, people: dict[str, str]
             found.append(Quote(quote, speaker, article.id, data.lang(article), data.outlet(article), context,
                                round(confidence, 3)))
     found.sort(key=lambda q: (-q.confidence, q.speaker is None, -min(len(q.text), 200)))
-    return found[:limit]
+    kept: list[Quote] = []
+    said: list[tuple[str, frozenset[str]]] = []
+    for q in found:
+        text = " ".join(re.sub(r"\W+", " ", q.text.casefold()).split())
+        words = frozenset(text.split())
+        if any(text in other or other in text or len(words & w) >= SAME_QUOTE_SHARE * min(len(words), len(w))
+               for other, w in said):
+            continue  # the same words again, quoted in part or retouched: the best-placed one stands for them
+        said.append((text, words))
+        kept.append(q)
+        if len(kept) == limit:
+            break
+    return kept

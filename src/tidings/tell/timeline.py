@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from tidings.article import Article
 from tidings.options import DISPLAY_LANG
-from tidings.tell.types import SourcedText, TimelineEntry
+from tidings.tell.types import Actor, SourcedText, TimelineEntry
 from tidings.tell.who import shown_to
 from tidings.views.events import EventData, as_datetime
 
@@ -43,9 +43,14 @@ def _short(text: str) -> str:
 
 
 def build_timeline(data: EventData, outcomes: Sequence[SourcedText] = (), lang: str = DISPLAY_LANG,
-                   ) -> list[TimelineEntry]:
+                   actors: Sequence[Actor] | None = None) -> list[TimelineEntry]:
     """Entries in publication order with a role and a one-line "what it adds" (names as a reader of ``lang``
-    sees them)."""
+    sees them).
+
+    ``actors``: the card's ranked actors; with them a report adds the actors it names first, as the card
+    names them ("Larry Kroon", not the entity stage's "Governor" or "Bible Church").
+    """
+    shown_as = {form: a.name for a in actors or () for form in a.surfaces}
     outcome_of = {o.article_id: o.text for o in reversed(list(outcomes))}
     entries: list[TimelineEntry] = []
     named: set[str] = set()
@@ -53,7 +58,11 @@ def build_timeline(data: EventData, outcomes: Sequence[SourcedText] = (), lang: 
     for article, when in _ordered(data):
         article_lang = data.lang(article)
         ents = [e for e in data.entities.get(article.id, []) if e.label in ("PERSON", "ORG")]
-        shown = {e.identity: shown_to(e.display or e.identity, e.label, lang) for e in ents}
+        if actors is None:
+            shown = {e.identity: shown_to(e.display or e.identity, e.label, lang) for e in ents}
+        else:  # who the card knows, once each (a name its second look dropped is nobody here either)
+            names = (shown_as.get(e.identity or "") or shown_as.get(e.text) for e in ents)
+            shown = {name: name for name in names if name}
         new = [shown[k] for k in shown if k and k not in named]
         named.update(shown)
         copy_of = data.copies.get(article.id)
@@ -72,7 +81,8 @@ def build_timeline(data: EventData, outcomes: Sequence[SourcedText] = (), lang: 
             adds = _short(outcome_of[article.id])
         else:
             role = "follow-up"
-            adds = ("names " + ", ".join(new[:4])) if new else _short(data.title(article))
+            lead = data.title(article) or next((x.text for x in data.sentences(article)), "")
+            adds = ("names " + ", ".join(new[:4])) if new else _short(lead)
         entries.append(
             TimelineEntry(
                 article_id=article.id,
