@@ -127,6 +127,9 @@ def test_cairo_event_stands_apart(seed_store: Store) -> None:
     riyadh = build_card(seed_store, RIYADH, "en")
     added = [n for t in riyadh.timeline if t.adds.startswith("names ") for n in t.adds[6:].split(", ")]
     assert added and all(n.split(" (")[0].replace(".", "").replace(" ", "").isascii() for n in added), added
+    # an Arabic name in its attested spelling, not letter by letter ("Fisl Bn Frhan"); Macron's first name too
+    assert "Faisal bin Farhan (فيصل بن فرحان)" in added
+    assert any(q.speaker and q.speaker.startswith("Emmanuel ") for q in riyadh.quotes)
 
 
 def test_merged_ids_resolve_and_unknown_ids_fail_clearly(seed_store: Store) -> None:

@@ -42,7 +42,8 @@ from tidings.tell.where import entity_place, inside_a_name, lookup_place
 from tidings.text.scripts import has_han
 from tidings.understand.aliases import given_names_compatible
 from tidings.understand.labels import ACTOR_ORDER
-from tidings.understand.names_phonetic import romanize
+from tidings.understand.names_ar_latin import arabic_latin
+from tidings.understand.names_phonetic import romanize, script_of
 from tidings.understand.names_xinhua import xinhua_latin
 from tidings.views.events import EventData
 from tidings.views.names import shown_name
@@ -332,18 +333,19 @@ def latin_shown(name: str, label: str) -> str:
     """For a reader of a Latin-script language: "Ryabkov (里亚布科夫)" rather than "里亚布科夫".
 
     A foreign name in Chinese characters is read back by the Xinhua conventions
-    (:mod:`tidings.understand.names_xinhua`: 布林肯 → Blinken), other names romanised (pinyin for a
-    Chinese name, a transliteration of Arabic). Either is a guess at the English spelling, so the
-    original stays beside it for a reader to check; a name already anchored to a Latin spelling
-    (拉夫罗夫 → Sergei Lavrov, learned from a parenthesis in the stream) is shown as that spelling.
+    (:mod:`tidings.understand.names_xinhua`: 布林肯 → Blinken), an Arabic one by its attested spellings
+    (:mod:`tidings.understand.names_ar_latin`: فيصل بن فرحان → Faisal bin Farhan), other names romanised.
+    Each is a guess at the English spelling, so the original stays beside it for a reader to check; a name
+    already anchored to a Latin spelling (拉夫罗夫 → Sergei Lavrov, learned from a parenthesis in the stream)
+    is shown as that spelling.
     """
     if label not in ("PERSON", "ORG") or _LATIN_NAME.match(name):
         return name
     m = re.match(r"^(.+?) \((.+)\)$", name)  # shown_name's "native (Roman)"
     if m and _LATIN_NAME.match(m.group(2)):
         return f"{m.group(2)} ({m.group(1)})"
-    roman = (xinhua_latin(name) if has_han(name) else None) or " ".join(
-        w[:1].upper() + w[1:] for w in romanize(name).split())
+    reading = xinhua_latin(name) if has_han(name) else arabic_latin(name) if script_of(name) == "arabic" else None
+    roman = reading or " ".join(w[:1].upper() + w[1:] for w in romanize(name).split())
     return f"{roman} ({name})" if roman and _LATIN_NAME.match(roman) else name
 
 

@@ -159,8 +159,9 @@ def title_people(text: str, toks: list[Token], taken: set[int]) -> list[Mention]
             tok = toks[j]
             if separated(text, toks[j - 1], tok, allow_comma=not name_toks):
                 break
-            if j in taken or tok.norm in stop or (tok.norm.startswith("ال") and tok.norm not in _NAME_JOINERS):
-                break
+            if j in taken or (tok.norm in stop and not (name_toks and tok.norm in _NAME_JOINERS)) or (
+                    tok.norm.startswith("ال") and tok.norm not in _NAME_JOINERS):
+                break  # "بن" is a stopword, and inside a name a joiner: فيصل بن فرحان
             if _title_at(toks, j) is not None:
                 break
             if len(name_toks) >= 2 and tok.norm not in _NAME_JOINERS and name_toks[-1].norm not in _NAME_JOINERS:
