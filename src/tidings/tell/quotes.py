@@ -220,8 +220,9 @@ def english_quotes(text: str, people: dict[str, str]) -> list[tuple[str, str | N
     return out
 
 
-#: Two quotes sharing this share of the shorter one's words say the same thing (one reworded or cut by an outlet).
-SAME_QUOTE_SHARE = 0.8
+#: Two quotes sharing this share of the shorter one's words say the same thing (one reworded or cut by an outlet),
+#: when the shorter one has this many words (two short quotes share their few words by chance).
+SAME_QUOTE_SHARE, SAME_QUOTE_MIN_WORDS = 0.8, 5
 
 
 def find_quotes(data: EventData, limit: int = MAX_QUOTES, people: dict[str, str] | None = None) -> list[Quote]:
@@ -254,12 +255,18 @@ def find_quotes(data: EventData, limit: int = MAX_QUOTES, people: dict[str, str]
     said: list[tuple[str, frozenset[str]]] = []
     for q in found:
         text = " ".join(re.sub(r"\W+", " ", q.text.casefold()).split())
-        words = frozenset(text.split())
-        if any(text in other or other in text or len(words & w) >= SAME_QUOTE_SHARE * min(len(words), len(w))
-               for other, w in said):
+        if any(_same_quote((text, frozenset(text.split())), other) for other in said):
             continue  # the same words again, quoted in part or retouched: the best-placed one stands for them
-        said.append((text, words))
+        said.append((text, frozenset(text.split())))
         kept.append(q)
         if len(kept) == limit:
             break
     return kept
+
+
+def _same_quote(a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]]) -> bool:
+    """Two quotes (normalised text, its words) say the same: one holds the other, or they share most words."""
+    if a[0] in b[0] or b[0] in a[0]:
+        return True
+    fewer = min(len(a[1]), len(b[1]))
+    return fewer >= SAME_QUOTE_MIN_WORDS and len(a[1] & b[1]) >= SAME_QUOTE_SHARE * fewer
