@@ -255,9 +255,10 @@ def find_quotes(data: EventData, limit: int = MAX_QUOTES, people: dict[str, str]
     said: list[tuple[str, frozenset[str]]] = []
     for q in found:
         text = " ".join(re.sub(r"\W+", " ", q.text.casefold()).split())
-        if any(_same_quote((text, frozenset(text.split())), other) for other in said):
+        this = (text, frozenset(text.split()))
+        if any(_same_quote(this, other) for other in said):
             continue  # the same words again, quoted in part or retouched: the best-placed one stands for them
-        said.append((text, frozenset(text.split())))
+        said.append(this)
         kept.append(q)
         if len(kept) == limit:
             break

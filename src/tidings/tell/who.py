@@ -39,7 +39,6 @@ from tidings.tell.name_kinds import (
 )
 from tidings.tell.types import Actor
 from tidings.tell.where import entity_place, inside_a_name, lookup_place
-from tidings.text.scripts import has_han
 from tidings.understand.aliases import given_names_compatible
 from tidings.understand.labels import ACTOR_ORDER
 from tidings.understand.names_ar_latin import arabic_latin
@@ -344,7 +343,8 @@ def latin_shown(name: str, label: str) -> str:
     m = re.match(r"^(.+?) \((.+)\)$", name)  # shown_name's "native (Roman)"
     if m and _LATIN_NAME.match(m.group(2)):
         return f"{m.group(2)} ({m.group(1)})"
-    reading = xinhua_latin(name) if has_han(name) else arabic_latin(name) if script_of(name) == "arabic" else None
+    script = script_of(name)
+    reading = xinhua_latin(name) if script == "han" else arabic_latin(name) if script == "arabic" else None
     roman = reading or " ".join(w[:1].upper() + w[1:] for w in romanize(name).split())
     return f"{roman} ({name})" if roman and _LATIN_NAME.match(roman) else name
 

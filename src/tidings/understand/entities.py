@@ -461,7 +461,8 @@ def _zipf(word: str, lang: str) -> float | None:
 
 
 def _common_word_not_city(word: str, place: Place, lang: str) -> bool:
-    """A single word that names a small town by chance (or, in English, a country in another language)."""
+    """A single word that names a place only by chance: a small town's name that is a common word, or, in
+    English, a country's or a city's name in another language ("Island", "Maurice"; "Sam", a given name)."""
     if place.kind == "country":
         # English text names countries in English: "Island" (Iceland in German) of "Long Island",
         # "Maurice" (Mauritius in French) of "Maurice Cheeks" are not countries there
@@ -475,8 +476,6 @@ def _common_word_not_city(word: str, place: Place, lang: str) -> bool:
         return False
     expected = _CITY_ZIPF_SLOPE * math.log10(place.population) + _CITY_ZIPF_INTERCEPT
     return z - expected > _CITY_ZIPF_EXCESS
-
-
 
 
 def _one_word_name(word: str, inside: int, text: str, title: str) -> bool:
